@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Quick start, command 1: install what is missing, build, and run the main job.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/setup.sh
+st_install_packages
+st_build build
+mkdir -p out
+st_log "simulating the study's seven cortical types (step of 5 at 300 ms)"
+./build/src/cli/spiketalk simulate --preset all --plot out/study-presets.png \
+    --spikes out/study-spikes.csv
+st_log "the 20 firing patterns of Izhikevich (2004)"
+./build/src/cli/spiketalk simulate --feature all --plot out/features.png >/dev/null
+echo
+echo "plots:  $(pwd)/out/study-presets.png  $(pwd)/out/features.png"
+echo "spikes: $(pwd)/out/study-spikes.csv"
+echo "try:    ./build/src/cli/spiketalk simulate --help"

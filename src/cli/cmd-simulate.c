@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `spiketalk simulate`: one neuron (or a set of presets) under a stimulus protocol. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "spiketalk/output.h"
+#include "spiketalk/plot.h"
+
+#define MAX_OVERRIDES 32
+#define MAX_RUNS 32
+/* Runs longer than this many samples are drawn from a min/max envelope per bin. */
+#define PLOT_FULL 2000000u
+
+typedef struct opts {
+    const char *model, *preset, *feature, *input, *integrator;
+    const char *trace, *spikes, *plot;
+    const char *dt, *duration, *v0, *u0;
+    const char *pname[MAX_OVERRIDES], *pvalue[MAX_OVERRIDES];
+    size_t n_over;
+    bool json;
+} opts;
+
+/* Points kept for the plot of one run. */
+typedef struct plotbuf {
+    double *t, *v, *I;
+    size_t n, cap;
+    uint64_t bin;            /* steps per bin; 1 keeps every sample */
+    uint64_t in_bin;
+    double vmin, vmax, imin, imax, t0;
+} plotbuf;
+
+typedef struct run {
+    const st_preset *preset;
+    st_sim_config cfg;
+    st_spikes spikes;
+    size_t spike_cursor;     /* spikes already marked on the plot */
+    plotbuf pb;
+    FILE *trace;
+    st_status status;
+    st_error err;
+} run;
+
+/* ---- help --------------------------------------------------------------------------------- */
+
+static void help_model(FILE *f, const st_model *m)
+{
+    fprintf(f, "\nModel '%s': %s\n", m->name, m->title);
+    for (const char *p = m->equations; *p;) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(f, "    %.*s\n", len, p);
+        p += len + (nl ? 1 : 0);
+    }
+    fprintf(f, "  parameters (flags; defaults are the %s cell):\n", m->default_preset);
+    const st_model_params def = st_model_default_params(m);
+    for (size_t i = 0; i < m->n_params; i++) {
+        const st_param_desc *d = &m->params[i];
+        char val[40];
+        st_format_double(val, sizeof val, st_param_get(&def, d));
+        fprintf(f, "    --%-7s %-8s %-9s %s%s\n", d->name, val, d->unit, d->help,
+                d->advanced ? " [rule]" : "");
+    }
+    fprintf(f, "  defaults: --integrator %s --dt %g --duration %g --input %s\n",
+            st_integrator_name(m->default_integrator), m->default_dt_ms, m->default_duration_ms,
+            m->default_input);
+    fprintf(f, "  current unit: %s; spike when %s; %s\n",
+            m->current_unit[0] ? m->current_unit : "dimensionless", m->spike_rule, m->citation);
+}
+
+static void help(FILE *f)
+{
+    fputs(
+        "usage: spiketalk simulate [--preset NAME|all | --feature NAME|LETTER|all] [OPTIONS]\n"
+        "\n"
+        "Simulates a model neuron driven by an input current and reports its spikes.\n"
+        "Time is in ms and potentials in mV. The step that uses the input I(t_k) takes the\n"
+        "state from t_k to t_{k+1} = t_k + dt; a spike is stamped t_{k+1}. A run of\n"
+        "--duration T takes round(T/dt) steps.\n"
+        "\n"
+        "What to simulate:\n"
+        "  --model NAME        izhikevich (2003/2004, the default) or izh2007 (book form)\n"
+        "  --preset NAME       a cell type: izhikevich: RS IB CH FS LTS TC RZ (the study's\n"
+        "                      seven: v0 = -65, u0 = b v0, I = 5 for t > 300 ms, dt 0.5 ms,\n"
+        "                      1000 ms, symplectic); izh2007: RS IB CH LTS FS TC RTN;\n"
+        "                      'all' runs every cell type of the model\n"
+        "  --feature NAME      one of the 20 features of Izhikevich (2004), by name or letter\n"
+        "                      A-T, with its own parameters, v0, u0, dt, duration and input\n"
+        "                      protocol (see 'spiketalk presets'); 'all' runs the 20\n"
+        "  --input SPEC        input current, overriding the preset's (see below)\n"
+        "  --duration MS       simulated time                 --dt MS     time step\n"
+        "  --integrator NAME   euler | symplectic | izh2003 | rk4\n"
+        "  --v0 MV, --u0 U     initial state (default: the preset's; u0 = b v0 in the 2003 form)\n"
+        "  --PARAM VALUE       any model parameter, e.g. --a 0.02 --b 0.2 --c -65 --d 8\n"
+        "\n"
+        "Outputs (each checked before the run; files are written whole or not at all):\n"
+        "  --trace FILE.csv    columns t_ms,I,v,u, one row per time point t_0 .. t_N\n"
+        "                      (v and u are the state after any reset)\n"
+        "  --spikes FILE.csv   column t_ms (with 'all': preset,t_ms)\n"
+        "  --plot FILE         .png, .svg or .pdf: v (left axis) and I (right axis) over time;\n"
+        "                      with 'all', one panel per preset (a contact sheet)\n"
+        "  --json              one JSON object on stdout: model, preset, params, dt_ms,\n"
+        "                      duration_ms, integrator, input, spike_count, spike_times_ms, ...\n"
+        "\n"
+        "Input protocols (SPEC), terms summed with '+':\n"
+        "  const:amp=A                        A at all times\n"
+        "  step:onset=T,amp=A[,dur=D]         A for T < t (< T+D)\n"
+        "  pulse:start=T,width=W,amp=A        A for T < t < T+W\n"
+        "  ramp:start=T,slope=S[,from=B][,dur=D]  B up to T, then B + S (t-T) (0 from T+D on)\n"
+        "  Edges are excluded (t > onset, as the study); add ',closed' to include them.\n"
+        "  e.g. --input 'const:amp=0.24+pulse:start=37.5,width=5,amp=1'\n"
+        "\n"
+        "Integrators:\n",
+        f);
+    for (int i = 0; i < ST_INT_COUNT; i++)
+        fprintf(f, "  %-11s %s\n", st_integrator_name((st_integrator)i),
+                st_integrator_help((st_integrator)i));
+    for (int i = 0; i < ST_MODEL_COUNT; i++)
+        help_model(f, st_model_get((st_model_id)i));
+    fputs("\nA non-finite v stops the run with the time it happened; a smaller --dt helps.\n"
+          "\nExamples:\n"
+          "  spiketalk simulate --preset RS --plot rs.png\n"
+          "  spiketalk simulate --preset all --plot study.png\n"
+          "  spiketalk simulate --feature all --plot sheet.png\n"
+          "  spiketalk simulate --feature C --json\n"
+          "  spiketalk simulate --model izh2007 --preset RS --trace rs.csv\n"
+          "  spiketalk simulate --preset FS --input 'ramp:start=0,slope=0.01' --duration 2000\n",
+          f);
+}
+
+/* ---- argument parsing ------------------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        bool bad = false;
+        const char *v;
+        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
+            help(stdout);
+            return -1;
+        }
+        if (cli_flag(argv, i, "--json")) {
+            o->json = true;
+            continue;
+        }
+        struct { const char *flag; const char **dst; } known[] = {
+            {"--model", &o->model},     {"--preset", &o->preset}, {"--feature", &o->feature},
+            {"--input", &o->input},     {"--integrator", &o->integrator},
+            {"--trace", &o->trace},     {"--spikes", &o->spikes}, {"--plot", &o->plot},
+            {"--dt", &o->dt},           {"--duration", &o->duration}, {"--v0", &o->v0},
+            {"--u0", &o->u0}};
+        size_t k = 0;
+        for (; k < sizeof known / sizeof known[0]; k++)
+            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
+                break;
+        if (bad)
+            return CLI_USAGE;
+        if (k < sizeof known / sizeof known[0]) {
+            *known[k].dst = v;
+            continue;
+        }
+        /* Anything else of the form --NAME VALUE is a model parameter, checked later. */
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES) {
+            cli_error("%s: unknown option (see 'spiketalk simulate --help')", a);
+            return CLI_USAGE;
+        }
+        const char *eq = strchr(a, '=');
+        if (!eq && i + 1 >= argc) {
+            cli_error("%s: unknown option, or a parameter without a value", a);
+            return CLI_USAGE;
+        }
+        o->pname[o->n_over] = a + 2;
+        o->pvalue[o->n_over] = eq ? eq + 1 : argv[++i];
+        o->n_over++;
+    }
+    return CLI_OK;
+}
+
+/* ---- configuration ---------------------------------------------------------------------- */
+
+static const st_preset *lookup(const st_model *m, const char *name, int kind, const char *flag)
+{
+    const st_preset *p = st_preset_find(m, name, kind);
+    if (!p && kind == ST_PRESET_CELL)
+        p = st_preset_find(m, name, -1);
+    if (!p) {
+        char near[200];
+        st_preset_suggest(m, name, kind, near, sizeof near, 4);
+        cli_error("%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
+                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name, m->name, near);
+    }
+    return p;
+}
+
+/* Applies the command-line overrides to one run's configuration. */
+static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *pre)
+{
+    st_error err = {0};
+    const st_model *m = cfg->model;
+    for (size_t i = 0; i < o->n_over; i++) {
+        const st_param_desc *d = st_param_find(m, o->pname[i]);
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", o->pname[i]);
+        if (!d) {
+            cli_error("%s: unknown option or parameter of model %s (see 'spiketalk simulate "
+                      "--help')",
+                      flag, m->name);
+            return CLI_USAGE;
+        }
+        double x;
+        if (!cli_number(flag, o->pvalue[i], &x))
+            return CLI_USAGE;
+        st_param_set(&cfg->params, d, x);
+    }
+    if (o->dt && !cli_number("--dt", o->dt, &cfg->dt_ms))
+        return CLI_USAGE;
+    if (o->duration && !cli_number("--duration", o->duration, &cfg->duration_ms))
+        return CLI_USAGE;
+    if (o->v0 && !cli_number("--v0", o->v0, &cfg->v0_mv))
+        return CLI_USAGE;
+    if (o->u0) {
+        if (!cli_number("--u0", o->u0, &cfg->u0))
+            return CLI_USAGE;
+    } else if (!(pre && !isnan(pre->u0))) {
+        cfg->u0 = m->default_u0(&cfg->params, cfg->v0_mv); /* follows --v0 and --b */
+    }
+    if (o->integrator && st_integrator_parse(o->integrator, &cfg->how, &err))
+        return cli_report(&err);
+    if (o->input && st_stimulus_parse(o->input, &cfg->stim, "--input", &err))
+        return cli_report(&err);
+    if (st_sim_check(cfg, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* Resolves the model and the list of runs. Returns the number of runs, or -1 after an error. */
+static int build_runs(const opts *o, run *runs, const st_model **model)
+{
+    const st_model *m = st_model_get(ST_MODEL_IZH);
+    if (o->model && !(m = st_model_find(o->model))) {
+        cli_error("--model: unknown model '%s' (izhikevich or izh2007)", o->model);
+        return -1;
+    }
+    if (o->preset && o->feature) {
+        cli_error("--preset and --feature: give one of them");
+        return -1;
+    }
+    if (o->feature && m->id != ST_MODEL_IZH) {
+        cli_error("--feature: the 2004 features belong to model izhikevich, not %s", m->name);
+        return -1;
+    }
+    *model = m;
+    int kind = o->feature ? ST_PRESET_FEATURE : ST_PRESET_CELL;
+    const char *name = o->feature ? o->feature : o->preset;
+    const char *flag = o->feature ? "--feature" : "--preset";
+    int n = 0;
+    if (name && !strcasecmp(name, "all")) {
+        for (size_t i = 0; i < m->n_presets && n < MAX_RUNS; i++)
+            if ((int)m->presets[i].kind == kind)
+                runs[n++].preset = &m->presets[i];
+    } else {
+        const st_preset *p = name ? lookup(m, name, kind, flag) : NULL;
+        if (name && !p)
+            return -1;
+        runs[n++].preset = p;
+    }
+    for (int r = 0; r < n; r++) {
+        st_error err = {0};
+        if (st_sim_config_init(&runs[r].cfg, m, runs[r].preset, &err)) {
+            cli_report(&err);
+            return -1;
+        }
+        if (!runs[r].preset)
+            runs[r].preset = st_preset_find(m, m->default_preset, -1);
+        if (apply_overrides(o, &runs[r].cfg, runs[r].preset))
+            return -1;
+    }
+    return n;
+}
+
+/* ---- per-block output ------------------------------------------------------------------- */
+
+static int plot_push(plotbuf *pb, double t, double v, double I)
+{
+    if (pb->n == pb->cap) {
+        size_t cap = pb->cap ? 2 * pb->cap : 4096;
+        double *a = realloc(pb->t, cap * sizeof *a);
+        if (a)
+            pb->t = a;
+        double *b = a ? realloc(pb->v, cap * sizeof *b) : NULL;
+        if (b)
+            pb->v = b;
+        double *c = b ? realloc(pb->I, cap * sizeof *c) : NULL;
+        if (!c)
+            return -1;
+        pb->I = c;
+        pb->cap = cap;
+    }
+    pb->t[pb->n] = t;
+    pb->v[pb->n] = v;
+    pb->I[pb->n] = I;
+    pb->n++;
+    return 0;
+}
+
+/* Adds one sample; with bins, each full bin adds its minimum and its maximum. */
+static int plot_add(plotbuf *pb, double t, double v, double I)
+{
+    if (pb->bin <= 1)
+        return plot_push(pb, t, v, I);
+    if (pb->in_bin == 0) {
+        pb->t0 = t;
+        pb->vmin = pb->vmax = v;
+        pb->imin = pb->imax = I;
+    }
+    pb->vmin = fmin(pb->vmin, v);
+    pb->vmax = fmax(pb->vmax, v);
+    pb->imin = fmin(pb->imin, I);
+    pb->imax = fmax(pb->imax, I);
+    if (++pb->in_bin < pb->bin)
+        return 0;
+    pb->in_bin = 0;
+    if (plot_push(pb, pb->t0, pb->vmin, pb->imin))
+        return -1;
+    return plot_push(pb, t, pb->vmax, pb->imax);
+}
+
+static int on_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
+                    size_t n, st_error *err)
+{
+    run *r = ud;
+    const st_sim_config *cfg = &r->cfg;
+    double dt = cfg->dt_ms, vpeak = cfg->model->vpeak(&cfg->params);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t j = k0 + i + 1; /* the state v[i] is at t_j */
+        double t = (double)j * dt;
+        double Ij = i + 1 < n ? I[i + 1] : st_stimulus_at(&cfg->stim, t);
+        if (r->trace) {
+            double row[4] = {t, Ij, v[i], u[i]};
+            st_csv_row(r->trace, row, 4);
+        }
+        if (r->pb.bin) {
+            /* Show each spike as a line to vpeak, as the published figures do. */
+            double vd = v[i];
+            const st_spikes *sp = &r->spikes;
+            while (r->spike_cursor < sp->count && sp->step[r->spike_cursor] < j)
+                r->spike_cursor++;
+            if (r->spike_cursor < sp->count && sp->step[r->spike_cursor] == j)
+                vd = vpeak;
+            if (plot_add(&r->pb, t, vd, Ij))
+                return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
+        }
+    }
+    return 0;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+static void json_run(st_json *j, const run *r)
+{
+    const st_sim_config *cfg = &r->cfg;
+    const st_model *m = cfg->model;
+    char input[1024];
+    st_stimulus_format(&cfg->stim, input, sizeof input);
+    st_json_string(j, "model", m->name);
+    st_json_string(j, "preset", r->preset ? r->preset->name : NULL);
+    if (r->preset && r->preset->letter)
+        st_json_string(j, "letter", r->preset->letter);
+    st_json_string(j, "title", r->preset ? r->preset->title : NULL);
+    st_json_object_begin(j, "params");
+    for (size_t i = 0; i < m->n_params; i++)
+        st_json_number(j, m->params[i].name, st_param_get(&cfg->params, &m->params[i]));
+    st_json_object_end(j);
+    st_json_number(j, "v0_mv", cfg->v0_mv);
+    st_json_number(j, "u0", cfg->u0);
+    st_json_string(j, "input", input);
+    st_json_string(j, "current_unit", m->current_unit);
+    st_json_string(j, "integrator", st_integrator_name(cfg->how));
+    st_json_number(j, "dt_ms", cfg->dt_ms);
+    st_json_number(j, "duration_ms", cfg->duration_ms);
+    st_json_uint(j, "steps", st_sim_steps(cfg));
+    st_json_string(j, "spike_rule", m->spike_rule);
+    st_json_uint(j, "spike_count", r->spikes.count + r->spikes.dropped);
+    double secs = cfg->duration_ms / 1000.0;
+    st_json_number(j, "mean_rate_hz", secs > 0 ? (double)r->spikes.count / secs : 0.0);
+    st_json_array_begin(j, "spike_times_ms", true);
+    for (size_t i = 0; i < r->spikes.count; i++)
+        st_json_number(j, NULL, (double)r->spikes.step[i] * cfg->dt_ms);
+    st_json_array_end(j);
+}
+
+static void print_json(const run *runs, int n, const opts *o)
+{
+    st_json j;
+    st_json_init(&j, stdout);
+    st_json_object_begin(&j, NULL);
+    if (n == 1) {
+        json_run(&j, &runs[0]);
+    } else {
+        st_json_string(&j, "model", runs[0].cfg.model->name);
+        st_json_array_begin(&j, "runs", false);
+        for (int r = 0; r < n; r++) {
+            st_json_object_begin(&j, NULL);
+            json_run(&j, &runs[r]);
+            st_json_object_end(&j);
+        }
+        st_json_array_end(&j);
+    }
+    st_json_object_begin(&j, "files");
+    st_json_string(&j, "trace", o->trace);
+    st_json_string(&j, "spikes", o->spikes);
+    st_json_string(&j, "plot", o->plot);
+    st_json_object_end(&j);
+    st_json_object_end(&j);
+}
+
+static void print_summary(const run *r)
+{
+    const st_sim_config *cfg = &r->cfg;
+    char input[1024];
+    st_stimulus_format(&cfg->stim, input, sizeof input);
+    printf("%-28s %4zu spikes", r->preset ? r->preset->name : cfg->model->name,
+           r->spikes.count);
+    if (r->spikes.count)
+        printf(", first at %g ms", (double)r->spikes.step[0] * cfg->dt_ms);
+    printf("   (%s, %s, dt %g ms, %g ms, input %s)\n", cfg->model->name,
+           st_integrator_name(cfg->how), cfg->dt_ms, cfg->duration_ms, input);
+}
+
+static int write_spikes(const char *path, const run *runs, int n)
+{
+    st_outfile of;
+    st_error err = {0};
+    if (st_outfile_open(&of, path, &err))
+        return cli_report(&err);
+    fputs(n > 1 ? "preset,t_ms\n" : "t_ms\n", of.f);
+    for (int r = 0; r < n; r++)
+        for (size_t i = 0; i < runs[r].spikes.count; i++) {
+            double t = (double)runs[r].spikes.step[i] * runs[r].cfg.dt_ms;
+            if (n > 1)
+                fprintf(of.f, "%s,%.12g\n", runs[r].preset->name, t);
+            else
+                fprintf(of.f, "%.12g\n", t);
+        }
+    if (st_outfile_commit(&of, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* Panel title: the preset and its main parameters (the study titled its plots a, b, c, d). */
+static void panel_title(const run *r, char *buf, size_t size, bool sheet)
+{
+    const st_model *m = r->cfg.model;
+    size_t len = 0;
+    if (r->preset && sheet && r->preset->letter)
+        len = (size_t)snprintf(buf, size, "(%s) %s", r->preset->letter, r->preset->title);
+    else if (r->preset)
+        len = (size_t)snprintf(buf, size, "%s%s", r->preset->name, sheet ? "" : ":");
+    if (sheet && r->preset && r->preset->letter)
+        return;
+    for (size_t i = 0; i < m->n_params && len < size; i++) {
+        if (m->params[i].advanced)
+            continue;
+        char val[40];
+        st_format_double(val, sizeof val, st_param_get(&r->cfg.params, &m->params[i]));
+        len += (size_t)snprintf(buf + len, size - len, " %s=%s", m->params[i].name, val);
+    }
+}
+
+static int write_plot(const char *path, run *runs, int n)
+{
+    st_plot_panel panels[MAX_RUNS];
+    st_plot_series series[MAX_RUNS][2];
+    char titles[MAX_RUNS][160], ylabel[64], y2label[64];
+    const st_model *m = runs[0].cfg.model;
+    bool sheet = n > 1;
+    /* short labels in a contact sheet; a rotated lone "I" would read as a dash */
+    snprintf(ylabel, sizeof ylabel, sheet ? "v (mV)" : "membrane potential v (mV)");
+    if (sheet)
+        snprintf(y2label, sizeof y2label, "input I%s%s%s", m->current_unit[0] ? " (" : "",
+                 m->current_unit, m->current_unit[0] ? ")" : "");
+    else
+        snprintf(y2label, sizeof y2label, "input current I (%s)",
+                 m->current_unit[0] ? m->current_unit : "dimensionless");
+    for (int r = 0; r < n; r++) {
+        plotbuf *pb = &runs[r].pb;
+        st_plot_panel *p = &panels[r];
+        st_plot_panel_init(p);
+        panel_title(&runs[r], titles[r], sizeof titles[r], sheet);
+        p->title = titles[r];
+        p->xlabel = "time (ms)";
+        p->ylabel = ylabel;
+        p->y2label = y2label;
+        p->xmin = 0;
+        p->xmax = runs[r].cfg.duration_ms;
+        p->ymin = m->v_min_mv;
+        p->ymax = m->v_max_mv;
+        p->legend = !sheet;
+        series[r][0] = (st_plot_series){.x = pb->t, .y = pb->v, .n = pb->n,
+                                        .label = "v (membrane potential)",
+                                        .color = ST_RGB_BLUE, .axis = ST_AXIS_LEFT};
+        series[r][1] = (st_plot_series){.x = pb->t, .y = pb->I, .n = pb->n,
+                                        .label = "I (input current)", .color = ST_RGB_RED,
+                                        .axis = ST_AXIS_RIGHT};
+        p->series = series[r];
+        p->n_series = 2;
+    }
+    char title[256];
+    const char *ftitle = NULL;
+    if (sheet && runs[0].preset && runs[0].preset->kind == ST_PRESET_FEATURE)
+        ftitle = "Izhikevich (2004): the 20 neuro-computational features";
+    else if (sheet) {
+        char input[200];
+        st_stimulus_format(&runs[0].cfg.stim, input, sizeof input);
+        snprintf(title, sizeof title, "%s: cell types, input %s", m->title, input);
+        ftitle = title;
+    } else if (runs[0].preset) {
+        char input[200];
+        st_stimulus_format(&runs[0].cfg.stim, input, sizeof input);
+        snprintf(title, sizeof title, "%s (%s), %s, %s, dt %g ms", runs[0].preset->name,
+                 runs[0].preset->title, input, st_integrator_name(runs[0].cfg.how),
+                 runs[0].cfg.dt_ms);
+        ftitle = title;
+    }
+    int cols = n > 7 ? 5 : (n > 1 ? 2 : 1);
+    int rows = (n + cols - 1) / cols;
+    st_plot_figure fig = {.title = ftitle, .panels = panels, .n_panels = (size_t)n,
+                          .rows = rows, .cols = cols,
+                          .width = n > 7 ? 1800 : (n > 1 ? 1400 : 1200),
+                          .height = n > 7 ? 1300 : (n > 1 ? 1400 : 650)};
+    st_error err = {0};
+    if (st_plot_save(&fig, path, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static int check_outputs(const opts *o, int n)
+{
+    st_error err = {0};
+    if (o->trace && n > 1) {
+        cli_error("--trace: needs a single preset or feature, not 'all'");
+        return CLI_USAGE;
+    }
+    if (o->trace && st_output_check(o->trace, &err))
+        return cli_report(&err);
+    if (o->spikes && st_output_check(o->spikes, &err))
+        return cli_report(&err);
+    if (o->plot && st_plot_check_path(o->plot, NULL, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static int simulate_one(run *r, const opts *o, st_outfile *trace)
+{
+    st_error err = {0};
+    uint64_t steps = st_sim_steps(&r->cfg);
+    if (o->plot) {
+        r->pb.bin = steps + 1 > PLOT_FULL ? (steps + 1 + PLOT_FULL / 2 - 1) / (PLOT_FULL / 2) : 1;
+        if (plot_add(&r->pb, 0.0, r->cfg.v0_mv, st_stimulus_at(&r->cfg.stim, 0.0)))
+            return cli_error("--plot: out of memory"), CLI_FAIL;
+    }
+    if (trace) {
+        r->trace = trace->f;
+        fputs("t_ms,I,v,u\n", r->trace);
+        double row[4] = {0.0, st_stimulus_at(&r->cfg.stim, 0.0), r->cfg.v0_mv, r->cfg.u0};
+        st_csv_row(r->trace, row, 4);
+    }
+    bool need_blocks = o->plot || trace;
+    if (st_sim_run(&r->cfg, need_blocks ? on_block : NULL, r, &r->spikes, NULL, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    static run runs[MAX_RUNS];
+    memset(runs, 0, sizeof runs);
+    const st_model *m = NULL;
+    int n = build_runs(&o, runs, &m);
+    if (n < 0)
+        return CLI_USAGE;
+    if ((rc = check_outputs(&o, n)))
+        return rc;
+    st_outfile trace = {0};
+    st_error err = {0};
+    if (o.trace && st_outfile_open(&trace, o.trace, &err))
+        return cli_report(&err);
+    for (int r = 0; r < n && !rc; r++)
+        rc = simulate_one(&runs[r], &o, o.trace ? &trace : NULL);
+    if (o.trace) {
+        if (rc)
+            st_outfile_abort(&trace);
+        else if (st_outfile_commit(&trace, &err))
+            rc = cli_report(&err);
+    }
+    if (!rc && o.spikes)
+        rc = write_spikes(o.spikes, runs, n);
+    if (!rc && o.plot)
+        rc = write_plot(o.plot, runs, n);
+    if (!rc) {
+        if (o.json) {
+            print_json(runs, n, &o);
+        } else {
+            for (int r = 0; r < n; r++)
+                print_summary(&runs[r]);
+            if (o.trace)
+                printf("wrote trace %s\n", o.trace);
+            if (o.spikes)
+                printf("wrote spikes %s\n", o.spikes);
+            if (o.plot)
+                printf("wrote plot %s\n", o.plot);
+        }
+    }
+    for (int r = 0; r < n; r++) {
+        st_spikes_free(&runs[r].spikes);
+        free(runs[r].pb.t);
+        free(runs[r].pb.v);
+        free(runs[r].pb.I);
+    }
+    (void)m;
+    return rc;
+}

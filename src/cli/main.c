@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The spiketalk command: dispatch to one subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"simulate", cmd_simulate, "run a model neuron under a stimulus protocol; traces, plots"},
+    {"presets", cmd_presets, "list the cell types and the 20 firing-pattern features"},
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: spiketalk COMMAND [OPTIONS]   (spiketalk COMMAND --help for details)\n\n"
+          "A workbench for spiking model neurons: Izhikevich (2003/2004 and the 2007 book form)\n"
+          "driven by step, pulse and ramp currents, with traces, spike lists and plots.\n\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nExamples:\n"
+          "  spiketalk simulate --preset RS --plot rs.png\n"
+          "  spiketalk simulate --feature tonic-bursting --json\n"
+          "  spiketalk simulate --feature all --plot sheet.png\n"
+          "  spiketalk presets\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        puts("spiketalk " SPIKETALK_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("'%s' is not a command (see 'spiketalk --help')", cmd);
+    return CLI_USAGE;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Internal helpers shared by the core modules; not installed. */
+#ifndef SPIKETALK_CORE_PRIVATE_H
+#define SPIKETALK_CORE_PRIVATE_H
+
+#include <assert.h>
+
+#if defined(__GNUC__)
+#define ST_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ST_ALWAYS_INLINE inline
+#endif
+
+/* Programmer errors only (never bad input): active in debug and test builds. */
+#ifdef NDEBUG
+#define ST_ASSERT(x) ((void)0)
+#else
+#define ST_ASSERT(x) assert(x)
+#endif
+
+#define ST_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+#include "spiketalk/registry.h"
+
+/* The preset tables (izh-presets.c, which checks these counts), read by the registry. */
+#define ST_IZH_N_PRESETS 27
+#define ST_IZH07_N_PRESETS 7
+#ifndef ST_DEFINING_PRESETS
+extern const st_preset st_izh_presets[ST_IZH_N_PRESETS];
+extern const st_preset st_izh07_presets[ST_IZH07_N_PRESETS];
+#endif
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Names of the integrators, and the spike buffer's growth between blocks. */
+#include "spiketalk/integrator.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core-private.h"
+#include "spiketalk/spikes.h"
+
+static const char *const names[ST_INT_COUNT] = {"euler", "symplectic", "izh2003", "rk4"};
+
+static const char *const helps[ST_INT_COUNT] = {
+    "forward Euler: v and u both from the old state (the 2007 book's code)",
+    "v first, then u from the new v (the study and the 2004 figure script)",
+    "two half steps of v, then u from the new v (the 2003 network code)",
+    "classical fourth-order Runge-Kutta on (v, u)"};
+
+const char *st_integrator_name(st_integrator how)
+{
+    return (unsigned)how < ST_INT_COUNT ? names[how] : NULL;
+}
+
+const char *st_integrator_help(st_integrator how)
+{
+    return (unsigned)how < ST_INT_COUNT ? helps[how] : "";
+}
+
+st_status st_integrator_parse(const char *name, st_integrator *out, st_error *err)
+{
+    for (unsigned i = 0; name && i < ST_INT_COUNT; i++) {
+        if (!strcasecmp(name, names[i])) {
+            *out = (st_integrator)i;
+            return ST_OK;
+        }
+    }
+    return st_error_set(err, ST_ERR_INVAL,
+                        "--integrator: unknown integrator '%s' (choose euler, symplectic, "
+                        "izh2003 or rk4)",
+                        name ? name : "");
+}
+
+st_status st_spikes_reserve(st_spikes *sp, size_t more)
+{
+    if (sp->cap - sp->count >= more)
+        return ST_OK;
+    size_t want = sp->count + more;
+    size_t cap = sp->cap ? sp->cap : 256;
+    while (cap < want) {
+        if (cap > SIZE_MAX / 2 / sizeof *sp->step)
+            return ST_ERR_NOMEM;
+        cap *= 2;
+    }
+    uint64_t *p = st_realloc(sp->step, cap * sizeof *p);
+    if (!p)
+        return ST_ERR_NOMEM;
+    sp->step = p;
+    sp->cap = cap;
+    return ST_OK;
+}
+
+void st_spikes_free(st_spikes *sp)
+{
+    st_free(sp->step);
+    memset(sp, 0, sizeof *sp);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The 2007 book form of the Izhikevich model with the cell-type rules of chapter 8. */
+#include "spiketalk/izh07.h"
+
+#include <math.h>
+
+#include "core-private.h"
+
+st_izh07_params st_izh07_params_default(void)
+{
+    return (st_izh07_params){.C_pf = 100, .k = 0.7, .vr_mv = -60, .vt_mv = -40, .vpeak_mv = 35,
+                             .a = 0.03, .b = -2, .c = -50, .d = 100, .vu_mv = NAN, .bh = -2,
+                             .vbs_mv = -INFINITY, .pu = 0, .ru = 0, .umax = INFINITY,
+                             .ucubic = 0, .vb_mv = -55};
+}
+
+st_status st_izh07_params_check(const st_izh07_params *p, st_error *err)
+{
+    const struct { const char *name; double x; } f[] = {
+        {"C", p->C_pf}, {"k", p->k},   {"vr", p->vr_mv}, {"vt", p->vt_mv}, {"vpeak", p->vpeak_mv},
+        {"a", p->a},    {"b", p->b},   {"c", p->c},      {"d", p->d},      {"bh", p->bh},
+        {"pu", p->pu},  {"ru", p->ru}, {"ucubic", p->ucubic}, {"vb", p->vb_mv}};
+    for (size_t i = 0; i < ST_COUNTOF(f); i++)
+        if (!isfinite(f[i].x))
+            return st_error_set(err, ST_ERR_INVAL, "--%s: must be a finite number", f[i].name);
+    if (isinf(p->vu_mv) || isnan(p->vbs_mv) || p->vbs_mv == INFINITY || isnan(p->umax))
+        return st_error_set(err, ST_ERR_INVAL, "--vu/--vbs/--umax: not a usable value");
+    if (!(p->C_pf > 0))
+        return st_error_set(err, ST_ERR_INVAL, "--C: must be > 0 pF (got %g)", p->C_pf);
+    if (!(p->k > 0))
+        return st_error_set(err, ST_ERR_INVAL, "--k: must be > 0 nS/mV (got %g)", p->k);
+    if (!(p->c < p->vpeak_mv))
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--c: the reset (%g mV) must lie below the peak vpeak (%g mV)", p->c,
+                            p->vpeak_mv);
+    return ST_OK;
+}
+
+/* ---- the step loop ---------------------------------------------------------------------- */
+
+typedef struct coef {
+    double C, k, vr, vt, a, b, vu, bh, vbs, ucubic, vb;
+} coef;
+
+/* C v' (pA): divided by C by the caller, in the book's order tau*(...)/C. */
+static inline double cv(const coef *q, double v, double u, double I)
+{
+    return q->k * (v - q->vr) * (v - q->vt) - u + I;
+}
+
+/* u' / a: the linear nullcline with the b switch, or the FS cubic one. */
+static inline double gu(const coef *q, double v, double u)
+{
+    if (q->ucubic != 0.0) {
+        double x = v - q->vb;
+        return (v < q->vb ? 0.0 : q->ucubic * x * x * x) - u;
+    }
+    double b = v <= q->vbs ? q->bh : q->b;
+    return b * (v - q->vu) - u;
+}
+
+static ST_ALWAYS_INLINE void step(const coef *q, st_integrator how, double dt, double I,
+                                  double *pv, double *pu)
+{
+    double v = *pv, u = *pu;
+    double dta = dt * q->a;
+    switch (how) {
+    case ST_INT_EULER: {
+        double vn = v + dt * cv(q, v, u, I) / q->C;
+        u += dta * gu(q, v, u);
+        v = vn;
+        break;
+    }
+    case ST_INT_SYMPLECTIC:
+        v += dt * cv(q, v, u, I) / q->C;
+        u += dta * gu(q, v, u);
+        break;
+    case ST_INT_IZH2003:
+        v += 0.5 * dt * cv(q, v, u, I) / q->C;
+        v += 0.5 * dt * cv(q, v, u, I) / q->C;
+        u += dta * gu(q, v, u);
+        break;
+    default: { /* ST_INT_RK4 */
+        double a = q->a, h2 = 0.5 * dt, iC = 1.0 / q->C;
+        double kv1 = cv(q, v, u, I) * iC, ku1 = a * gu(q, v, u);
+        double kv2 = cv(q, v + h2 * kv1, u + h2 * ku1, I) * iC;
+        double ku2 = a * gu(q, v + h2 * kv1, u + h2 * ku1);
+        double kv3 = cv(q, v + h2 * kv2, u + h2 * ku2, I) * iC;
+        double ku3 = a * gu(q, v + h2 * kv2, u + h2 * ku2);
+        double kv4 = cv(q, v + dt * kv3, u + dt * ku3, I) * iC;
+        double ku4 = a * gu(q, v + dt * kv3, u + dt * ku3);
+        v += dt / 6.0 * (kv1 + 2.0 * kv2 + 2.0 * kv3 + kv4);
+        u += dt / 6.0 * (ku1 + 2.0 * ku2 + 2.0 * ku3 + ku4);
+        break;
+    }
+    }
+    *pv = v;
+    *pu = u;
+}
+
+static ST_ALWAYS_INLINE void run(st_izh07_state *s, const st_izh07_params *p, st_integrator how,
+                                 double dt, const double *current, double *v_out, double *u_out,
+                                 size_t n, st_spikes *spikes)
+{
+    const coef q = {p->C_pf, p->k, p->vr_mv, p->vt_mv, p->a, p->b,
+                    isnan(p->vu_mv) ? p->vr_mv : p->vu_mv, p->bh, p->vbs_mv, p->ucubic,
+                    p->vb_mv};
+    const double vpeak = p->vpeak_mv, pu = p->pu, ru = p->ru, c = p->c, d = p->d;
+    const double umax = p->umax;
+    double v = s->v_mv, u = s->u;
+    uint64_t j = s->step;
+    size_t i = 0;
+    for (; i < n; i++) {
+        step(&q, how, dt, current[i], &v, &u);
+        j++;
+        if (!(v < vpeak + pu * u)) {
+            if (!isfinite(v) || !isfinite(u)) {
+                s->fault = true;
+                s->fault_step = j;
+                break;
+            }
+            st_spikes_push(spikes, j);
+            v = c + ru * u;
+            u = fmin(u + d, umax);
+        }
+        if (v_out)
+            v_out[i] = v;
+        if (u_out)
+            u_out[i] = u;
+    }
+    for (size_t r = i; r < n; r++) {
+        if (v_out)
+            v_out[r] = NAN;
+        if (u_out)
+            u_out[r] = NAN;
+    }
+    s->v_mv = v;
+    s->u = u;
+    s->step = j;
+}
+
+void st_izh07_process(st_izh07_state *s, const st_izh07_params *p, st_integrator how,
+                      double dt_ms, const double *current, double *v_out, double *u_out,
+                      size_t n, st_spikes *spikes)
+{
+    if (s->fault)
+        return;
+    switch (how) {
+    case ST_INT_EULER:
+        run(s, p, ST_INT_EULER, dt_ms, current, v_out, u_out, n, spikes);
+        break;
+    case ST_INT_SYMPLECTIC:
+        run(s, p, ST_INT_SYMPLECTIC, dt_ms, current, v_out, u_out, n, spikes);
+        break;
+    case ST_INT_IZH2003:
+        run(s, p, ST_INT_IZH2003, dt_ms, current, v_out, u_out, n, spikes);
+        break;
+    default:
+        run(s, p, ST_INT_RK4, dt_ms, current, v_out, u_out, n, spikes);
+        break;
+    }
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The model registry: parameter tables, defaults, presets and operations of each model. */
+#include "spiketalk/registry.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core-private.h"
+
+/* ---- Izhikevich (2003) ------------------------------------------------------------------ */
+
+#define P03(NAME, UNIT, HELP, DEF, MIN, MAX, FIELD, ADV) \
+    {NAME, UNIT, HELP, DEF, MIN, MAX, offsetof(st_izh_params, FIELD), ADV}
+
+static const st_param_desc izh_params[] = {
+    P03("a", "1/ms", "time scale of the recovery variable u", 0.02, -0.1, 1.0, a, false),
+    P03("b", "", "sensitivity of u to v", 0.2, -1.0, 1.0, b, false),
+    P03("c", "mV", "after-spike reset of v", -65, -90, 0, c, false),
+    P03("d", "", "after-spike increment of u", 8, -25, 25, d, false),
+    P03("vpeak", "mV", "spike cut-off (spike when v > vpeak)", 30, 0, 50, vpeak_mv, true),
+    P03("q2", "1/(mV ms)", "v' = q2 v^2 + q1 v + q0 - u + I", 0.04, 0.01, 0.1, q2, true),
+    P03("q1", "1/ms", "linear coefficient of the v equation", 5, 0, 10, q1, true),
+    P03("q0", "mV/ms", "constant of the v equation", 140, 0, 200, q0, true),
+    P03("uv", "mV", "u' = a (b (v - uv) - udecay u)", 0, -100, 0, uv_mv, true),
+    P03("udecay", "", "1: u decays (standard); 0: no decay (feature R)", 1, 0, 1, udecay, true),
+};
+
+static st_status izh_check(const st_model_params *p, st_error *err)
+{
+    return st_izh_params_check(&p->izh, err);
+}
+
+static double izh_u0(const st_model_params *p, double v0)
+{
+    return p->izh.b * v0;
+}
+
+static double izh_vpeak(const st_model_params *p)
+{
+    return p->izh.vpeak_mv;
+}
+
+static double izh_rest(const st_model_params *p)
+{
+    (void)p;
+    return -65.0;
+}
+
+static void izh_process(st_model_state *s, const st_model_params *p, st_integrator how,
+                        double dt, const double *I, double *v, double *u, size_t n,
+                        st_spikes *sp)
+{
+    st_izh_process(&s->izh, &p->izh, how, dt, I, v, u, n, sp);
+}
+
+static const char *const izh_aliases[] = {"izh", "izh2003", "izh2004", "2003", NULL};
+
+/* ---- Izhikevich (2007 book) ------------------------------------------------------------- */
+
+#define P07(NAME, UNIT, HELP, DEF, MIN, MAX, FIELD, ADV) \
+    {NAME, UNIT, HELP, DEF, MIN, MAX, offsetof(st_izh07_params, FIELD), ADV}
+
+static const st_param_desc izh07_params[] = {
+    P07("C", "pF", "membrane capacitance", 100, 10, 400, C_pf, false),
+    P07("k", "nS/mV", "gain of the quadratic term", 0.7, 0.1, 3, k, false),
+    P07("vr", "mV", "resting potential", -60, -90, -40, vr_mv, false),
+    P07("vt", "mV", "instantaneous threshold potential", -40, -70, -20, vt_mv, false),
+    P07("vpeak", "mV", "spike cut-off (spike when v >= vpeak + pu u)", 35, -10, 60, vpeak_mv,
+        false),
+    P07("a", "1/ms", "recovery rate", 0.03, 0, 1, a, false),
+    P07("b", "nS", "sensitivity of u to v", -2, -20, 20, b, false),
+    P07("c", "mV", "after-spike reset of v", -50, -90, 0, c, false),
+    P07("d", "pA", "after-spike increment of u", 100, -200, 400, d, false),
+    P07("vu", "mV", "v offset in u' = a (b (v - vu) - u); nan: vr", NAN, -90, -40, vu_mv, true),
+    P07("bh", "nS", "b used while v <= vbs", -2, -20, 20, bh, true),
+    P07("vbs", "mV", "b switch voltage (-inf: no switch)", -INFINITY, -90, -40, vbs_mv, true),
+    P07("pu", "mV/pA", "spike when v >= vpeak + pu u", 0, -1, 1, pu, true),
+    P07("ru", "mV/pA", "reset v = c + ru u", 0, -1, 1, ru, true),
+    P07("umax", "pA", "cap of u after a spike (inf: none)", INFINITY, 0, 2000, umax, true),
+    P07("ucubic", "pA/mV^3", "cubic u nullcline 0.025 (v - vb)^3 (0: linear)", 0, 0, 0.1,
+        ucubic, true),
+    P07("vb", "mV", "foot of the cubic u nullcline", -55, -90, -40, vb_mv, true),
+};
+
+static st_status izh07_check(const st_model_params *p, st_error *err)
+{
+    return st_izh07_params_check(&p->izh07, err);
+}
+
+static double izh07_u0(const st_model_params *p, double v0)
+{
+    (void)p;
+    (void)v0;
+    return 0.0;
+}
+
+static double izh07_vpeak(const st_model_params *p)
+{
+    return p->izh07.vpeak_mv;
+}
+
+static double izh07_rest(const st_model_params *p)
+{
+    return p->izh07.vr_mv;
+}
+
+static void izh07_process(st_model_state *s, const st_model_params *p, st_integrator how,
+                          double dt, const double *I, double *v, double *u, size_t n,
+                          st_spikes *sp)
+{
+    st_izh07_process(&s->izh07, &p->izh07, how, dt, I, v, u, n, sp);
+}
+
+static const char *const izh07_aliases[] = {"izh07", "2007", "book", NULL};
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+#define ALL_INTEGRATORS                                                      \
+    (ST_INT_BIT(ST_INT_EULER) | ST_INT_BIT(ST_INT_SYMPLECTIC) |              \
+     ST_INT_BIT(ST_INT_IZH2003) | ST_INT_BIT(ST_INT_RK4))
+
+static const st_model models[ST_MODEL_COUNT] = {
+    [ST_MODEL_IZH] = {
+        .id = ST_MODEL_IZH,
+        .name = "izhikevich",
+        .aliases = izh_aliases,
+        .title = "Izhikevich (2003) simple model, dimensionless current",
+        .equations = "v' = 0.04 v^2 + 5 v + 140 - u + I\n"
+                     "u' = a (b v - u)\n"
+                     "if v > vpeak (30 mV): v <- c, u <- u + d",
+        .citation = "E. M. Izhikevich, IEEE Trans. Neural Networks 14:1569 (2003) and "
+                    "15:1063 (2004)",
+        .current_unit = "",
+        .spike_rule = "v > vpeak",
+        .params = izh_params,
+        .n_params = ST_COUNTOF(izh_params),
+        .integrators = ALL_INTEGRATORS,
+        .default_integrator = ST_INT_SYMPLECTIC,
+        .default_dt_ms = 0.5,
+        .default_duration_ms = 1000,
+        .default_input = "step:onset=300,amp=5",
+        .default_preset = "RS",
+        .v_min_mv = -95,
+        .v_max_mv = 40,
+        .presets = st_izh_presets,
+        .n_presets = ST_IZH_N_PRESETS,
+        .check = izh_check,
+        .default_u0 = izh_u0,
+        .vpeak = izh_vpeak,
+        .rest_v = izh_rest,
+        .process = izh_process,
+    },
+    [ST_MODEL_IZH07] = {
+        .id = ST_MODEL_IZH07,
+        .name = "izh2007",
+        .aliases = izh07_aliases,
+        .title = "Izhikevich (2007) simple model, book form in pF, pA, mV",
+        .equations = "C v' = k (v - vr)(v - vt) - u + I\n"
+                     "u' = a (b (v - vr) - u)\n"
+                     "if v >= vpeak: v <- c, u <- u + d   (plus each cell type's rules)",
+        .citation = "E. M. Izhikevich, Dynamical Systems in Neuroscience, MIT Press (2007), "
+                    "ch. 8",
+        .current_unit = "pA",
+        .spike_rule = "v >= vpeak",
+        .params = izh07_params,
+        .n_params = ST_COUNTOF(izh07_params),
+        .integrators = ALL_INTEGRATORS,
+        .default_integrator = ST_INT_EULER,
+        .default_dt_ms = 0.25,
+        .default_duration_ms = 1000,
+        .default_input = "step:onset=100,amp=70",
+        .default_preset = "RS",
+        .v_min_mv = -90,
+        .v_max_mv = 60,
+        .presets = st_izh07_presets,
+        .n_presets = ST_IZH07_N_PRESETS,
+        .check = izh07_check,
+        .default_u0 = izh07_u0,
+        .vpeak = izh07_vpeak,
+        .rest_v = izh07_rest,
+        .process = izh07_process,
+    },
+};
+
+const st_model *st_model_get(st_model_id id)
+{
+    return (unsigned)id < ST_MODEL_COUNT ? &models[id] : NULL;
+}
+
+const st_model *st_model_find(const char *name)
+{
+    for (int i = 0; name && i < ST_MODEL_COUNT; i++) {
+        const st_model *m = st_model_get((st_model_id)i);
+        if (!strcasecmp(name, m->name))
+            return m;
+        for (const char *const *a = m->aliases; a && *a; a++)
+            if (!strcasecmp(name, *a))
+                return m;
+    }
+    return NULL;
+}
+
+/* ---- presets and parameters ----------------------------------------------------------- */
+
+/* Case-insensitive compare that treats '-', '_' and ' ' alike. */
+static int name_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca == '_' || ca == ' ')
+            ca = '-';
+        if (cb == '_' || cb == ' ')
+            cb = '-';
+        if (ca != cb)
+            return 0;
+        if (!ca)
+            return 1;
+    }
+}
+
+const st_preset *st_preset_find(const st_model *m, const char *name, int kind)
+{
+    for (size_t i = 0; name && i < m->n_presets; i++) {
+        const st_preset *p = &m->presets[i];
+        if (kind >= 0 && (int)p->kind != kind)
+            continue;
+        if (name_eq(name, p->name) || (p->letter && name_eq(name, p->letter)))
+            return p;
+    }
+    return NULL;
+}
+
+size_t st_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return la > lb ? la : lb;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t best = diag + (same ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+char *st_preset_suggest(const st_model *m, const char *name, int kind, char *buf, size_t size,
+                        int max)
+{
+    /* Selection by increasing distance; the tables are small. */
+    size_t used = 0;
+    buf[0] = '\0';
+    unsigned char taken[64] = {0};
+    for (int k = 0; k < max; k++) {
+        size_t best = (size_t)-1, best_d = (size_t)-1;
+        for (size_t i = 0; i < m->n_presets && i < 64; i++) {
+            const st_preset *p = &m->presets[i];
+            if (taken[i] || (kind >= 0 && (int)p->kind != kind))
+                continue;
+            size_t d = st_edit_distance(name, p->name);
+            if (d < best_d) {
+                best_d = d;
+                best = i;
+            }
+        }
+        if (best == (size_t)-1)
+            break;
+        taken[best] = 1;
+        int w = snprintf(buf + used, size - used, "%s%s", k ? ", " : "", m->presets[best].name);
+        if (w < 0 || (size_t)w >= size - used)
+            break;
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+double st_param_get(const st_model_params *p, const st_param_desc *d)
+{
+    double x;
+    memcpy(&x, (const char *)p + d->offset, sizeof x);
+    return x;
+}
+
+void st_param_set(st_model_params *p, const st_param_desc *d, double x)
+{
+    memcpy((char *)p + d->offset, &x, sizeof x);
+}
+
+const st_param_desc *st_param_find(const st_model *m, const char *name)
+{
+    for (size_t i = 0; name && i < m->n_params; i++)
+        if (!strcmp(name, m->params[i].name))
+            return &m->params[i];
+    return NULL;
+}
+
+st_model_params st_model_default_params(const st_model *m)
+{
+    st_model_params p;
+    memset(&p, 0, sizeof p);
+    const st_preset *pre = st_preset_find(m, m->default_preset, -1);
+    if (pre)
+        return pre->params;
+    for (size_t i = 0; i < m->n_params; i++)
+        st_param_set(&p, &m->params[i], m->params[i].def);
+    return p;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Status strings, error messages and the allocator hook. */
+#include "spiketalk/status.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *default_alloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+/* One hook for the whole library, as lua_Alloc: tests install a failing one. */
+static st_alloc_fn alloc_fn = default_alloc;
+static void *alloc_ud = NULL;
+
+const char *st_status_str(st_status code)
+{
+    switch (code) {
+    case ST_OK: return "ok";
+    case ST_ERR_INVAL: return "invalid argument";
+    case ST_ERR_NOMEM: return "out of memory";
+    case ST_ERR_IO: return "input/output error";
+    case ST_ERR_FORMAT: return "bad format";
+    case ST_ERR_DEVICE: return "audio device error";
+    case ST_ERR_NUMERIC: return "numerical error";
+    }
+    return "unknown error";
+}
+
+st_status st_error_set(st_error *err, st_status code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+void st_error_clear(st_error *err)
+{
+    if (err) {
+        err->code = ST_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+void st_set_allocator(st_alloc_fn fn, void *ud)
+{
+    alloc_fn = fn ? fn : default_alloc;
+    alloc_ud = fn ? ud : NULL;
+}
+
+void *st_malloc(size_t size)
+{
+    return alloc_fn(alloc_ud, NULL, size ? size : 1);
+}
+
+void *st_calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = st_malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *st_realloc(void *ptr, size_t size)
+{
+    return alloc_fn(alloc_ud, ptr, size ? size : 1);
+}
+
+void st_free(void *ptr)
+{
+    if (ptr)
+        alloc_fn(alloc_ud, ptr, 0);
+}
+
+char *st_format_double(char *buf, size_t size, double x)
+{
+    /* Plain decimals in the everyday range ("100", not "1e+02"); exponents outside it. */
+    bool plain = x == 0 || (fabs(x) >= 1e-5 && fabs(x) < 1e16);
+    for (int prec = plain ? 0 : 1; prec <= 17; prec++) {
+        snprintf(buf, size, plain ? "%.*f" : "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return buf;
+    }
+    snprintf(buf, size, "%.17g", x);
+    return buf;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Quick start, command 2: install what is missing, build with warnings as errors, run every test
+# suite, then the unit and CLI tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+. scripts/setup.sh
+st_install_packages || exit 1
+
+passed=0
+failed=0
+# run_suite DIR [meson test args]: runs the tests and adds meson's counts to the totals.
+run_suite() {
+    local dir=$1 out
+    shift
+    out=$(meson test -C "$dir" --print-errorlogs "$@" 2>&1)
+    local rc=$?
+    printf '%s\n' "$out" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout|Expected Fail|Unexpected Pass|Skipped):'
+    [ $rc -ne 0 ] && printf '%s\n' "$out" | sed -n '/stdout:/,$p' | head -200
+    local ok fail timeout unexp
+    ok=$(printf '%s\n' "$out" | awk '/^Ok:/{print $2}')
+    fail=$(printf '%s\n' "$out" | awk '/^Fail:/{print $2}')
+    timeout=$(printf '%s\n' "$out" | awk '/^Timeout:/{print $2}')
+    unexp=$(printf '%s\n' "$out" | awk '/^Unexpected Pass:/{print $3}')
+    passed=$((passed + ${ok:-0}))
+    failed=$((failed + ${fail:-0} + ${timeout:-0} + ${unexp:-0}))
+    if [ $rc -ne 0 ] && [ "${fail:-0}${timeout:-0}" = "00" ]; then
+        failed=$((failed + 1)) # meson itself failed
+    fi
+}
+
+if st_build build -Dwerror=true; then
+    st_log "tests (build)"
+    run_suite build
+else
+    failed=$((failed + 1))
+fi
+
+if st_build build-sanitize -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false; then
+    st_log "unit and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
+    run_suite build-sanitize --suite unit --suite cli
+else
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
