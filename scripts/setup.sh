@@ -3,7 +3,7 @@
 # then configure and build with Meson. Safe to run again and again.
 
 # Everything the build and the tests need, from Debian's archive.
-ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev"
+ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
