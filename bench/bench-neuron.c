@@ -57,6 +57,8 @@ int main(int argc, char **argv)
            t_plain, (unsigned long long)plain_spikes);
     int rc = 0;
     for (int how = 0; how < ST_INT_COUNT; how++) {
+        if (!(m->integrators & ST_INT_BIT(how)))
+            continue;
         cfg.how = (st_integrator)how;
         st_spikes sp = {0};
         st_error err = {0};

@@ -3,7 +3,8 @@
 # then configure and build with Meson. Safe to run again and again.
 
 # Everything the build and the tests need, from Debian's archive.
-ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core"
+ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
+libfftw3-dev libsndfile1-dev portaudio19-dev"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Figures of time series drawn with cairo: to PNG/SVG/PDF files, or into any cairo context
- * (a GTK drawing area), with one drawing code for both. */
+/* Figures of time series (and images such as space-time maps) drawn with cairo: to PNG/SVG/PDF
+ * files, or into any cairo context (a GTK drawing area), with one drawing code for both. */
 #ifndef SPIKETALK_PLOT_H
 #define SPIKETALK_PLOT_H
 
@@ -47,6 +47,33 @@ typedef struct st_plot_series {
     st_plot_axis axis;
 } st_plot_series;
 
+/* Colour maps for images, each running from the colour of the lowest value to the highest. */
+typedef enum st_colormap {
+    ST_CMAP_VIRIDIS = 0, /* matplotlib's viridis: dark blue, green, yellow (perceptually even) */
+    ST_CMAP_GREYS,       /* white to black */
+    ST_CMAP_COUNT
+} st_colormap;
+
+/* A grid of values drawn as coloured cells under a panel's series, with a colour bar on the
+ * right of the panel. Cell (i, j) covers x from x0 + i (x1 - x0) / nx to the next column's
+ * edge and y likewise from y0 (row 0 at the bottom), and holds z[j * nx + i]. Non-finite
+ * values are left transparent. Grids larger than 4096 cells in either direction are drawn
+ * from a subsample (nearest cell). A panel whose limits are NAN takes them from the image
+ * extents (and the series), without a margin. */
+typedef struct st_plot_image {
+    const double *z;       /* ny rows of nx values, row-major */
+    size_t nx, ny;         /* columns (along x) and rows (along y) */
+    double x0, x1;         /* data x of the left edge of column 0 and right edge of nx - 1 */
+    double y0, y1;         /* data y of the bottom edge of row 0 and top edge of ny - 1 */
+    double zmin, zmax;     /* values mapped to the ends of the colour map; NAN: data range */
+    st_colormap colormap;
+    const char *zlabel;    /* label of the colour bar, e.g. "v (mV)"; may be NULL */
+    bool smooth;           /* interpolate between cell centres instead of flat cells */
+} st_plot_image;
+
+/* The colour of 't' (0..1, clamped; NAN gives white) in 'map'. */
+ST_API st_rgb st_plot_colormap(st_colormap map, double t);
+
 /* One set of axes. Limits that are NAN are taken from the data (with a small margin).
  * A panel with any ST_AXIS_RIGHT series draws the twin axis and its label on the right,
  * and colours that axis's ticks like its first series (as the study drew I in red). */
@@ -61,6 +88,7 @@ typedef struct st_plot_panel {
     const st_plot_series *series;
     size_t n_series;
     bool legend;                /* draw a legend box with the labelled series */
+    const st_plot_image *image; /* drawn under the series, with a colour bar; NULL: none */
 } st_plot_panel;
 
 /* A figure: panels laid out in a grid of 'rows' x 'cols' (row-major), with an optional title. */
@@ -72,7 +100,7 @@ typedef struct st_plot_figure {
     double width, height;       /* size for files, in pixels (PNG) or points (SVG/PDF) */
 } st_plot_figure;
 
-/* Initialises 'p' with NAN limits, no series, no labels, legend on. */
+/* Initialises 'p' with NAN limits, no series, no image, no labels, legend on. */
 ST_API void st_plot_panel_init(st_plot_panel *p);
 
 /* Draws 'fig' into 'cr' over the rectangle (0, 0, width, height) in user units, white

@@ -60,7 +60,7 @@ ST_API st_status st_sim_run(const st_sim_config *cfg, st_sim_block_fn fn, void *
 typedef struct st_sim_trace {
     size_t n;          /* steps; arrays hold n + 1 values */
     double *t_ms;
-    double *I;
+    double *current;   /* I(t_k) */
     double *v_mv;
     double *u;
     st_spikes spikes;

@@ -3,6 +3,8 @@
 #ifndef SPIKETALK_SPIKETALK_H
 #define SPIKETALK_SPIKETALK_H
 
+#include "spiketalk/cable.h"
+#include "spiketalk/hh.h"
 #include "spiketalk/integrator.h"
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"

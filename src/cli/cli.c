@@ -52,6 +52,38 @@ bool cli_flag_value(int argc, char **argv, int *i, const char *flag, const char 
     return true;
 }
 
+int cli_parse(int argc, char **argv, const cli_opt *opts, size_t n_opts, const char *cmd,
+              void (*help)(FILE *), cli_other_fn other, void *ud)
+{
+    for (int i = 1; i < argc; i++) {
+        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
+            help(stdout);
+            return -1;
+        }
+        bool bad = false, matched = false;
+        for (size_t k = 0; k < n_opts && !matched; k++) {
+            if (opts[k].on) {
+                if ((matched = cli_flag(argv, i, opts[k].flag)))
+                    *opts[k].on = true;
+            } else if ((matched = cli_flag_value(argc, argv, &i, opts[k].flag, opts[k].value,
+                                                 &bad))) {
+                if (bad)
+                    return CLI_USAGE;
+            }
+        }
+        if (matched)
+            continue;
+        if (!other) {
+            cli_error("%s: unknown option (see 'spiketalk %s --help')", argv[i], cmd);
+            return CLI_USAGE;
+        }
+        int rc = other(ud, argc, argv, &i);
+        if (rc)
+            return rc;
+    }
+    return CLI_OK;
+}
+
 bool cli_number(const char *flag, const char *text, double *out)
 {
     char *end;
@@ -62,5 +94,36 @@ bool cli_number(const char *flag, const char *text, double *out)
         return false;
     }
     *out = x;
+    return true;
+}
+
+const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
+                                 const char *flag)
+{
+    const st_preset *p = st_preset_find(m, name, kind);
+    if (!p && kind == ST_PRESET_CELL)
+        p = st_preset_find(m, name, -1);
+    if (!p) {
+        char near[200];
+        st_preset_suggest(m, name, kind, near, sizeof near, 4);
+        cli_error("%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
+                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name, m->name, near);
+    }
+    return p;
+}
+
+bool cli_set_param(const st_model *m, st_model_params *p, const char *name, const char *text)
+{
+    const st_param_desc *d = st_param_find(m, name);
+    char flag[64];
+    snprintf(flag, sizeof flag, "--%s", name);
+    if (!d) {
+        cli_error("%s: unknown option or parameter of model %s (see --help)", flag, m->name);
+        return false;
+    }
+    double x;
+    if (!cli_number(flag, text, &x))
+        return false;
+    st_param_set(p, d, x);
     return true;
 }

@@ -22,14 +22,47 @@ int cli_report(const st_error *err);
 bool cli_flag_value(int argc, char **argv, int *i, const char *flag, const char **value,
                     bool *bad);
 
+/* One option of a subcommand: a flag with a value (stored as text in *value) or a switch
+ * (sets *on). */
+typedef struct cli_opt {
+    const char *flag;       /* "--dt", "-o" */
+    const char **value;     /* value flags: where the text goes; NULL for a switch */
+    bool *on;               /* switches: set to true; NULL for a value flag */
+} cli_opt;
+
+/* Called for an argument that no option matches; it may consume more arguments by advancing
+ * *i. Returns CLI_OK, or CLI_USAGE after printing why. */
+typedef int (*cli_other_fn)(void *ud, int argc, char **argv, int *i);
+
+/* Parses argv[1 ..] against 'opts' (FLAG VALUE and FLAG=VALUE forms). --help or -h prints
+ * 'help' to stdout and returns -1. Arguments no option matches go to 'other', or are reported
+ * as "ARG: unknown option (see 'spiketalk CMD --help')" when 'other' is NULL. Returns CLI_OK,
+ * CLI_USAGE or -1. */
+int cli_parse(int argc, char **argv, const cli_opt *opts, size_t n_opts, const char *cmd,
+              void (*help)(FILE *), cli_other_fn other, void *ud);
+
 /* True if argv[i] is exactly FLAG. */
 bool cli_flag(char **argv, int i, const char *flag);
 
 /* Parses a finite double for FLAG; prints "FLAG: 'TEXT' is not a finite number" on failure. */
 bool cli_number(const char *flag, const char *text, double *out);
 
+/* Finds preset NAME of model 'm' (kind ST_PRESET_CELL also accepts features; -1 any) or
+ * prints "FLAG: unknown preset 'NAME' for model M; closest: ..." and returns NULL. */
+const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
+                                 const char *flag);
+
+/* Sets model parameter NAME (a --NAME flag) of 'm' in 'p' from TEXT, or prints why not
+ * (unknown parameter, not a number) and returns false. */
+bool cli_set_param(const st_model *m, st_model_params *p, const char *name, const char *text);
+
 /* Subcommands. */
+int cmd_process(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_presets(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_hh(int argc, char **argv);
+int cmd_axon(int argc, char **argv);
 
 #endif

@@ -90,21 +90,10 @@ int cmd_presets(int argc, char **argv)
 {
     const char *model = NULL;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        bool bad = false;
-        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
-            help(stdout);
-            return CLI_OK;
-        }
-        if (cli_flag(argv, i, "--json")) {
-            json = true;
-        } else if (!cli_flag_value(argc, argv, &i, "--model", &model, &bad)) {
-            cli_error("%s: unknown option (see 'spiketalk presets --help')", argv[i]);
-            return CLI_USAGE;
-        }
-        if (bad)
-            return CLI_USAGE;
-    }
+    const cli_opt table[] = {{"--model", &model, NULL}, {"--json", NULL, &json}};
+    int rc = cli_parse(argc, argv, table, 2, "presets", help, NULL, NULL);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
     const st_model *only = NULL;
     if (model && !(only = st_model_find(model))) {
         cli_error("--model: unknown model '%s' (izhikevich or izh2007)", model);

@@ -115,7 +115,8 @@ static void help(FILE *f)
         "Integrators:\n",
         f);
     for (int i = 0; i < ST_INT_COUNT; i++)
-        fprintf(f, "  %-11s %s\n", st_integrator_name((st_integrator)i),
+        if (st_model_get(ST_MODEL_IZH)->integrators & ST_INT_BIT(i))
+            fprintf(f, "  %-11s %s\n", st_integrator_name((st_integrator)i),
                 st_integrator_help((st_integrator)i));
     for (int i = 0; i < ST_MODEL_COUNT; i++)
         help_model(f, st_model_get((st_model_id)i));
@@ -132,90 +133,48 @@ static void help(FILE *f)
 
 /* ---- argument parsing ------------------------------------------------------------------- */
 
-static int parse_args(int argc, char **argv, opts *o)
+/* Anything else of the form --NAME VALUE is a model parameter, checked later. */
+static int other_arg(void *ud, int argc, char **argv, int *i)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        bool bad = false;
-        const char *v;
-        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
-            help(stdout);
-            return -1;
-        }
-        if (cli_flag(argv, i, "--json")) {
-            o->json = true;
-            continue;
-        }
-        struct { const char *flag; const char **dst; } known[] = {
-            {"--model", &o->model},     {"--preset", &o->preset}, {"--feature", &o->feature},
-            {"--input", &o->input},     {"--integrator", &o->integrator},
-            {"--trace", &o->trace},     {"--spikes", &o->spikes}, {"--plot", &o->plot},
-            {"--dt", &o->dt},           {"--duration", &o->duration}, {"--v0", &o->v0},
-            {"--u0", &o->u0}};
-        size_t k = 0;
-        for (; k < sizeof known / sizeof known[0]; k++)
-            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
-                break;
-        if (bad)
-            return CLI_USAGE;
-        if (k < sizeof known / sizeof known[0]) {
-            *known[k].dst = v;
-            continue;
-        }
-        /* Anything else of the form --NAME VALUE is a model parameter, checked later. */
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES) {
-            cli_error("%s: unknown option (see 'spiketalk simulate --help')", a);
-            return CLI_USAGE;
-        }
-        const char *eq = strchr(a, '=');
-        if (!eq && i + 1 >= argc) {
-            cli_error("%s: unknown option, or a parameter without a value", a);
-            return CLI_USAGE;
-        }
-        o->pname[o->n_over] = a + 2;
-        o->pvalue[o->n_over] = eq ? eq + 1 : argv[++i];
-        o->n_over++;
+    opts *o = ud;
+    const char *a = argv[*i];
+    const char *eq = strchr(a, '=');
+    if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES || (!eq && *i + 1 >= argc)) {
+        cli_error("%s: unknown option (see 'spiketalk simulate --help')", a);
+        return CLI_USAGE;
     }
+    o->pname[o->n_over] = a + 2;
+    o->pvalue[o->n_over] = eq ? eq + 1 : argv[++*i];
+    o->n_over++;
     return CLI_OK;
 }
 
-/* ---- configuration ---------------------------------------------------------------------- */
-
-static const st_preset *lookup(const st_model *m, const char *name, int kind, const char *flag)
+static int parse_args(int argc, char **argv, opts *o)
 {
-    const st_preset *p = st_preset_find(m, name, kind);
-    if (!p && kind == ST_PRESET_CELL)
-        p = st_preset_find(m, name, -1);
-    if (!p) {
-        char near[200];
-        st_preset_suggest(m, name, kind, near, sizeof near, 4);
-        cli_error("%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
-                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name, m->name, near);
-    }
-    return p;
+    memset(o, 0, sizeof *o);
+    const cli_opt table[] = {
+        {"--model", &o->model, NULL},     {"--preset", &o->preset, NULL},
+        {"--feature", &o->feature, NULL}, {"--input", &o->input, NULL},
+        {"--integrator", &o->integrator, NULL},
+        {"--trace", &o->trace, NULL},     {"--spikes", &o->spikes, NULL},
+        {"--plot", &o->plot, NULL},       {"--dt", &o->dt, NULL},
+        {"--duration", &o->duration, NULL},
+        {"--v0", &o->v0, NULL},           {"--u0", &o->u0, NULL},
+        {"--json", NULL, &o->json}};
+    return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "simulate", help,
+                     other_arg, o);
 }
+
+/* ---- configuration ---------------------------------------------------------------------- */
 
 /* Applies the command-line overrides to one run's configuration. */
 static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *pre)
 {
     st_error err = {0};
     const st_model *m = cfg->model;
-    for (size_t i = 0; i < o->n_over; i++) {
-        const st_param_desc *d = st_param_find(m, o->pname[i]);
-        char flag[64];
-        snprintf(flag, sizeof flag, "--%s", o->pname[i]);
-        if (!d) {
-            cli_error("%s: unknown option or parameter of model %s (see 'spiketalk simulate "
-                      "--help')",
-                      flag, m->name);
+    for (size_t i = 0; i < o->n_over; i++)
+        if (!cli_set_param(m, &cfg->params, o->pname[i], o->pvalue[i]))
             return CLI_USAGE;
-        }
-        double x;
-        if (!cli_number(flag, o->pvalue[i], &x))
-            return CLI_USAGE;
-        st_param_set(&cfg->params, d, x);
-    }
     if (o->dt && !cli_number("--dt", o->dt, &cfg->dt_ms))
         return CLI_USAGE;
     if (o->duration && !cli_number("--duration", o->duration, &cfg->duration_ms))
@@ -263,7 +222,7 @@ static int build_runs(const opts *o, run *runs, const st_model **model)
             if ((int)m->presets[i].kind == kind)
                 runs[n++].preset = &m->presets[i];
     } else {
-        const st_preset *p = name ? lookup(m, name, kind, flag) : NULL;
+        const st_preset *p = name ? cli_find_preset(m, name, kind, flag) : NULL;
         if (name && !p)
             return -1;
         runs[n++].preset = p;

@@ -10,15 +10,21 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"process", cmd_process, "let a neuron answer a sound file: envelope -> neuron -> sound"},
     {"simulate", cmd_simulate, "run a model neuron under a stimulus protocol; traces, plots"},
     {"presets", cmd_presets, "list the cell types and the 20 firing-pattern features"},
+    {"hh", cmd_hh, "the Hodgkin-Huxley (1952) point neuron: traces, plots, the f-I curve"},
+    {"axon", cmd_axon, "the action potential travelling along an HH axon; its velocity"},
+    {"record", cmd_record, "record a take from a capture device into a WAV file"},
+    {"devices", cmd_devices, "list the audio devices (capture and playback)"},
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: spiketalk COMMAND [OPTIONS]   (spiketalk COMMAND --help for details)\n\n"
           "A workbench for spiking model neurons: Izhikevich (2003/2004 and the 2007 book form)\n"
-          "driven by step, pulse and ramp currents, with traces, spike lists and plots.\n\n"
+          "and Hodgkin-Huxley (a point neuron and an axon) driven by step, pulse and ramp\n"
+          "currents, with traces, spike lists and plots.\n\n"
           "Commands:\n",
           f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -27,7 +33,9 @@ static void usage(FILE *f)
           "  spiketalk simulate --preset RS --plot rs.png\n"
           "  spiketalk simulate --feature tonic-bursting --json\n"
           "  spiketalk simulate --feature all --plot sheet.png\n"
-          "  spiketalk presets\n",
+          "  spiketalk presets\n"
+          "  spiketalk hh --plot hh.png\n"
+          "  spiketalk axon --plot axon.png\n",
           f);
 }
 

@@ -20,7 +20,14 @@
 
 #define ST_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 
+#include "spiketalk/pipeline.h"
 #include "spiketalk/registry.h"
+
+/* pipeline.c, shared with recipe-live.c: allocate a result's arrays; sonify its v (or
+ * 'v_audio', one value per audio sample, when not NULL) into r->output. */
+st_status st_pipeline_alloc(st_pipeline_result *r, size_t n, size_t steps, st_error *err);
+st_status st_pipeline_sound(const st_pipeline_config *c, st_pipeline_result *r,
+                            const double *v_audio, st_error *err);
 
 /* The preset tables (izh-presets.c, which checks these counts), read by the registry. */
 #define ST_IZH_N_PRESETS 27

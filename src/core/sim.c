@@ -98,7 +98,7 @@ static int collect_block(void *ud, uint64_t k0, const double *I, const double *v
 {
     (void)err;
     st_sim_trace *tr = ud;
-    memcpy(tr->I + k0, I, n * sizeof *I);
+    memcpy(tr->current + k0, I, n * sizeof *I);
     memcpy(tr->v_mv + k0 + 1, v, n * sizeof *v);
     memcpy(tr->u + k0 + 1, u, n * sizeof *u);
     return 0;
@@ -116,10 +116,10 @@ st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *
                             (unsigned long long)n);
     out->n = (size_t)n;
     out->t_ms = st_calloc(out->n + 1, sizeof(double));
-    out->I = st_calloc(out->n + 1, sizeof(double));
+    out->current = st_calloc(out->n + 1, sizeof(double));
     out->v_mv = st_calloc(out->n + 1, sizeof(double));
     out->u = st_calloc(out->n + 1, sizeof(double));
-    if (!out->t_ms || !out->I || !out->v_mv || !out->u) {
+    if (!out->t_ms || !out->current || !out->v_mv || !out->u) {
         st_sim_trace_free(out);
         return st_error_set(err, ST_ERR_NOMEM, "simulation: out of memory for the trace");
     }
@@ -127,7 +127,7 @@ st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *
         out->t_ms[k] = (double)k * cfg->dt_ms;
     out->v_mv[0] = cfg->v0_mv;
     out->u[0] = cfg->u0;
-    out->I[out->n] = st_stimulus_at(&cfg->stim, out->t_ms[out->n]);
+    out->current[out->n] = st_stimulus_at(&cfg->stim, out->t_ms[out->n]);
     st = st_sim_run(cfg, collect_block, out, &out->spikes, NULL, err);
     if (st)
         st_sim_trace_free(out);
@@ -137,7 +137,7 @@ st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *
 void st_sim_trace_free(st_sim_trace *tr)
 {
     st_free(tr->t_ms);
-    st_free(tr->I);
+    st_free(tr->current);
     st_free(tr->v_mv);
     st_free(tr->u);
     st_spikes_free(&tr->spikes);

@@ -12,6 +12,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,9 @@
 #define MAX_TICKS 50
 #define STROKE_COLUMNS 32  /* envelope columns per cairo_stroke */
 #define PNG_MAX_SIDE 32767 /* cairo's image surface limit */
+#define IMAGE_MAX_CELLS 4096 /* larger images are drawn from a subsample */
+#define CBAR_GAP 1.0         /* ems between the axes (or twin axis) and the colour bar */
+#define CBAR_WIDTH 1.1       /* ems */
 
 /* Far-away points are clamped to this distance (user units) from the plot area: cairo keeps
  * coordinates in 24.8 fixed point, so 1e300 must never reach it. Segments that leave the
@@ -69,6 +73,9 @@ typedef struct axes {
     st_rgb twin_color; /* colour of the right axis's first series */
     double fs;         /* tick-label font size, user units */
     double tick_len;   /* outward tick length */
+    const st_plot_image *img; /* the panel's image when it has something to draw, or NULL */
+    double zlo, zhi;   /* the image's colour limits */
+    ticks tz;          /* colour-bar ticks */
 } axes;
 
 /* Room one panel needs around its plot area. */
@@ -103,6 +110,60 @@ static double map(const scale *s, double v)
 static double tick_value(const ticks *t, int i)
 {
     return (t->k0 + i) * t->step;
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Colour maps                                                                                */
+
+/* viridis (van der Walt and Smith, CC0) sampled at 33 evenly spaced points of matplotlib's
+ * 256-entry table; linear interpolation between them stays within 0.007 of the table. */
+static const st_rgb viridis[] = {
+    {0.2670, 0.0049, 0.3294}, {0.2770, 0.0502, 0.3755}, {0.2823, 0.0946, 0.4170},
+    {0.2829, 0.1354, 0.4530}, {0.2789, 0.1749, 0.4830}, {0.2708, 0.2133, 0.5066},
+    {0.2593, 0.2507, 0.5244}, {0.2454, 0.2867, 0.5370}, {0.2302, 0.3213, 0.5455},
+    {0.2148, 0.3545, 0.5510}, {0.2000, 0.3864, 0.5545}, {0.1861, 0.4173, 0.5567},
+    {0.1733, 0.4474, 0.5579}, {0.1613, 0.4770, 0.5581}, {0.1497, 0.5064, 0.5573},
+    {0.1384, 0.5358, 0.5551}, {0.1281, 0.5651, 0.5509}, {0.1209, 0.5945, 0.5442},
+    {0.1203, 0.6238, 0.5343}, {0.1310, 0.6529, 0.5208}, {0.1554, 0.6815, 0.5032},
+    {0.1930, 0.7096, 0.4812}, {0.2415, 0.7366, 0.4545}, {0.2986, 0.7624, 0.4230},
+    {0.3629, 0.7867, 0.3866}, {0.4330, 0.8091, 0.3453}, {0.5081, 0.8292, 0.2992},
+    {0.5873, 0.8470, 0.2489}, {0.6694, 0.8622, 0.1954}, {0.7529, 0.8751, 0.1427},
+    {0.8359, 0.8861, 0.1025}, {0.9166, 0.8961, 0.1008}, {0.9932, 0.9062, 0.1439},
+};
+
+static const st_rgb greys[] = {{1.0, 1.0, 1.0}, {0.0, 0.0, 0.0}};
+
+/* The anchors of 'map', evenly spaced from t = 0 to t = 1. */
+static const st_rgb *colormap_anchors(st_colormap map, size_t *n)
+{
+    if (map == ST_CMAP_GREYS) {
+        *n = sizeof greys / sizeof greys[0];
+        return greys;
+    }
+    *n = sizeof viridis / sizeof viridis[0];
+    return viridis;
+}
+
+st_rgb st_plot_colormap(st_colormap map, double t)
+{
+    if (isnan(t))
+        return (st_rgb){1.0, 1.0, 1.0};
+    size_t n;
+    const st_rgb *c = colormap_anchors(map, &n);
+    double x = (t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t) * (double)(n - 1);
+    size_t k = (size_t)x;
+    if (k >= n - 1)
+        return c[n - 1];
+    double f = x - (double)k;
+    return (st_rgb){c[k].r + f * (c[k + 1].r - c[k].r), c[k].g + f * (c[k + 1].g - c[k].g),
+                    c[k].b + f * (c[k + 1].b - c[k].b)};
+}
+
+/* An image with cells, finite distinct extents and data: anything else draws nothing. */
+static bool image_drawable(const st_plot_image *im)
+{
+    return im && im->z && im->nx > 0 && im->ny > 0 && isfinite(im->x0) && isfinite(im->x1) &&
+           isfinite(im->y0) && isfinite(im->y1) && im->x0 != im->x1 && im->y0 != im->y1;
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -294,6 +355,28 @@ static double tick_labels_width(cairo_t *cr, const ticks *t)
     return w;
 }
 
+/* Adds the extents of image 'im' to 'ex' and 'ey', and resolves its colour limits. */
+static void extend_image(const st_plot_image *im, extent *ex, extent *ey, axes *a)
+{
+    ex->lo = fmin(ex->lo, fmin(im->x0, im->x1));
+    ex->hi = fmax(ex->hi, fmax(im->x0, im->x1));
+    ey->lo = fmin(ey->lo, fmin(im->y0, im->y1));
+    ey->hi = fmax(ey->hi, fmax(im->y0, im->y1));
+    extent z = empty_extent;
+    if (isnan(im->zmin) || isnan(im->zmax)) {
+        for (size_t j = 0; j < im->ny; j++) {
+            const double *row = im->z + j * im->nx;
+            for (size_t i = 0; i < im->nx; i++) {
+                if (!isfinite(row[i]))
+                    continue;
+                z.lo = row[i] < z.lo ? row[i] : z.lo;
+                z.hi = row[i] > z.hi ? row[i] : z.hi;
+            }
+        }
+    }
+    resolve(im->zmin, im->zmax, z, 0.0, &a->zlo, &a->zhi);
+}
+
 /* Picks the first right-axis series's colour and the three axes' limits. */
 static void resolve_limits(const st_plot_panel *p, axes *a)
 {
@@ -308,8 +391,12 @@ static void resolve_limits(const st_plot_panel *p, axes *a)
         if (s->y)
             extend(s, &x, &y[right]);
     }
+    a->img = image_drawable(p->image) ? p->image : NULL;
+    if (a->img)
+        extend_image(a->img, &x, &y[0], a);
     resolve(p->xmin, p->xmax, x, 0.0, &a->sx.lo, &a->sx.hi);
-    resolve(p->ymin, p->ymax, y[0], 0.05, &a->sy.lo, &a->sy.hi);
+    /* An image fills its axes to the edges, as matplotlib's imshow does. */
+    resolve(p->ymin, p->ymax, y[0], a->img ? 0.0 : 0.05, &a->sy.lo, &a->sy.hi);
     resolve(p->y2min, p->y2max, y[1], 0.05, &a->sy2.lo, &a->sy2.hi);
 }
 
@@ -328,6 +415,7 @@ static void y_ticks(axes *a, double height)
     double target = clampd(floor(height / (3.2 * a->fs)), 2.0, 8.0);
     a->ty = make_ticks(a->sy.lo, a->sy.hi, target);
     a->ty2 = a->twin ? make_ticks(a->sy2.lo, a->sy2.hi, target) : (ticks){0.0, NAN, 0};
+    a->tz = a->img ? make_ticks(a->zlo, a->zhi, target) : (ticks){0.0, NAN, 0};
 }
 
 /* Chooses x ticks whose labels fit the width, each interval one label plus two ems. Label
@@ -374,7 +462,7 @@ static void place(cairo_t *cr, axes *a, rect cell, margins m)
 /* How far the last x label, centred on its tick, reaches past the cell's right padding. */
 static double x_overhang(cairo_t *cr, const axes *a, rect cell)
 {
-    if (a->twin || a->tx.n == 0)
+    if (a->twin || a->img || a->tx.n == 0)
         return 0.0;
     char buf[80];
     double v = tick_value(&a->tx, a->tx.n - 1);
@@ -398,6 +486,9 @@ static margins prepare(cairo_t *cr, const st_plot_panel *p, rect cell, double fs
     y_ticks(a, cell.h - m.top - m.bottom);
     m.left = pad + y_side_width(cr, a, &a->ty, p->ylabel);
     m.right = pad + (a->twin ? y_side_width(cr, a, &a->ty2, p->y2label) : 0.8 * fs);
+    if (a->img)
+        m.right += CBAR_GAP * fs + CBAR_WIDTH * fs +
+                   y_side_width(cr, a, &a->tz, a->img->zlabel) - (a->twin ? 0.0 : 0.8 * fs);
     place(cr, a, cell, m);
     m.right += x_overhang(cr, a, cell);
     return m;
@@ -676,6 +767,122 @@ static void draw_legend(cairo_t *cr, const st_plot_panel *p, const axes *a)
     }
 }
 
+/* ----------------------------------------------------------------------------------------- */
+/* Images                                                                                     */
+
+/* The image's cells as pixels, subsampled to at most IMAGE_MAX_CELLS a side, row 0 on top;
+ * non-finite values transparent. NULL if cairo cannot make the surface. */
+static cairo_surface_t *image_pixels(const st_plot_image *im, double zlo, double zhi)
+{
+    size_t w = im->nx < IMAGE_MAX_CELLS ? im->nx : IMAGE_MAX_CELLS;
+    size_t h = im->ny < IMAGE_MAX_CELLS ? im->ny : IMAGE_MAX_CELLS;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    unsigned char *data = cairo_image_surface_get_data(s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(s);
+    /* Half-differences, so that limits of +-DBL_MAX do not overflow the span. */
+    double half_span = 0.5 * zhi - 0.5 * zlo;
+    for (size_t r = 0; r < h; r++) {
+        size_t j = im->ny - 1 - (size_t)((double)r * (double)im->ny / (double)h);
+        const double *row = im->z + j * im->nx;
+        for (size_t c = 0; c < w; c++) {
+            double z = row[(size_t)((double)c * (double)im->nx / (double)w)];
+            uint32_t px = 0; /* transparent */
+            if (isfinite(z)) {
+                st_rgb col = st_plot_colormap(im->colormap, (0.5 * z - 0.5 * zlo) / half_span);
+                px = 0xff000000u | (uint32_t)lround(255.0 * col.r) << 16 |
+                     (uint32_t)lround(255.0 * col.g) << 8 | (uint32_t)lround(255.0 * col.b);
+            }
+            memcpy(data + r * stride + 4 * c, &px, sizeof px);
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+/* The user coordinate of data value 'v' on 's', without keep_near's clamping: the image's
+ * transform is a double-precision matrix, so far-off edges keep the scale exact. */
+static double map_exact(const scale *s, double v)
+{
+    return s->p0 + (0.5 * v - 0.5 * s->lo) * half_slope(s);
+}
+
+/* Draws the image under the series, clipped to the plot area. */
+static void draw_image(cairo_t *cr, const axes *a)
+{
+    const st_plot_image *im = a->img;
+    if (!im)
+        return;
+    double ux0 = map_exact(&a->sx, im->x0), ux1 = map_exact(&a->sx, im->x1);
+    double uy_top = map_exact(&a->sy, im->y1), uy_bot = map_exact(&a->sy, im->y0);
+    double wu = ux1 - ux0, hu = uy_bot - uy_top;
+    if (!isfinite(wu) || !isfinite(hu) || fabs(wu) < 1e-6 || fabs(hu) < 1e-6 ||
+        fabs(wu) > 1e12 || fabs(hu) > 1e12)
+        return;
+    cairo_surface_t *s = image_pixels(im, a->zlo, a->zhi);
+    if (!s)
+        return;
+    double w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    cairo_pattern_t *pat = cairo_pattern_create_for_surface(s);
+    cairo_matrix_t mtx; /* user -> pattern (pixel) space */
+    cairo_matrix_init(&mtx, w / wu, 0.0, 0.0, h / hu, -ux0 * w / wu, -uy_top * h / hu);
+    cairo_pattern_set_matrix(pat, &mtx);
+    cairo_pattern_set_extend(pat, CAIRO_EXTEND_PAD);
+    /* Flat cells stay flat when enlarged; shrunk or smooth images are filtered. */
+    bool enlarged = fabs(wu) >= w && fabs(hu) >= h;
+    cairo_pattern_set_filter(pat, !im->smooth && enlarged ? CAIRO_FILTER_NEAREST
+                                                          : CAIRO_FILTER_GOOD);
+    double left = clampd(fmin(ux0, ux1), a->area.x, a->area.x + a->area.w);
+    double right = clampd(fmax(ux0, ux1), a->area.x, a->area.x + a->area.w);
+    double top = clampd(fmin(uy_top, uy_bot), a->area.y, a->area.y + a->area.h);
+    double bottom = clampd(fmax(uy_top, uy_bot), a->area.y, a->area.y + a->area.h);
+    cairo_save(cr);
+    cairo_set_source(cr, pat);
+    cairo_rectangle(cr, left, top, right - left, bottom - top);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    cairo_pattern_destroy(pat);
+    cairo_surface_destroy(s);
+}
+
+/* The colour bar right of the axes (and of the twin axis): the colour map as a gradient
+ * with the map's own anchors as stops, framed, with ticks and the label on its right. */
+static void draw_colorbar(cairo_t *cr, const st_plot_panel *p, const axes *a)
+{
+    if (!a->img)
+        return;
+    set_font(cr, a->fs);
+    double x = a->area.x + a->area.w + CBAR_GAP * a->fs +
+               (a->twin ? y_side_width(cr, a, &a->ty2, p->y2label) : 0.0);
+    axes bar = *a;
+    bar.area = (rect){x, a->area.y, CBAR_WIDTH * a->fs, a->area.h};
+    double y0 = bar.area.y, x1 = bar.area.x + bar.area.w;
+    snap(cr, &bar.area.x, &y0, spine_width);
+    snap(cr, &x1, &y0, spine_width);
+    bar.area.w = x1 - bar.area.x;
+    scale sz = {a->zlo, a->zhi, a->area.y + a->area.h, a->area.y};
+    size_t n;
+    const st_rgb *c = colormap_anchors(a->img->colormap, &n);
+    cairo_pattern_t *g = cairo_pattern_create_linear(0.0, sz.p0, 0.0, sz.p1);
+    for (size_t k = 0; k < n; k++)
+        cairo_pattern_add_color_stop_rgb(g, (double)k / (double)(n - 1), c[k].r, c[k].g, c[k].b);
+    cairo_rectangle(cr, bar.area.x, bar.area.y, bar.area.w, bar.area.h);
+    cairo_set_source(cr, g);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
+    set_rgb(cr, ink);
+    cairo_set_line_width(cr, spine_width);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+    cairo_rectangle(cr, bar.area.x, bar.area.y, bar.area.w, bar.area.h);
+    cairo_stroke(cr);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    draw_y_axis(cr, &bar, &sz, &a->tz, a->img->zlabel, 1.0);
+}
+
 /* Draws panel 'p', prepared into 'a', with its plot area inside 'cell' less 'm'. */
 static void draw_panel(cairo_t *cr, const st_plot_panel *p, axes *a, rect cell, margins m)
 {
@@ -686,8 +893,10 @@ static void draw_panel(cairo_t *cr, const st_plot_panel *p, axes *a, rect cell, 
         m.right += overhang;
         place(cr, a, cell, m);
     }
+    draw_image(cr, a);
     draw_all_series(cr, p, a);
     draw_axes(cr, p, a);
+    draw_colorbar(cr, p, a);
     draw_legend(cr, p, a);
 }
 

@@ -683,6 +683,200 @@ static void test_plot_contact_sheet(void **state)
     cairo_surface_destroy(img);
 }
 
+/* ----------------------------------------------------------------------------------------- */
+/* Images                                                                                     */
+
+/* The columns that are dark over more than 40% of the rows from 'top' to 'bottom': spines and
+ * the colour bar's frame. Returns how many were found (at most 'max'). */
+static int dark_columns(cairo_surface_t *s, int top, int bottom, int *cols, int max)
+{
+    int n = 0, w = cairo_image_surface_get_width(s);
+    for (int x = 0; x < w && n < max; x++) {
+        int k = 0;
+        for (int y = top; y <= bottom; y++)
+            k += is_dark(pixel(s, x, y));
+        if (k > 0.4 * (bottom - top + 1))
+            cols[n++] = x;
+    }
+    return n;
+}
+
+static bool near_rgb(rgb8 c, st_rgb want, int tol)
+{
+    return abs(c.r - (int)lround(255 * want.r)) <= tol &&
+           abs(c.g - (int)lround(255 * want.g)) <= tol &&
+           abs(c.b - (int)lround(255 * want.b)) <= tol;
+}
+
+/* The colour maps: viridis's ends and middle as matplotlib's table has them, greys from white
+ * to black, clamping outside 0..1 and white for NaN. */
+static void test_plot_colormap_values(void **state)
+{
+    (void)state;
+    st_rgb c = st_plot_colormap(ST_CMAP_VIRIDIS, 0.0);
+    assert_close(c.r, 0.267004, 1e-3, 0);
+    assert_close(c.g, 0.004874, 1e-3, 0);
+    assert_close(c.b, 0.329415, 1e-3, 0);
+    c = st_plot_colormap(ST_CMAP_VIRIDIS, 1.0);
+    assert_close(c.r, 0.993248, 1e-3, 0);
+    assert_close(c.g, 0.906157, 1e-3, 0);
+    assert_close(c.b, 0.143936, 1e-3, 0);
+    c = st_plot_colormap(ST_CMAP_VIRIDIS, 0.5); /* entry 127.5 of 255: between 127 and 128 */
+    assert_close(c.r, 0.128, 0.01, 0);
+    assert_close(c.g, 0.565, 0.01, 0);
+    assert_close(c.b, 0.551, 0.01, 0);
+    double prev = -1.0; /* viridis's green rises monotonically */
+    for (double t = 0.0; t <= 1.0; t += 0.01) {
+        c = st_plot_colormap(ST_CMAP_VIRIDIS, t);
+        assert_true(c.g > prev);
+        prev = c.g;
+    }
+    c = st_plot_colormap(ST_CMAP_GREYS, 0.25);
+    assert_close(c.r, 0.75, 1e-12, 0);
+    assert_true(c.r == c.g && c.g == c.b);
+    c = st_plot_colormap(ST_CMAP_VIRIDIS, 7.0);
+    assert_close(c.r, 0.993248, 1e-3, 0);
+    c = st_plot_colormap(ST_CMAP_GREYS, NAN);
+    assert_true(c.r == 1.0 && c.g == 1.0 && c.b == 1.0);
+}
+
+/* A 4 x 3 image with explicit colour limits fills the axes: every cell's centre has its
+ * colour, a NaN cell is white, a series is drawn over the image, and a colour bar right of
+ * the axes runs from the map's bottom colour to its top one. */
+static void test_plot_image_cells_and_colour_bar(void **state)
+{
+    (void)state;
+    enum { NX = 4, NY = 3 };
+    double z[NY * NX];
+    for (int k = 0; k < NY * NX; k++)
+        z[k] = k;
+    z[1 * NX + 2] = NAN;
+    st_plot_image im = {.z = z, .nx = NX, .ny = NY, .x0 = 0.0, .x1 = 8.0, .y0 = -3.0,
+                        .y1 = 3.0, .zmin = 0.0, .zmax = 11.0, .colormap = ST_CMAP_VIRIDIS,
+                        .zlabel = "z (units)"};
+    static const double lx[2] = {0.0, 8.0}, ly[2] = {-1.5, -1.5};
+    st_plot_series s = {.x = lx, .y = ly, .n = 2, .color = ST_RGB_RED, .line_width = 3.0};
+    st_plot_panel p;
+    st_plot_panel_init(&p);
+    p.xlabel = "time";
+    p.ylabel = "position";
+    p.image = &im;
+    p.series = &s;
+    p.n_series = 1;
+    p.legend = false;
+    st_plot_figure fig = {.panels = &p, .n_panels = 1};
+    cairo_surface_t *img = render(&fig, 800, 500);
+    frame f = find_frame(img, 0, 0, 800, 500);
+    int cols[8];
+    assert_int_equal(dark_columns(img, f.top, f.bottom, cols, 8), 4);
+    f.left = cols[0];
+    f.right = cols[1];
+    for (int j = 0; j < NY; j++) {
+        for (int i = 0; i < NX; i++) {
+            int x = (int)col_of(f, 2.0 * i + 1.0, 0.0, 8.0);
+            int y = (int)row_of(f, -3.0 + 2.0 * j + 1.0, -3.0, 3.0);
+            rgb8 c = pixel(img, x, y);
+            if (j == 1 && i == 2)
+                assert_true(is_white(c));
+            else
+                assert_true(
+                    near_rgb(c, st_plot_colormap(ST_CMAP_VIRIDIS, z[j * NX + i] / 11.0), 3));
+        }
+    }
+    /* the series on top of the image */
+    assert_true(is_red(pixel(img, (int)col_of(f, 5.0, 0.0, 8.0), (int)row_of(f, -1.5, -3.0, 3.0))));
+    /* the colour bar: bottom colour at the bottom, top colour at the top, a rising green */
+    int bx = (cols[2] + cols[3]) / 2;
+    assert_true(cols[2] > f.right + 5 && cols[3] - cols[2] >= 6);
+    assert_true(near_rgb(pixel(img, bx, f.bottom - 2), st_plot_colormap(ST_CMAP_VIRIDIS, 0.0), 8));
+    assert_true(near_rgb(pixel(img, bx, f.top + 2), st_plot_colormap(ST_CMAP_VIRIDIS, 1.0), 8));
+    int prev = -1;
+    for (int y = f.bottom - 2; y > f.top + 1; y -= 8) {
+        assert_true(pixel(img, bx, y).g >= prev);
+        prev = pixel(img, bx, y).g;
+    }
+    /* tick labels and the label beside the bar: dark pixels right of it */
+    int ink = 0;
+    for (int y = f.top; y <= f.bottom; y++)
+        for (int x = cols[3] + 3; x < 800; x++)
+            ink += is_dark(pixel(img, x, y));
+    assert_true(ink > 100);
+    cairo_surface_destroy(img);
+}
+
+/* NAN limits come from the image's extents, without a margin; NAN colour limits from its
+ * data. The greys map then puts white at the lowest value and black at the highest: the left
+ * half of the axes is white, the right half black up to the right spine. */
+static void test_plot_image_auto_limits(void **state)
+{
+    (void)state;
+    double z[2] = {5.0, 7.0};
+    st_plot_image im = {.z = z, .nx = 2, .ny = 1, .x0 = 10.0, .x1 = 20.0, .y0 = 0.0,
+                        .y1 = 1.0, .zmin = NAN, .zmax = NAN, .colormap = ST_CMAP_GREYS};
+    st_plot_panel p;
+    st_plot_panel_init(&p);
+    p.image = &im;
+    st_plot_figure fig = {.panels = &p, .n_panels = 1};
+    cairo_surface_t *img = render(&fig, 600, 400);
+    frame f = find_frame(img, 0, 0, 600, 400);
+    int cols[600];
+    int n = dark_columns(img, f.top, f.bottom, cols, 600);
+    /* the left spine, then one run: the black cell and the right spine; then the bar's edges */
+    assert_true(n > 100);
+    int run_end = 1;
+    while (run_end + 1 < n && cols[run_end + 1] == cols[run_end] + 1)
+        run_end++;
+    int left = cols[0], black = cols[1], right = cols[run_end];
+    assert_close(black, left + 0.5 * (right - left), 1.5, 0);
+    int mid = (f.top + f.bottom) / 2;
+    for (int x = left + 2; x < black - 1; x += 5)
+        assert_true(is_white(pixel(img, x, mid)));
+    /* the image reaches the top and bottom spines: no margin */
+    assert_true(is_dark(pixel(img, black + 5, f.top + 1)));
+    assert_true(is_dark(pixel(img, black + 5, f.bottom - 1)));
+    assert_int_equal(n - run_end - 1, 2); /* the colour bar's frame */
+    cairo_surface_destroy(img);
+}
+
+/* Degenerate and huge images draw nothing or a subsample, and never fail; files of every
+ * format can hold an image. */
+static void test_plot_image_survives_bad_input(void **state)
+{
+    (void)state;
+    size_t nx = 5000, ny = 3;
+    double *z = malloc(nx * ny * sizeof *z);
+    assert_non_null(z);
+    for (size_t k = 0; k < nx * ny; k++)
+        z[k] = (k % 7) ? sin((double)k) : ((k % 2) ? INFINITY : NAN);
+    st_plot_image ims[6] = {
+        {.z = z, .nx = nx, .ny = ny, .x0 = 0, .x1 = 1, .y0 = 0, .y1 = 1, .zmin = NAN, .zmax = NAN},
+        {.z = z, .nx = nx, .ny = ny, .x0 = 1, .x1 = 1, .y0 = 0, .y1 = 1, .zmin = NAN, .zmax = NAN},
+        {.z = z, .nx = nx, .ny = ny, .x0 = NAN, .x1 = 1, .y0 = 0, .y1 = 1, .zmin = 0, .zmax = 0},
+        {.z = NULL, .nx = 3, .ny = 3, .x0 = 0, .x1 = 1, .y0 = 0, .y1 = 1, .zmin = 0, .zmax = 1},
+        {.z = z, .nx = 0, .ny = 3, .x0 = 0, .x1 = 1, .y0 = 0, .y1 = 1, .zmin = 0, .zmax = 1},
+        {.z = z, .nx = nx, .ny = ny, .x0 = -DBL_MAX, .x1 = DBL_MAX, .y0 = 1e300, .y1 = -1e300,
+         .zmin = -DBL_MAX, .zmax = DBL_MAX, .smooth = true},
+    };
+    st_plot_panel p[6];
+    for (int k = 0; k < 6; k++) {
+        st_plot_panel_init(&p[k]);
+        p[k].image = &ims[k];
+    }
+    p[0].xmin = 0.2; /* zoomed into the image */
+    p[0].xmax = 0.3;
+    st_plot_figure fig = {.panels = p, .n_panels = 6, .rows = 3, .cols = 2, .title = "bad"};
+    cairo_surface_destroy(render(&fig, 900, 700));
+    const char *names[3] = {"image.png", "image.svg", "image.pdf"};
+    for (int k = 0; k < 3; k++) {
+        char path[128];
+        tmp_path(path, sizeof path, names[k]);
+        st_plot_figure one = {.panels = p, .n_panels = 1, .width = 400, .height = 300};
+        assert_int_equal(st_plot_save(&one, path, NULL), ST_OK);
+        assert_true(file_exists(path));
+    }
+    free(z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +897,10 @@ int main(void)
         cmocka_unit_test(test_plot_save_png_default_size_replaces),
         cmocka_unit_test(test_plot_save_failure_leaves_nothing),
         cmocka_unit_test(test_plot_contact_sheet),
+        cmocka_unit_test(test_plot_colormap_values),
+        cmocka_unit_test(test_plot_image_cells_and_colour_bar),
+        cmocka_unit_test(test_plot_image_auto_limits),
+        cmocka_unit_test(test_plot_image_survives_bad_input),
     };
     int failed = cmocka_run_group_tests_name("plot", tests, group_setup, group_teardown);
     /* Drops cairo's and fontconfig's caches, so LeakSanitizer reports only our leaks. */

@@ -31,7 +31,7 @@ static void test_registry_every_preset_runs(void **state)
             st_spikes sp = {stamps, 4096, 0, 0};
             for (size_t k = 0; k < tr.n; k++) {
                 double v, u;
-                m->process(&s, &cfg.params, cfg.how, cfg.dt_ms, &tr.I[k], &v, &u, 1, &sp);
+                m->process(&s, &cfg.params, cfg.how, cfg.dt_ms, &tr.current[k], &v, &u, 1, &sp);
                 assert_true(v == tr.v_mv[k + 1] && u == tr.u[k + 1]);
             }
             assert_int_equal(sp.count, tr.spikes.count);

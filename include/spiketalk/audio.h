@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Audio files (libsndfile): read any format to mono float, write WAV safely; and audio devices
+ * (PortAudio): list them and record from one. */
+#ifndef SPIKETALK_AUDIO_H
+#define SPIKETALK_AUDIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spiketalk/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+/* A mono signal in memory. */
+typedef struct st_audio {
+    float *x;            /* samples, full scale = 1 (owned; free with st_audio_free) */
+    size_t n;            /* number of frames */
+    double fs_hz;        /* sample rate */
+    int channels;        /* channels in the file (mixed to mono by averaging) */
+    char format[96];     /* human description, e.g. "WAV, 16-bit PCM" */
+} st_audio;
+
+/* Reads any file libsndfile reads (WAV, FLAC, OGG, AIFF, ...; 8/16/24/32-bit int and float; any
+ * rate) and mixes its channels to mono by averaging them frame by frame. Fails, with err->msg
+ * "PATH: reason" and nothing allocated, when the file is missing or unreadable, not audio,
+ * truncated or corrupt (ST_ERR_IO / ST_ERR_FORMAT), has zero frames (ST_ERR_FORMAT: "no
+ * audio frames"), or holds a NaN or infinite sample (ST_ERR_FORMAT: "sample K of channel C is
+ * not finite"). */
+ST_API st_status st_audio_read(const char *path, st_audio *out, st_error *err);
+
+/* Frees the samples and zeroes 'a'. NULL-safe. */
+ST_API void st_audio_free(st_audio *a);
+
+typedef enum st_wav_format {
+    ST_WAV_FLOAT32 = 0,  /* 32-bit IEEE float (the default) */
+    ST_WAV_PCM16         /* 16-bit integer PCM */
+} st_wav_format;
+
+/* Checks before long work that 'path' may be written as output: not the same file as
+ * 'input_path' (may be NULL; compared by device and inode when both exist, else by name), and
+ * writable as st_output_check says. ST_ERR_IO "PATH: ..." otherwise; creates nothing. */
+ST_API st_status st_audio_check_output(const char *path, const char *input_path,
+                                       st_error *err);
+
+/* Writes n mono samples at fs_hz as a WAV file in 'fmt', through a temporary file renamed on
+ * success: on any failure 'path' is neither created nor truncated. Refuses to overwrite
+ * 'input_path' (may be NULL). Samples must be finite; they are written as they are (PCM16
+ * clips to [-1, 1]). */
+ST_API st_status st_audio_write(const char *path, const float *x, size_t n, double fs_hz,
+                                st_wav_format fmt, const char *input_path, st_error *err);
+
+/* ---- devices ---------------------------------------------------------------------------- */
+
+typedef struct st_device_info {
+    int index;              /* PortAudio device index */
+    char name[128];
+    char host_api[64];      /* "ALSA", "JACK Audio Connection Kit", ... */
+    int max_input_channels;
+    int max_output_channels;
+    double default_fs_hz;
+    bool is_default_input;
+    bool is_default_output;
+} st_device_info;
+
+/* Lists the audio devices (initialising and terminating PortAudio around the call). Stores up
+ * to 'cap' entries in 'out' and the total in *count. ST_ERR_DEVICE with the PortAudio error
+ * text if PortAudio cannot start. Zero devices is not an error. */
+ST_API st_status st_device_list(st_device_info *out, size_t cap, size_t *count, st_error *err);
+
+/* Finds a capture (want_input) or playback device by index ("3") or by a case-insensitive
+ * substring of its name; NULL or "" means the default device. ST_ERR_DEVICE with a message that
+ * names 'spec' (or says there is no capture/playback device at all) on failure. Requires
+ * PortAudio to be initialised by the caller (Pa_Initialize). */
+ST_API st_status st_device_find(const char *spec, bool want_input, int *index, st_error *err);
+
+/* Records 'seconds' of mono float audio from capture device 'spec' (see st_device_find) at
+ * fs_hz (0: the device's default rate) into a newly allocated 'out'. Prints nothing; calls
+ * 'progress' (may be NULL) from the calling thread about ten times a second with the fraction
+ * done. ST_ERR_DEVICE when there is no capture device ("no audio capture device found; to use
+ * a file, run 'spiketalk process FILE'") or the stream fails; ST_ERR_INVAL for seconds <= 0 or
+ * not finite. */
+ST_API st_status st_record(const char *spec, double seconds, double fs_hz, st_audio *out,
+                           void (*progress)(void *ud, double fraction), void *ud,
+                           st_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

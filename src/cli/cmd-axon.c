@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `spiketalk axon`: the propagated action potential on a Hodgkin-Huxley axon, and its velocity. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "spiketalk/output.h"
+#include "spiketalk/plot.h"
+
+#define MAX_AT 8
+/* The space-time image keeps at most this many time columns and position rows. */
+#define IMG_MAX_COLS 1500u
+#define IMG_MAX_ROWS 800u
+/* Points kept per probe trace for the plot (every k-th step beyond). */
+#define PLOT_MAX 200000u
+#define N_PROFILES 4
+/* Above this step the velocity errs by more than ~2 % (README: convergence table). */
+#define COARSE_DT_MS 0.05
+
+typedef struct opts {
+    const char *diameter, *length, *ra, *temperature, *dx, *compartments, *dt;
+    const char *stimulus, *duration, *scheme, *trace, *plot, *at;
+    bool json;
+} opts;
+
+/* What the run records for the outputs. */
+typedef struct rec {
+    size_t n_at;
+    double at_mm[MAX_AT];
+    st_cable_probe pr[MAX_AT];
+    FILE *trace;
+    /* the space-time image: column c holds v at t = c * tstride * dt, row r compartment
+     * floor((r + 1/2) N / ny) */
+    double *z;
+    size_t nx, ny;
+    uint64_t tstride;
+    /* probe traces for the plot, every pstride-th step */
+    double *pt, *pv[MAX_AT];
+    size_t pn, pcap;
+    uint64_t pstride;
+    bool plot;
+} rec;
+
+/* ---- help --------------------------------------------------------------------------------- */
+
+static void help(FILE *f)
+{
+    st_cable_config d = st_cable_config_default();
+    fprintf(f,
+        "usage: spiketalk axon [--diameter-um D] [--length-mm L] [--ra OHM_CM]\n"
+        "                      [--temperature C] [--dx-um DX | --compartments N] [--dt MS]\n"
+        "                      [--stimulus UA[,MS]] [--duration MS] [--scheme cn|be]\n"
+        "                      [--trace F.csv] [--at MM[,MM...]] [--plot F] [--json]\n"
+        "\n"
+        "A uniform unmyelinated axon with the Hodgkin-Huxley membrane of 'spiketalk hh'\n"
+        "(NEURON's 'hh' parameters), sealed at both ends, shocked at x = 0: the propagated\n"
+        "action potential and its conduction velocity. With no options it runs the 1952\n"
+        "benchmark, the squid giant axon of Hodgkin and Huxley (diameter 476 um, Ra 35.4\n"
+        "Ohm cm, 18.5 degrees C), for which they computed 18.8 m/s (measured: 21.2 m/s).\n"
+        "\n"
+        "    Cm dv/dt = d/(4 Ra) d2v/dx2 - I_ion(v, m, h, n) + I_stim\n"
+        "\n"
+        "Numerics: N compartments of length dx (centres at (i + 1/2) dx); the gates are\n"
+        "staggered half a step from v and stepped exactly with their rates frozen; v is\n"
+        "implicit, one tridiagonal (Thomas) solve per step: Crank-Nicolson (cn, second order\n"
+        "in dt and dx) or backward Euler (be, first order in dt). Stable for any dt; the\n"
+        "accuracy is what --dt and --dx-um buy (README: convergence table).\n"
+        "\n"
+        "Options (defaults in brackets):\n"
+        "  --diameter-um D     axon diameter, um [%g]\n"
+        "  --length-mm L       axon length, mm [%g]\n"
+        "  --ra OHM_CM         axial resistivity, Ohm cm [%g]\n"
+        "  --temperature C     degrees Celsius [%g]; rates x 3^((T - 6.3)/10); %g to %g\n"
+        "                      accepted, a warning beyond %g (and below 0)\n"
+        "  --dx-um DX          compartment length, um [%g]: N = round(L / DX) compartments,\n"
+        "                      then dx = L / N exactly; at most the axon's length\n"
+        "  --compartments N    instead of --dx-um\n"
+        "  --dt MS             time step [%g]\n"
+        "  --stimulus UA[,MS]  current pulse into the x = 0 end: UA microamperes during the\n"
+        "                      steps that start before MS ms (charge UA x MS) [%g,%g]\n"
+        "  --duration MS       simulated time [%g]\n"
+        "  --scheme cn|be      Crank-Nicolson or backward Euler [cn]\n"
+        "\n"
+        "What is measured (JSON keys):\n"
+        "  velocity_m_s        (3L/4 - L/4) / (t(3L/4) - t(L/4)), t the first upward 0 mV\n"
+        "                      crossing, interpolated in time between steps and in x between\n"
+        "                      compartment centres; null if the spike does not get there\n"
+        "  peak_mv, width_ms   the first spike at L/2: its peak, and its full width at half\n"
+        "                      amplitude (half way from the resting potential to the peak)\n"
+        "\n"
+        "Outputs (each checked before the run; files are written whole or not at all):\n"
+        "  --trace FILE.csv    t_ms and v at each --at position (v_12.5mm, ...), every step\n"
+        "  --at MM[,MM...]     trace positions, mm, up to %d [L/4, L/2, 3L/4]\n"
+        "  --plot FILE         .png, .svg or .pdf: the space-time image v(x, t) (the spike is\n"
+        "                      a straight band whose slope is the velocity), profiles v(x) at\n"
+        "                      four moments, and v(t) at the --at positions\n"
+        "  --json              one JSON object on stdout: settings and measurements\n"
+        "\n"
+        "Examples:\n"
+        "  spiketalk axon                                  # the 1952 benchmark\n"
+        "  spiketalk axon --plot axon.png\n"
+        "  spiketalk axon --dx-um 50 --dt 0.005 --json     # a finer grid\n"
+        "  spiketalk axon --temperature 6.3 --duration 10  # slower at the cold squid's 6.3 C\n"
+        "  spiketalk axon --diameter-um 1 --length-mm 2 --duration 5 --stimulus 0.001,0.5\n",
+        d.cable.diameter_um, d.cable.length_mm, d.cable.ra_ohm_cm, d.cable.hh.temperature_c,
+        ST_HH_TEMP_MIN_C, ST_HH_TEMP_MAX_C, ST_HH_TEMP_WARN_C,
+        d.cable.length_mm * 1000.0 / (double)d.cable.compartments, d.dt_ms, d.stim_ua,
+        d.stim_ms, d.duration_ms, MAX_AT);
+}
+
+/* ---- arguments ---------------------------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        bool bad = false;
+        const char *v;
+        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
+            help(stdout);
+            return -1;
+        }
+        if (cli_flag(argv, i, "--json")) {
+            o->json = true;
+            continue;
+        }
+        struct { const char *flag; const char **dst; } known[] = {
+            {"--diameter-um", &o->diameter}, {"--length-mm", &o->length},
+            {"--ra", &o->ra},                {"--temperature", &o->temperature},
+            {"--dx-um", &o->dx},             {"--compartments", &o->compartments},
+            {"--dt", &o->dt},                {"--stimulus", &o->stimulus},
+            {"--duration", &o->duration},    {"--scheme", &o->scheme},
+            {"--trace", &o->trace},          {"--plot", &o->plot},
+            {"--at", &o->at}};
+        size_t k = 0;
+        for (; k < sizeof known / sizeof known[0]; k++)
+            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
+                break;
+        if (bad)
+            return CLI_USAGE;
+        if (k == sizeof known / sizeof known[0]) {
+            cli_error("%s: unknown option (see 'spiketalk axon --help')", argv[i]);
+            return CLI_USAGE;
+        }
+        *known[k].dst = v;
+    }
+    return CLI_OK;
+}
+
+/* Splits "A,B,..." into at most 'max' finite numbers; returns how many, or -1 after an error. */
+static int number_list(const char *flag, const char *text, double *x, int max)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == max) {
+            cli_error("%s: '%s' has more than %d values", flag, text, max);
+            return -1;
+        }
+        if (!cli_number(flag, tok, &x[n++]))
+            return -1;
+    }
+    if (n == 0) {
+        cli_error("%s: needs a number", flag);
+        return -1;
+    }
+    return n;
+}
+
+/* The compartments: from --compartments, or --dx-um against the length. */
+static int grid(const opts *o, st_cable_config *c)
+{
+    if (o->dx && o->compartments) {
+        cli_error("--dx-um and --compartments: give one of them");
+        return CLI_USAGE;
+    }
+    double x;
+    if (o->compartments) {
+        if (!cli_number("--compartments", o->compartments, &x))
+            return CLI_USAGE;
+        if (!(x >= 1 && x <= ST_CABLE_MAX_COMPARTMENTS) || x != floor(x)) {
+            cli_error("--compartments: must be a whole number from 1 to %u (got %g)",
+                      ST_CABLE_MAX_COMPARTMENTS, x);
+            return CLI_USAGE;
+        }
+        c->cable.compartments = (size_t)x;
+    } else if (o->dx) {
+        double len_um = c->cable.length_mm * 1000.0;
+        if (!cli_number("--dx-um", o->dx, &x))
+            return CLI_USAGE;
+        if (!(x > 0)) {
+            cli_error("--dx-um: must be a finite number > 0 um (got %g)", x);
+            return CLI_USAGE;
+        }
+        if (x > len_um) {
+            cli_error("--dx-um: %g um is longer than the axon (%g um)", x, len_um);
+            return CLI_USAGE;
+        }
+        double n = round(len_um / x);
+        if (n > ST_CABLE_MAX_COMPARTMENTS) {
+            cli_error("--dx-um: %g um gives %.0f compartments; at most %u", x, n,
+                      ST_CABLE_MAX_COMPARTMENTS);
+            return CLI_USAGE;
+        }
+        c->cable.compartments = (size_t)fmax(n, 1.0);
+    } else {
+        /* keep the default dx (100 um) when only the length changes */
+        double n = round(c->cable.length_mm * 10.0);
+        c->cable.compartments = (size_t)fmin(fmax(n, (double)ST_CABLE_MIN_COMPARTMENTS),
+                                             (double)ST_CABLE_MAX_COMPARTMENTS);
+    }
+    return CLI_OK;
+}
+
+static int build_config(const opts *o, st_cable_config *c, rec *r)
+{
+    st_error err = {0};
+    *c = st_cable_config_default();
+    const struct { const char *flag, *text; double *dst; } num[] = {
+        {"--diameter-um", o->diameter, &c->cable.diameter_um},
+        {"--length-mm", o->length, &c->cable.length_mm},
+        {"--ra", o->ra, &c->cable.ra_ohm_cm},
+        {"--temperature", o->temperature, &c->cable.hh.temperature_c},
+        {"--dt", o->dt, &c->dt_ms},
+        {"--duration", o->duration, &c->duration_ms}};
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
+        if (num[i].text && !cli_number(num[i].flag, num[i].text, num[i].dst))
+            return CLI_USAGE;
+    /* the geometry first, so that --dx-um is judged against a valid length */
+    if (st_cable_check(&c->cable, &err))
+        return cli_report(&err);
+    int rc = grid(o, c);
+    if (rc)
+        return rc;
+    if (o->stimulus) {
+        double s[2] = {0.0, c->stim_ms};
+        if (number_list("--stimulus", o->stimulus, s, 2) < 0)
+            return CLI_USAGE;
+        c->stim_ua = s[0];
+        c->stim_ms = s[1];
+    }
+    if (o->scheme && st_cable_scheme_parse(o->scheme, &c->scheme, &err))
+        return cli_report(&err);
+    if (st_cable_config_check(c, &err))
+        return cli_report(&err);
+    double len = c->cable.length_mm;
+    r->n_at = 3;
+    for (int k = 0; k < 3; k++)
+        r->at_mm[k] = len * (k + 1) / 4.0;
+    if (o->at) {
+        int n = number_list("--at", o->at, r->at_mm, MAX_AT);
+        if (n < 0)
+            return CLI_USAGE;
+        r->n_at = (size_t)n;
+        for (int k = 0; k < n; k++) {
+            if (!(r->at_mm[k] >= 0 && r->at_mm[k] <= len)) {
+                cli_error("--at: %g mm lies outside the axon (0 to %g mm)", r->at_mm[k], len);
+                return CLI_USAGE;
+            }
+        }
+    }
+    return CLI_OK;
+}
+
+/* ---- recording ------------------------------------------------------------------------------ */
+
+static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
+{
+    rec *r = ud;
+    double t = (double)j * c->dt_ms;
+    if (j == 0)
+        for (size_t k = 0; k < r->n_at; k++)
+            r->pr[k] = st_cable_probe_at(c, r->at_mm[k]);
+    if (r->trace) {
+        double row[MAX_AT + 1];
+        row[0] = t;
+        for (size_t k = 0; k < r->n_at; k++)
+            row[k + 1] = st_cable_probe_v(c, &r->pr[k]);
+        st_csv_row(r->trace, row, r->n_at + 1);
+    }
+    if (!r->plot)
+        return 0;
+    if (j % r->tstride == 0 && j / r->tstride < r->nx) {
+        size_t col = (size_t)(j / r->tstride);
+        for (size_t row = 0; row < r->ny; row++) {
+            size_t i = (size_t)(((double)row + 0.5) * (double)c->n / (double)r->ny);
+            r->z[row * r->nx + col] = c->v[i];
+        }
+    }
+    if (j % r->pstride == 0 && r->pn < r->pcap) {
+        r->pt[r->pn] = t;
+        for (size_t k = 0; k < r->n_at; k++)
+            r->pv[k][r->pn] = st_cable_probe_v(c, &r->pr[k]);
+        r->pn++;
+    }
+    (void)err;
+    return 0;
+}
+
+static int rec_alloc(rec *r, const st_cable_config *c)
+{
+    uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
+    r->tstride = steps / IMG_MAX_COLS + 1;
+    r->nx = (size_t)(steps / r->tstride) + 1;
+    r->ny = c->cable.compartments < IMG_MAX_ROWS ? c->cable.compartments : IMG_MAX_ROWS;
+    r->pstride = steps / PLOT_MAX + 1;
+    r->pcap = (size_t)(steps / r->pstride) + 1;
+    r->z = malloc(r->nx * r->ny * sizeof *r->z);
+    r->pt = malloc(r->pcap * sizeof *r->pt);
+    bool ok = r->z && r->pt;
+    for (size_t k = 0; k < r->n_at; k++)
+        ok = ok && (r->pv[k] = malloc(r->pcap * sizeof *r->pv[k]));
+    if (!ok) {
+        cli_error("--plot: out of memory");
+        return CLI_FAIL;
+    }
+    for (size_t i = 0; i < r->nx * r->ny; i++)
+        r->z[i] = NAN;
+    return CLI_OK;
+}
+
+static void rec_free(rec *r)
+{
+    free(r->z);
+    free(r->pt);
+    for (size_t k = 0; k < MAX_AT; k++)
+        free(r->pv[k]);
+}
+
+/* ---- the plot ----------------------------------------------------------------------------- */
+
+static const st_rgb palette[MAX_AT] = {
+    {0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.58, 0.40, 0.74},
+    {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50}, {0.74, 0.74, 0.13}};
+
+/* The times of the profiles: when the front passes 1/5 .. 4/5 of the length, or evenly spread
+ * when nothing was conducted. */
+static void profile_times(const st_cable_config *c, const st_cable_result *res, double *t)
+{
+    double len = c->cable.length_mm;
+    for (int k = 0; k < N_PROFILES; k++) {
+        double x = len * (k + 1) / (N_PROFILES + 1.0);
+        t[k] = res->conducted ? res->t_cross_ms[0] + (x - res->x_mm[0]) / res->velocity_m_s
+                              : c->duration_ms * (k + 1) / (N_PROFILES + 1.0);
+        t[k] = fmin(fmax(t[k], 0.0), c->duration_ms);
+    }
+}
+
+static int write_plot(const char *path, const st_cable_config *c, const rec *r,
+                      const st_cable_result *res)
+{
+    double len = c->cable.length_mm, dt_col = (double)r->tstride * c->dt_ms;
+    st_plot_image img = {.z = r->z, .nx = r->nx, .ny = r->ny, .x0 = -0.5 * dt_col,
+                         .x1 = ((double)r->nx - 0.5) * dt_col, .y0 = 0.0, .y1 = len,
+                         .zmin = -80.0, .zmax = 40.0, .colormap = ST_CMAP_VIRIDIS,
+                         .zlabel = "v (mV)", .smooth = true};
+    /* the measured front, from L/4 to 3L/4 */
+    double fx[2] = {res->t_cross_ms[0], res->t_cross_ms[2]}, fy[2] = {res->x_mm[0], res->x_mm[2]};
+    char flabel[96], ptitle[160], title[256];
+    snprintf(flabel, sizeof flabel, "0 mV front, %.2f m/s", res->velocity_m_s);
+    st_plot_series front = {.x = fx, .y = fy, .n = res->conducted ? 2 : 0,
+                            .label = res->conducted ? flabel : NULL, .color = ST_RGB_RED,
+                            .line_width = 2.0};
+    /* profiles from the image's columns, one point per image row */
+    double tp[N_PROFILES], xs[IMG_MAX_ROWS], prof[N_PROFILES][IMG_MAX_ROWS];
+    char plabel[N_PROFILES][48], alabel[MAX_AT][48];
+    st_plot_series sp[N_PROFILES], sa[MAX_AT];
+    profile_times(c, res, tp);
+    for (size_t row = 0; row < r->ny; row++)
+        xs[row] = ((double)row + 0.5) * len / (double)r->ny;
+    for (int k = 0; k < N_PROFILES; k++) {
+        size_t col = (size_t)fmin(round(tp[k] / dt_col), (double)(r->nx - 1));
+        for (size_t row = 0; row < r->ny; row++)
+            prof[k][row] = r->z[row * r->nx + col];
+        snprintf(plabel[k], sizeof plabel[k], "t = %.2f ms", (double)col * dt_col);
+        sp[k] = (st_plot_series){.x = xs, .y = prof[k], .n = r->ny, .label = plabel[k],
+                                 .color = palette[k], .line_width = 1.6};
+    }
+    for (size_t k = 0; k < r->n_at; k++) {
+        snprintf(alabel[k], sizeof alabel[k], "x = %g mm", r->at_mm[k]);
+        sa[k] = (st_plot_series){.x = r->pt, .y = r->pv[k], .n = r->pn, .label = alabel[k],
+                                 .color = palette[k], .line_width = 1.6};
+    }
+    st_plot_panel p[3];
+    for (int k = 0; k < 3; k++) {
+        st_plot_panel_init(&p[k]);
+        p[k].ylabel = k == 0 ? "position x (mm)" : "v (mV)";
+        p[k].xlabel = k == 1 ? "position x (mm)" : "time (ms)";
+    }
+    if (res->conducted)
+        snprintf(ptitle, sizeof ptitle,
+                 "v(x, t): the spike travels as a straight band; its slope is the velocity, "
+                 "%.2f m/s", res->velocity_m_s);
+    else
+        snprintf(ptitle, sizeof ptitle, "v(x, t): no spike reached x = %g mm", res->x_mm[2]);
+    p[0].title = ptitle;
+    p[0].image = &img;
+    p[0].xmin = 0.0;
+    p[0].xmax = c->duration_ms;
+    p[0].ymin = 0.0;
+    p[0].ymax = len;
+    p[0].series = &front;
+    p[0].n_series = 1;
+    p[1].title = "profiles v(x) at four moments: the same shape, displaced";
+    p[1].xmin = 0.0;
+    p[1].xmax = len;
+    p[1].ymin = -90.0;
+    p[1].ymax = 50.0;
+    p[1].series = sp;
+    p[1].n_series = N_PROFILES;
+    p[2].title = "v(t) at fixed points: the same spike, delayed";
+    p[2].xmin = 0.0;
+    p[2].xmax = c->duration_ms;
+    p[2].ymin = -90.0;
+    p[2].ymax = 50.0;
+    p[2].series = sa;
+    p[2].n_series = r->n_at;
+    snprintf(title, sizeof title,
+             "Hodgkin\xe2\x80\x93Huxley axon: d %g \xc2\xb5m, Ra %g \xce\xa9\xc2\xb7" "cm, %g "
+             "\xc2\xb0" "C, dx %.4g \xc2\xb5m, dt %g ms (%s)",
+             c->cable.diameter_um, c->cable.ra_ohm_cm, c->cable.hh.temperature_c,
+             c->cable.length_mm * 1000.0 / (double)c->cable.compartments, c->dt_ms,
+             st_cable_scheme_name(c->scheme));
+    st_plot_figure fig = {.title = title, .panels = p, .n_panels = 3, .rows = 3, .cols = 1,
+                          .width = 1200, .height = 1350};
+    st_error err = {0};
+    if (st_plot_save(&fig, path, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+static void print_json(const opts *o, const st_cable_config *c, const st_cable_result *res)
+{
+    st_json j;
+    st_json_init(&j, stdout);
+    st_json_object_begin(&j, NULL);
+    st_json_string(&j, "model", "hh-cable");
+    st_json_number(&j, "diameter_um", c->cable.diameter_um);
+    st_json_number(&j, "length_mm", c->cable.length_mm);
+    st_json_number(&j, "ra_ohm_cm", c->cable.ra_ohm_cm);
+    st_json_number(&j, "temperature_c", c->cable.hh.temperature_c);
+    st_json_uint(&j, "compartments", c->cable.compartments);
+    st_json_number(&j, "dx_um", c->cable.length_mm * 1000.0 / (double)c->cable.compartments);
+    st_json_number(&j, "dt_ms", c->dt_ms);
+    st_json_number(&j, "duration_ms", c->duration_ms);
+    st_json_uint(&j, "steps", res->steps);
+    st_json_string(&j, "scheme", st_cable_scheme_name(c->scheme));
+    st_json_number(&j, "stimulus_ua", c->stim_ua);
+    st_json_number(&j, "stimulus_ms", c->stim_ms);
+    st_json_bool(&j, "conducted", res->conducted);
+    st_json_number(&j, "velocity_m_s", res->velocity_m_s);
+    st_json_number(&j, "rest_mv", res->rest_mv);
+    st_json_number(&j, "peak_mv", res->peak_mv);
+    st_json_number(&j, "width_ms", res->width_ms);
+    st_json_number(&j, "shape_x_mm", res->x_mm[1]);
+    st_json_array_begin(&j, "points", false);
+    for (int k = 0; k < 3; k++) {
+        st_json_object_begin(&j, NULL);
+        st_json_number(&j, "x_mm", res->x_mm[k]);
+        st_json_array_begin(&j, "spike_times_ms", true);
+        if (!isnan(res->t_cross_ms[k]))
+            st_json_number(&j, NULL, res->t_cross_ms[k]);
+        st_json_array_end(&j);
+        st_json_object_end(&j);
+    }
+    st_json_array_end(&j);
+    st_json_object_begin(&j, "files");
+    st_json_string(&j, "trace", o->trace);
+    st_json_string(&j, "plot", o->plot);
+    st_json_object_end(&j);
+    st_json_object_end(&j);
+}
+
+static void print_text(const opts *o, const st_cable_config *c, const st_cable_result *res)
+{
+    if (res->conducted)
+        printf("axon: conduction velocity %.3f m/s (x = %g to %g mm); spike at x = %g mm: "
+               "peak %.1f mV, width %.3f ms at half amplitude\n",
+               res->velocity_m_s, res->x_mm[0], res->x_mm[2], res->x_mm[1], res->peak_mv,
+               res->width_ms);
+    else
+        printf("axon: no propagated spike reached x = %g mm within %g ms (a weak --stimulus, "
+               "a conduction block, or too short a --duration)\n",
+               res->x_mm[2], c->duration_ms);
+    printf("   (d %g um, L %g mm, Ra %g Ohm cm, %g degrees C, %zu compartments of %.4g um, "
+           "%s, dt %g ms, stimulus %g uA for %g ms)\n",
+           c->cable.diameter_um, c->cable.length_mm, c->cable.ra_ohm_cm,
+           c->cable.hh.temperature_c, c->cable.compartments,
+           c->cable.length_mm * 1000.0 / (double)c->cable.compartments,
+           st_cable_scheme_name(c->scheme), c->dt_ms, c->stim_ua, c->stim_ms);
+    if (o->trace)
+        printf("wrote trace %s\n", o->trace);
+    if (o->plot)
+        printf("wrote plot %s\n", o->plot);
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static int run(const opts *o, const st_cable_config *c, rec *r)
+{
+    st_error err = {0};
+    st_outfile trace = {0};
+    st_cable_result res;
+    int rc = CLI_OK;
+    r->plot = o->plot != NULL;
+    if (r->plot && (rc = rec_alloc(r, c)))
+        return rc;
+    if (o->trace) {
+        if (st_outfile_open(&trace, o->trace, &err))
+            return cli_report(&err);
+        r->trace = trace.f;
+        fputs("t_ms", r->trace);
+        for (size_t k = 0; k < r->n_at; k++)
+            fprintf(r->trace, ",v_%gmm", r->at_mm[k]);
+        fputc('\n', r->trace);
+    }
+    bool record = o->trace || o->plot;
+    if (st_cable_run(c, record ? on_step : NULL, r, &res, &err))
+        rc = cli_report(&err);
+    if (o->trace) {
+        if (rc)
+            st_outfile_abort(&trace);
+        else if (st_outfile_commit(&trace, &err))
+            rc = cli_report(&err);
+    }
+    if (!rc && o->plot)
+        rc = write_plot(o->plot, c, r, &res);
+    if (!rc) {
+        if (o->json)
+            print_json(o, c, &res);
+        else
+            print_text(o, c, &res);
+    }
+    return rc;
+}
+
+int cmd_axon(int argc, char **argv)
+{
+    opts o;
+    st_cable_config c;
+    rec r;
+    memset(&r, 0, sizeof r);
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if ((rc = build_config(&o, &c, &r)))
+        return rc;
+    double t_c = c.cable.hh.temperature_c;
+    if (t_c > ST_HH_TEMP_WARN_C || t_c < 0.0)
+        fprintf(stderr,
+                "spiketalk: warning: --temperature %g degrees C is outside any physiological "
+                "range; the rates are %.3g times those at 6.3 degrees C\n",
+                t_c, c.cable.hh.derived.phi);
+    if (c.dt_ms > COARSE_DT_MS)
+        fprintf(stderr,
+                "spiketalk: warning: --dt %g ms is coarse for a spike that rises in a few "
+                "tenths of a ms; the velocity may be off by several %% (README: convergence "
+                "table)\n",
+                c.dt_ms);
+    st_error err = {0};
+    if (o.trace && st_output_check(o.trace, &err))
+        return cli_report(&err);
+    if (o.plot && st_plot_check_path(o.plot, NULL, &err))
+        return cli_report(&err);
+    rc = run(&o, &c, &r);
+    rec_free(&r);
+    return rc;
+}

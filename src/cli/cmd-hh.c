@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `spiketalk hh`: the Hodgkin-Huxley point neuron under a current protocol, and its f-I curve. */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "spiketalk/output.h"
+#include "spiketalk/plot.h"
+
+#define BLOCK 4096
+#define DEFAULT_INPUT "step:onset=10,amp=10"
+#define DEFAULT_DURATION_MS 100.0
+#define DEFAULT_DT_MS 0.01
+#define DEFAULT_V0_MV (-65.0)
+#define MAX_STEPS 1099511627776.0 /* 2^40 */
+/* The f-I protocol: a step of STEP_MS from rest; firing is "repetitive" when it goes on into
+ * the last TAIL_MS. Thresholds are refined by bisection until they are known to TOL. */
+#define FI_STEP_MS 500.0
+#define FI_TAIL_MS 100.0
+#define FI_MAX_POINTS 1001
+#define FI_TOL 0.01
+/* Points kept per plotted series; longer runs keep a min/max pair per bin. */
+#define PLOT_MAX 400000u
+#define NCOLS 9 /* t_ms, I, v, m, h, n, INa, IK, IL */
+
+/* The membrane parameters a flag can set. */
+static const struct {
+    const char *flag, *json, *unit, *help;
+    size_t offset;
+} hh_flags[] = {
+    {"--gNa", "gNa_mS_cm2", "mS/cm^2", "maximal sodium conductance",
+     offsetof(st_hh_params, gna_ms_cm2)},
+    {"--gK", "gK_mS_cm2", "mS/cm^2", "maximal potassium conductance",
+     offsetof(st_hh_params, gk_ms_cm2)},
+    {"--gL", "gL_mS_cm2", "mS/cm^2", "leak conductance", offsetof(st_hh_params, gl_ms_cm2)},
+    {"--ENa", "ENa_mV", "mV", "sodium reversal potential", offsetof(st_hh_params, ena_mv)},
+    {"--EK", "EK_mV", "mV", "potassium reversal potential", offsetof(st_hh_params, ek_mv)},
+    {"--EL", "EL_mV", "mV", "leak reversal potential", offsetof(st_hh_params, el_mv)},
+    {"--Cm", "Cm_uF_cm2", "uF/cm^2", "membrane capacitance", offsetof(st_hh_params, cm_uf_cm2)},
+};
+#define N_HH_FLAGS (sizeof hh_flags / sizeof hh_flags[0])
+
+typedef struct opts {
+    const char *input, *duration, *dt, *temperature, *integrator, *v0;
+    const char *trace, *plot, *fi;
+    const char *param[N_HH_FLAGS];
+    bool json;
+} opts;
+
+typedef struct config {
+    st_hh_params p;
+    st_integrator how;
+    double dt_ms, duration_ms, v0_mv;
+    st_stimulus stim;
+    double fi_from, fi_to, fi_step;
+    size_t fi_n;
+} config;
+
+/* ---- help --------------------------------------------------------------------------------- */
+
+static void help(FILE *f)
+{
+    st_hh_params d = st_hh_params_default();
+    fprintf(f,
+        "usage: spiketalk hh [--input SPEC] [--duration MS] [--dt MS] [--temperature C]\n"
+        "                    [--integrator rk4|rush-larsen|euler] [--trace F.csv] [--plot F]\n"
+        "                    [--json]\n"
+        "       spiketalk hh --fi FROM:TO:STEP [--temperature C] [--plot F] [--json]\n"
+        "\n"
+        "The Hodgkin-Huxley (1952) squid-axon membrane as a point neuron, in the modern\n"
+        "convention (rest near -65 mV) with the parameters of NEURON's built-in 'hh':\n"
+        "    Cm dv/dt = I - gNa m^3 h (v - ENa) - gK n^4 (v - EK) - gL (v - EL)\n"
+        "    dx/dt    = phi (alpha_x(v) (1 - x) - beta_x(v) x),   x = m, h, n\n"
+        "    phi      = 3^((T - 6.3)/10)   (Q10 = 3; 1 at the default 6.3 degrees C)\n"
+        "    alpha_m = 0.1 (v+40)/(1 - exp(-(v+40)/10))   beta_m = 4 exp(-(v+65)/18)\n"
+        "    alpha_h = 0.07 exp(-(v+65)/20)               beta_h = 1/(1 + exp(-(v+35)/10))\n"
+        "    alpha_n = 0.01 (v+55)/(1 - exp(-(v+55)/10))  beta_n = 0.125 exp(-(v+65)/80)\n"
+        "Units: time ms, v mV, I and the currents uA/cm^2, conductances mS/cm^2, Cm uF/cm^2.\n"
+        "The run starts at v = --v0 (-65 mV) with m, h, n at their steady state there.\n"
+        "A spike is an upward crossing of 0 mV; its time is interpolated between samples.\n"
+        "\n"
+        "Options (defaults in brackets):\n"
+        "  --input SPEC        input current density I(t), uA/cm^2 [%s]\n"
+        "                      const:amp=A | step:onset=T,amp=A[,dur=D] |\n"
+        "                      pulse:start=T,width=W,amp=A | ramp:start=T,slope=S[,from=B]\n"
+        "                      terms summed with '+' (see 'spiketalk simulate --help')\n"
+        "  --duration MS       simulated time [%g]\n"
+        "  --dt MS             time step [%g]; the step using I(t_k) ends at t_k + dt\n"
+        "  --temperature C     degrees Celsius [%g]; %g to %g accepted, a warning beyond\n"
+        "                      %g (and below 0): the rates then describe no living axon\n"
+        "  --integrator NAME   rk4 (classical Runge-Kutta, all four variables) [rk4]\n"
+        "                      rush-larsen (each gate stepped exactly with its rates frozen\n"
+        "                      at the old v; v by forward Euler) or euler (forward Euler)\n"
+        "  --v0 MV             initial v, gates at steady state there [%g]\n",
+        DEFAULT_INPUT, DEFAULT_DURATION_MS, DEFAULT_DT_MS, d.temperature_c, ST_HH_TEMP_MIN_C,
+        ST_HH_TEMP_MAX_C, ST_HH_TEMP_WARN_C, DEFAULT_V0_MV);
+    for (size_t i = 0; i < N_HH_FLAGS; i++) {
+        char val[40], flag[32];
+        st_format_double(val, sizeof val, *(const double *)((const char *)&d + hh_flags[i].offset));
+        snprintf(flag, sizeof flag, "%s X", hh_flags[i].flag);
+        fprintf(f, "  %-19s %s, %s [%s]\n", flag, hh_flags[i].help, hh_flags[i].unit, val);
+    }
+    fprintf(f,
+        "\n"
+        "Outputs (each checked before the run; files are written whole or not at all):\n"
+        "  --trace FILE.csv    columns t_ms,I,v,m,h,n,INa,IK,IL (currents outward positive),\n"
+        "                      one row per time point t_0 .. t_N\n"
+        "  --plot FILE         .png, .svg or .pdf: three stacked panels sharing the time axis:\n"
+        "                      v with I on a twin axis; the gates m, h, n; INa, IK, IL\n"
+        "  --json              one JSON object on stdout: the settings, spike_count,\n"
+        "                      spike_times_ms, mean_rate_hz\n"
+        "\n"
+        "f-I curve:\n"
+        "  --fi FROM:TO:STEP   for I = FROM, FROM+STEP, ... TO (uA/cm^2): a %g ms step of I\n"
+        "                      from rest (I(t) = I for t > 0); prints spikes, mean rate and\n"
+        "                      the steady rate 1/(last interspike interval) of each, and finds\n"
+        "                      by bisection, to %g uA/cm^2, the lowest current that gives\n"
+        "                        - at least one spike (fi_threshold_single_uA_cm2), and\n"
+        "                        - sustained repetitive firing (fi_threshold_repetitive_uA_cm2):\n"
+        "                          at least 2 spikes, the last of them in the final %g ms of\n"
+        "                          the step (%g < t <= %g ms)\n"
+        "                      between the grid points where the answer changes (null when\n"
+        "                      no grid point fires, or the first one already does). --trace\n"
+        "                      writes I_uA_cm2,spike_count,rate_hz,steady_rate_hz; --plot the\n"
+        "                      curve. --input and --duration do not apply.\n"
+        "\n"
+        "Examples:\n"
+        "  spiketalk hh --plot hh.png                        # 10 uA/cm^2 from 10 ms: a train\n"
+        "  spiketalk hh --input pulse:start=5,width=1,amp=20 --duration 30 --trace ap.csv\n"
+        "  spiketalk hh --temperature 18.5 --json            # faster gates, narrower spikes\n"
+        "  spiketalk hh --fi 0:20:1 --plot fi.png            # f-I curve and both thresholds\n"
+        "\n"
+        "A. L. Hodgkin and A. F. Huxley, J. Physiol. 117:500-544 (1952).\n",
+        FI_STEP_MS, FI_TOL, FI_TAIL_MS, FI_STEP_MS - FI_TAIL_MS, FI_STEP_MS);
+}
+
+/* ---- arguments ---------------------------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        bool bad = false;
+        const char *v;
+        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
+            help(stdout);
+            return -1;
+        }
+        if (cli_flag(argv, i, "--json")) {
+            o->json = true;
+            continue;
+        }
+        struct { const char *flag; const char **dst; } known[] = {
+            {"--input", &o->input},           {"--duration", &o->duration},
+            {"--dt", &o->dt},                 {"--temperature", &o->temperature},
+            {"--integrator", &o->integrator}, {"--v0", &o->v0},
+            {"--trace", &o->trace},           {"--plot", &o->plot},
+            {"--fi", &o->fi}};
+        size_t k = 0;
+        for (; k < sizeof known / sizeof known[0]; k++)
+            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
+                break;
+        if (!bad && k == sizeof known / sizeof known[0]) {
+            size_t j = 0;
+            for (; j < N_HH_FLAGS; j++)
+                if (cli_flag_value(argc, argv, &i, hh_flags[j].flag, &v, &bad))
+                    break;
+            if (!bad && j == N_HH_FLAGS) {
+                cli_error("%s: unknown option (see 'spiketalk hh --help')", argv[i]);
+                return CLI_USAGE;
+            }
+            if (!bad)
+                o->param[j] = v;
+        } else if (!bad) {
+            *known[k].dst = v;
+        }
+        if (bad)
+            return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* Parses FROM:TO:STEP. */
+static int parse_fi(const char *text, config *c)
+{
+    char buf[256];
+    double x[3];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL, *tok = strtok_r(buf, ":", &save);
+    int n = 0;
+    for (; tok && n < 3; tok = strtok_r(NULL, ":", &save), n++)
+        if (!cli_number("--fi", tok, &x[n]))
+            return CLI_USAGE;
+    if (n != 3 || tok) {
+        cli_error("--fi: '%s' is not FROM:TO:STEP (e.g. 0:20:1, in uA/cm^2)", text);
+        return CLI_USAGE;
+    }
+    if (!(x[2] > 0) || !(x[1] >= x[0])) {
+        cli_error("--fi: '%s': needs STEP > 0 and TO >= FROM", text);
+        return CLI_USAGE;
+    }
+    double count = floor((x[1] - x[0]) / x[2] + 1e-9) + 1.0;
+    if (count > FI_MAX_POINTS) {
+        cli_error("--fi: '%s' gives %.0f currents; at most %d", text, count, FI_MAX_POINTS);
+        return CLI_USAGE;
+    }
+    c->fi_from = x[0];
+    c->fi_to = x[1];
+    c->fi_step = x[2];
+    c->fi_n = (size_t)count;
+    return CLI_OK;
+}
+
+static int build_config(const opts *o, config *c)
+{
+    st_error err = {0};
+    memset(c, 0, sizeof *c);
+    c->p = st_hh_params_default();
+    c->how = ST_INT_RK4;
+    c->dt_ms = DEFAULT_DT_MS;
+    c->duration_ms = o->fi ? FI_STEP_MS : DEFAULT_DURATION_MS;
+    c->v0_mv = DEFAULT_V0_MV;
+    for (size_t i = 0; i < N_HH_FLAGS; i++)
+        if (o->param[i] && !cli_number(hh_flags[i].flag, o->param[i],
+                                       (double *)((char *)&c->p + hh_flags[i].offset)))
+            return CLI_USAGE;
+    if (o->temperature && !cli_number("--temperature", o->temperature, &c->p.temperature_c))
+        return CLI_USAGE;
+    if (st_hh_prepare(&c->p, &err))
+        return cli_report(&err);
+    if (o->dt && !cli_number("--dt", o->dt, &c->dt_ms))
+        return CLI_USAGE;
+    if (o->duration && !cli_number("--duration", o->duration, &c->duration_ms))
+        return CLI_USAGE;
+    if (o->v0 && !cli_number("--v0", o->v0, &c->v0_mv))
+        return CLI_USAGE;
+    if (!(c->dt_ms > 0)) {
+        cli_error("--dt: must be a finite number > 0 ms (got %g)", c->dt_ms);
+        return CLI_USAGE;
+    }
+    if (!(c->duration_ms >= 0)) {
+        cli_error("--duration: must be a finite number >= 0 ms (got %g)", c->duration_ms);
+        return CLI_USAGE;
+    }
+    if (c->duration_ms / c->dt_ms > MAX_STEPS) {
+        cli_error("--duration: %g ms at --dt %g ms is more than 2^40 steps", c->duration_ms,
+                  c->dt_ms);
+        return CLI_USAGE;
+    }
+    if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
+        return cli_report(&err);
+    if (!st_hh_offers(c->how)) {
+        cli_error("--integrator: %s is not offered by the HH model (choose rk4, rush-larsen "
+                  "or euler)",
+                  st_integrator_name(c->how));
+        return CLI_USAGE;
+    }
+    if (o->fi && (o->input || o->duration)) {
+        cli_error("--fi: runs its own %g ms steps; --input and --duration do not apply",
+                  FI_STEP_MS);
+        return CLI_USAGE;
+    }
+    if (o->fi)
+        return parse_fi(o->fi, c);
+    if (st_stimulus_parse(o->input ? o->input : DEFAULT_INPUT, &c->stim, "--input", &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static void warn_temperature(double t_c)
+{
+    if (t_c > ST_HH_TEMP_WARN_C || t_c < 0.0)
+        fprintf(stderr,
+                "spiketalk: warning: --temperature %g degrees C is outside any physiological "
+                "range; the rates are %.3g times those at 6.3 degrees C\n",
+                t_c, pow(3.0, (t_c - 6.3) / 10.0));
+}
+
+/* ---- the run -------------------------------------------------------------------------------- */
+
+/* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run. */
+typedef int (*row_fn)(void *ud, const double row[NCOLS]);
+
+static void make_row(const st_hh_params *p, double t, double I, const double *y, double *row)
+{
+    row[0] = t;
+    row[1] = I;
+    memcpy(row + 2, y, ST_HH_NVARS * sizeof *y);
+    st_hh_currents(p, y, &row[6], &row[7], &row[8]);
+}
+
+/* Runs round(duration/dt) steps from rest at v0 under 'stim', appending spike times to 'sp'
+ * and handing every time point t_0 .. t_N to 'fn' (may be NULL). */
+static st_status run_hh(const config *c, const st_stimulus *stim, double duration_ms,
+                        st_hh_spikes *sp, row_fn fn, void *ud, st_error *err)
+{
+    double I[BLOCK + 1], y[BLOCK * ST_HH_NVARS];
+    double dt = c->dt_ms, row[NCOLS];
+    uint64_t steps = (uint64_t)llround(duration_ms / dt);
+    st_hh_state s;
+    st_hh_reset(&s, c->v0_mv);
+    if (fn) {
+        make_row(&c->p, 0.0, st_stimulus_at(stim, 0.0), s.y, row);
+        if (fn(ud, row))
+            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
+    }
+    for (uint64_t k0 = 0; k0 < steps; k0 += BLOCK) {
+        size_t n = steps - k0 < BLOCK ? (size_t)(steps - k0) : BLOCK;
+        if (st_hh_spikes_reserve(sp, n / 2 + 1))
+            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
+        st_stimulus_render(stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
+        st_hh_process(&s, &c->p, c->how, dt, I, fn ? y : NULL, n, sp);
+        if (s.fault)
+            return st_error_set(err, ST_ERR_NUMERIC,
+                                "hh: v is not finite at t = %g ms (step %llu); try a smaller "
+                                "--dt (now %g ms)",
+                                (double)s.fault_step * dt, (unsigned long long)s.fault_step, dt);
+        for (size_t i = 0; fn && i < n; i++) {
+            make_row(&c->p, (double)(k0 + i + 1) * dt, I[i + 1], y + i * ST_HH_NVARS, row);
+            if (fn(ud, row))
+                return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
+        }
+    }
+    return ST_OK;
+}
+
+/* ---- trace and plot data ------------------------------------------------------------------ */
+
+/* The rows kept for the plot: all of them, or a min/max pair per bin of 'bin' rows. */
+typedef struct plotbuf {
+    double *col[NCOLS];
+    size_t n, cap;
+    uint64_t bin, in_bin;
+    double lo[NCOLS], hi[NCOLS];
+} plotbuf;
+
+typedef struct sink {
+    FILE *trace;
+    plotbuf *pb;
+} sink;
+
+static int plot_push(plotbuf *pb, const double *row)
+{
+    if (pb->n == pb->cap) {
+        size_t cap = pb->cap ? 2 * pb->cap : 4096;
+        for (int k = 0; k < NCOLS; k++) {
+            double *a = realloc(pb->col[k], cap * sizeof *a);
+            if (!a)
+                return -1;
+            pb->col[k] = a;
+        }
+        pb->cap = cap;
+    }
+    for (int k = 0; k < NCOLS; k++)
+        pb->col[k][pb->n] = row[k];
+    pb->n++;
+    return 0;
+}
+
+static int plot_add(plotbuf *pb, const double *row)
+{
+    if (pb->bin <= 1)
+        return plot_push(pb, row);
+    for (int k = 0; k < NCOLS; k++) {
+        pb->lo[k] = pb->in_bin ? fmin(pb->lo[k], row[k]) : row[k];
+        pb->hi[k] = pb->in_bin ? fmax(pb->hi[k], row[k]) : row[k];
+    }
+    if (++pb->in_bin < pb->bin)
+        return 0;
+    pb->in_bin = 0;
+    return plot_push(pb, pb->lo) || plot_push(pb, pb->hi) ? -1 : 0;
+}
+
+static int on_row(void *ud, const double row[NCOLS])
+{
+    sink *s = ud;
+    if (s->trace)
+        st_csv_row(s->trace, row, NCOLS);
+    return s->pb ? plot_add(s->pb, row) : 0;
+}
+
+static void plotbuf_free(plotbuf *pb)
+{
+    for (int k = 0; k < NCOLS; k++)
+        free(pb->col[k]);
+}
+
+/* ---- plots ---------------------------------------------------------------------------------- */
+
+static int write_plot(const char *path, const config *c, const plotbuf *pb, size_t spikes)
+{
+    const struct { int col; const char *label; st_rgb color; } gates[] = {
+        {3, "m (Na activation)", ST_RGB_ORANGE},
+        {4, "h (Na inactivation)", ST_RGB_GREEN},
+        {5, "n (K activation)", ST_RGB_PURPLE}};
+    const struct { int col; const char *label; st_rgb color; } cur[] = {
+        {6, "INa", ST_RGB_RED}, {7, "IK", ST_RGB_BLUE}, {8, "IL", ST_RGB_GREY}};
+    st_plot_series sv[2], sg[3], sc[3];
+    sv[0] = (st_plot_series){.x = pb->col[0], .y = pb->col[2], .n = pb->n, .label = "v",
+                             .color = ST_RGB_BLUE};
+    sv[1] = (st_plot_series){.x = pb->col[0], .y = pb->col[1], .n = pb->n, .label = "I",
+                             .color = ST_RGB_RED, .axis = ST_AXIS_RIGHT};
+    for (int k = 0; k < 3; k++) {
+        sg[k] = (st_plot_series){.x = pb->col[0], .y = pb->col[gates[k].col], .n = pb->n,
+                                 .label = gates[k].label, .color = gates[k].color,
+                                 .line_width = 1.5};
+        sc[k] = (st_plot_series){.x = pb->col[0], .y = pb->col[cur[k].col], .n = pb->n,
+                                 .label = cur[k].label, .color = cur[k].color,
+                                 .line_width = 1.5};
+    }
+    st_plot_panel p[3];
+    char t0[320], input[200];
+    st_stimulus_format(&c->stim, input, sizeof input);
+    snprintf(t0, sizeof t0, "membrane potential and input (%s): %zu spike%s", input, spikes,
+             spikes == 1 ? "" : "s");
+    for (int k = 0; k < 3; k++) {
+        st_plot_panel_init(&p[k]);
+        p[k].xmin = 0.0;
+        p[k].xmax = c->duration_ms;
+    }
+    p[0].title = t0;
+    p[0].ylabel = "v (mV)";
+    p[0].y2label = "I (\xc2\xb5" "A/cm\xc2\xb2)";
+    p[0].ymin = -90.0;
+    p[0].ymax = 60.0;
+    p[0].series = sv;
+    p[0].n_series = 2;
+    p[0].legend = false; /* the axes' labels and colours say which is which */
+    /* Headroom above the data keeps the legends of the other panels off the traces. */
+    p[1].title = "gating variables";
+    p[1].ylabel = "open fraction";
+    p[1].ymin = -0.05;
+    p[1].ymax = 1.35;
+    p[1].series = sg;
+    p[1].n_series = 3;
+    p[2].title = "ionic currents (outward positive)";
+    p[2].xlabel = "time (ms)";
+    p[2].ylabel = "current (\xc2\xb5" "A/cm\xc2\xb2)";
+    p[2].series = sc;
+    p[2].n_series = 3;
+    double lo = 0.0, hi = 0.0;
+    for (int k = 6; k < NCOLS; k++)
+        for (size_t i = 0; i < pb->n; i++)
+            if (isfinite(pb->col[k][i])) {
+                lo = fmin(lo, pb->col[k][i]);
+                hi = fmax(hi, pb->col[k][i]);
+            }
+    p[2].ymin = lo - 0.05 * (hi - lo);
+    p[2].ymax = hi + 0.4 * (hi - lo) + 1.0;
+    char title[200];
+    snprintf(title, sizeof title,
+             "Hodgkin\xe2\x80\x93Huxley point neuron, %g \xc2\xb0" "C, %s, dt %g ms",
+             c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
+    st_plot_figure fig = {.title = title, .panels = p, .n_panels = 3, .rows = 3, .cols = 1,
+                          .width = 1200, .height = 1050};
+    st_error err = {0};
+    if (st_plot_save(&fig, path, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* ---- a single run ------------------------------------------------------------------------- */
+
+static void json_settings(st_json *j, const config *c)
+{
+    st_json_string(j, "model", "hh");
+    st_json_string(j, "title", "Hodgkin-Huxley (1952) point neuron, NEURON's hh parameters");
+    st_json_object_begin(j, "params");
+    for (size_t i = 0; i < N_HH_FLAGS; i++)
+        st_json_number(j, hh_flags[i].json,
+                       *(const double *)((const char *)&c->p + hh_flags[i].offset));
+    st_json_object_end(j);
+    st_json_number(j, "temperature_c", c->p.temperature_c);
+    st_json_number(j, "phi", c->p.derived.phi);
+    st_json_number(j, "v0_mv", c->v0_mv);
+    st_json_string(j, "current_unit", "uA/cm^2");
+    st_json_string(j, "integrator", st_integrator_name(c->how));
+    st_json_number(j, "dt_ms", c->dt_ms);
+    st_json_string(j, "spike_rule", "upward crossing of 0 mV, time interpolated");
+}
+
+static void json_times(st_json *j, const st_hh_spikes *sp)
+{
+    st_json_array_begin(j, "spike_times_ms", true);
+    for (size_t i = 0; i < sp->count; i++)
+        st_json_number(j, NULL, sp->t_ms[i]);
+    st_json_array_end(j);
+}
+
+static int run_single(const opts *o, const config *c)
+{
+    st_error err = {0};
+    st_outfile trace = {0};
+    plotbuf pb = {0};
+    st_hh_spikes sp = {0};
+    sink sk = {NULL, o->plot ? &pb : NULL};
+    uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
+    pb.bin = steps + 1 > PLOT_MAX ? (steps + 1 + PLOT_MAX / 2 - 1) / (PLOT_MAX / 2) : 1;
+    int rc = CLI_OK;
+    if (o->trace) {
+        if (st_outfile_open(&trace, o->trace, &err))
+            return cli_report(&err);
+        sk.trace = trace.f;
+        fputs("t_ms,I,v,m,h,n,INa,IK,IL\n", sk.trace);
+    }
+    bool rows = o->trace || o->plot;
+    if (run_hh(c, &c->stim, c->duration_ms, &sp, rows ? on_row : NULL, &sk, &err))
+        rc = cli_report(&err);
+    if (o->trace) {
+        if (rc)
+            st_outfile_abort(&trace);
+        else if (st_outfile_commit(&trace, &err))
+            rc = cli_report(&err);
+    }
+    if (!rc && o->plot)
+        rc = write_plot(o->plot, c, &pb, sp.count);
+    if (!rc && o->json) {
+        char input[1024];
+        st_stimulus_format(&c->stim, input, sizeof input);
+        st_json j;
+        st_json_init(&j, stdout);
+        st_json_object_begin(&j, NULL);
+        json_settings(&j, c);
+        st_json_string(&j, "input", input);
+        st_json_number(&j, "duration_ms", c->duration_ms);
+        st_json_uint(&j, "steps", steps);
+        st_json_uint(&j, "spike_count", sp.count + sp.dropped);
+        st_json_number(&j, "mean_rate_hz",
+                       c->duration_ms > 0 ? (double)sp.count / (c->duration_ms / 1000.0) : 0.0);
+        json_times(&j, &sp);
+        st_json_object_begin(&j, "files");
+        st_json_string(&j, "trace", o->trace);
+        st_json_string(&j, "plot", o->plot);
+        st_json_object_end(&j);
+        st_json_object_end(&j);
+    } else if (!rc) {
+        char input[1024];
+        st_stimulus_format(&c->stim, input, sizeof input);
+        printf("hh: %zu spike%s", sp.count, sp.count == 1 ? "" : "s");
+        if (sp.count)
+            printf(", first at %.3f ms", sp.t_ms[0]);
+        printf("   (%s, dt %g ms, %g ms, %g degrees C, input %s)\n", st_integrator_name(c->how),
+               c->dt_ms, c->duration_ms, c->p.temperature_c, input);
+        if (o->trace)
+            printf("wrote trace %s\n", o->trace);
+        if (o->plot)
+            printf("wrote plot %s\n", o->plot);
+    }
+    st_hh_spikes_free(&sp);
+    plotbuf_free(&pb);
+    return rc;
+}
+
+/* ---- the f-I curve -------------------------------------------------------------------------- */
+
+typedef struct fi_point {
+    double I;
+    st_hh_spikes sp;
+    double rate_hz, steady_hz;
+} fi_point;
+
+static bool fires(const st_hh_spikes *sp)
+{
+    return sp->count >= 1;
+}
+
+/* At least two spikes, the last in the final FI_TAIL_MS of the step. */
+static bool repetitive(const st_hh_spikes *sp)
+{
+    return sp->count >= 2 && sp->t_ms[sp->count - 1] > FI_STEP_MS - FI_TAIL_MS;
+}
+
+static const char *pattern(const st_hh_spikes *sp)
+{
+    return repetitive(sp) ? "repetitive" : sp->count > 1 ? "transient" : sp->count ? "single"
+                                                                                  : "none";
+}
+
+static st_status fi_run(const config *c, double I, st_hh_spikes *sp, st_error *err)
+{
+    st_stimulus stim = {.n = 1};
+    stim.term[0] = (st_stim_term){.kind = ST_STIM_STEP, .amp = I, .start_ms = 0.0,
+                                  .dur_ms = INFINITY};
+    sp->count = 0;
+    sp->dropped = 0;
+    return run_hh(c, &stim, FI_STEP_MS, sp, NULL, NULL, err);
+}
+
+/* Narrows [lo, hi] (test false at lo, true at hi) to FI_TOL; returns hi. */
+static st_status bisect(const config *c, bool (*test)(const st_hh_spikes *), double lo, double hi,
+                        double *out, st_error *err)
+{
+    st_hh_spikes sp = {0};
+    st_status rc = ST_OK;
+    while (hi - lo > FI_TOL && !rc) {
+        double mid = 0.5 * (lo + hi);
+        if (!(rc = fi_run(c, mid, &sp, err))) {
+            if (test(&sp))
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+    st_hh_spikes_free(&sp);
+    *out = hi;
+    return rc;
+}
+
+/* The threshold of 'test' over the grid: NAN when no point passes or the first one does. */
+static st_status threshold(const config *c, const fi_point *pts, bool (*test)(const st_hh_spikes *),
+                           double *out, st_error *err)
+{
+    *out = NAN;
+    for (size_t k = 0; k < c->fi_n; k++)
+        if (test(&pts[k].sp))
+            return k == 0 ? ST_OK : bisect(c, test, pts[k - 1].I, pts[k].I, out, err);
+    return ST_OK;
+}
+
+static int write_fi_plot(const char *path, const config *c, const fi_point *pts, double th1,
+                         double th2)
+{
+    size_t n = c->fi_n;
+    double *x = malloc(n * sizeof *x), *r = malloc(n * sizeof *r), *s = malloc(n * sizeof *s);
+    int rc = CLI_OK;
+    if (!x || !r || !s) {
+        cli_error("--plot: out of memory");
+        rc = CLI_FAIL;
+        goto done;
+    }
+    double top = 1.0;
+    for (size_t k = 0; k < n; k++) {
+        x[k] = pts[k].I;
+        r[k] = pts[k].rate_hz;
+        s[k] = pts[k].steady_hz;
+        top = fmax(top, fmax(r[k], s[k]));
+    }
+    top *= 1.3; /* room for the legend above the curve */
+    double vx1[2] = {th1, th1}, vx2[2] = {th2, th2}, vy[2] = {0.0, top};
+    char l1[96], l2[96];
+    snprintf(l1, sizeof l1, "\xe2\x89\xa5 1 spike from %.2f \xc2\xb5" "A/cm\xc2\xb2", th1);
+    snprintf(l2, sizeof l2, "repetitive from %.2f \xc2\xb5" "A/cm\xc2\xb2", th2);
+    st_plot_series ser[4] = {
+        {.x = x, .y = s, .n = n, .label = "steady rate 1/ISI (last interval)",
+         .color = ST_RGB_RED, .line_width = 1.8},
+        {.x = x, .y = r, .n = n, .label = "mean rate over the 500 ms step", .color = ST_RGB_BLUE,
+         .line_width = 1.8},
+        {.x = vx1, .y = vy, .n = isnan(th1) ? 0 : 2, .label = isnan(th1) ? NULL : l1,
+         .color = ST_RGB_GREY},
+        {.x = vx2, .y = vy, .n = isnan(th2) ? 0 : 2, .label = isnan(th2) ? NULL : l2,
+         .color = ST_RGB_GREEN}};
+    st_plot_panel p;
+    st_plot_panel_init(&p);
+    p.xlabel = "input current I (\xc2\xb5" "A/cm\xc2\xb2)";
+    p.ylabel = "firing rate (Hz)";
+    p.xmin = c->fi_from;
+    p.xmax = c->fi_from + (double)(n - 1) * c->fi_step;
+    if (!(p.xmax > p.xmin))
+        p.xmax = p.xmin + 1.0;
+    p.ymin = 0.0;
+    p.ymax = top;
+    p.series = ser;
+    p.n_series = 4;
+    char title[200];
+    snprintf(title, sizeof title,
+             "Hodgkin\xe2\x80\x93Huxley f\xe2\x80\x93I curve: %g ms steps from rest, %g \xc2\xb0"
+             "C, %s, dt %g ms",
+             FI_STEP_MS, c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
+    st_plot_figure fig = {.title = title, .panels = &p, .n_panels = 1, .width = 1000,
+                          .height = 620};
+    st_error err = {0};
+    if (st_plot_save(&fig, path, &err))
+        rc = cli_report(&err);
+done:
+    free(x);
+    free(r);
+    free(s);
+    return rc;
+}
+
+static int write_fi_trace(const char *path, const config *c, const fi_point *pts)
+{
+    st_outfile of;
+    st_error err = {0};
+    if (st_outfile_open(&of, path, &err))
+        return cli_report(&err);
+    fputs("I_uA_cm2,spike_count,rate_hz,steady_rate_hz\n", of.f);
+    for (size_t k = 0; k < c->fi_n; k++) {
+        double row[4] = {pts[k].I, (double)pts[k].sp.count, pts[k].rate_hz, pts[k].steady_hz};
+        st_csv_row(of.f, row, 4);
+    }
+    if (st_outfile_commit(&of, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static void print_fi(const opts *o, const config *c, const fi_point *pts, double th1,
+                     double th2)
+{
+    if (o->json) {
+        st_json j;
+        st_json_init(&j, stdout);
+        st_json_object_begin(&j, NULL);
+        json_settings(&j, c);
+        st_json_number(&j, "fi_step_ms", FI_STEP_MS);
+        st_json_number(&j, "fi_from_uA_cm2", c->fi_from);
+        st_json_number(&j, "fi_to_uA_cm2", c->fi_to);
+        st_json_number(&j, "fi_step_uA_cm2", c->fi_step);
+        st_json_array_begin(&j, "fi", false);
+        for (size_t k = 0; k < c->fi_n; k++) {
+            st_json_object_begin(&j, NULL);
+            st_json_number(&j, "I_uA_cm2", pts[k].I);
+            st_json_uint(&j, "spike_count", pts[k].sp.count);
+            st_json_number(&j, "rate_hz", pts[k].rate_hz);
+            st_json_number(&j, "steady_rate_hz", pts[k].steady_hz);
+            st_json_string(&j, "pattern", pattern(&pts[k].sp));
+            json_times(&j, &pts[k].sp);
+            st_json_object_end(&j);
+        }
+        st_json_array_end(&j);
+        st_json_number(&j, "fi_threshold_single_uA_cm2", th1);
+        st_json_number(&j, "fi_threshold_repetitive_uA_cm2", th2);
+        st_json_number(&j, "fi_threshold_tolerance_uA_cm2", FI_TOL);
+        st_json_string(&j, "fi_single_definition", "at least 1 spike in the 500 ms step");
+        st_json_string(&j, "fi_repetitive_definition",
+                       "at least 2 spikes, the last in the final 100 ms of the 500 ms step");
+        st_json_object_begin(&j, "files");
+        st_json_string(&j, "trace", o->trace);
+        st_json_string(&j, "plot", o->plot);
+        st_json_object_end(&j);
+        st_json_object_end(&j);
+        return;
+    }
+    printf("f-I curve of the HH neuron: %g ms steps from rest, %g degrees C, %s, dt %g ms\n\n",
+           FI_STEP_MS, c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
+    printf("  I (uA/cm^2)  spikes  mean rate (Hz)  steady rate (Hz)  firing\n");
+    for (size_t k = 0; k < c->fi_n; k++)
+        printf("  %11.4g  %6zu  %14.1f  %16.1f  %s\n", pts[k].I, pts[k].sp.count,
+               pts[k].rate_hz, pts[k].steady_hz, pattern(&pts[k].sp));
+    const char *what[2] = {"at least one spike", "repetitive firing (spikes in the last 100 ms)"};
+    double th[2] = {th1, th2};
+    bool (*test[2])(const st_hh_spikes *) = {fires, repetitive};
+    printf("\n");
+    for (int i = 0; i < 2; i++) {
+        if (!isnan(th[i]))
+            printf("lowest current for %s: %.2f uA/cm^2 (to %g)\n", what[i], th[i], FI_TOL);
+        else if (c->fi_n && test[i](&pts[0].sp))
+            printf("lowest current for %s: at or below %g uA/cm^2 (lower FROM to find it)\n",
+                   what[i], c->fi_from);
+        else
+            printf("lowest current for %s: none up to %g uA/cm^2\n", what[i],
+                   pts[c->fi_n - 1].I);
+    }
+    if (o->trace)
+        printf("wrote f-I table %s\n", o->trace);
+    if (o->plot)
+        printf("wrote plot %s\n", o->plot);
+}
+
+static int run_fi(const opts *o, const config *c)
+{
+    st_error err = {0};
+    fi_point *pts = calloc(c->fi_n, sizeof *pts);
+    if (!pts) {
+        cli_error("--fi: out of memory");
+        return CLI_FAIL;
+    }
+    int rc = CLI_OK;
+    double th1 = NAN, th2 = NAN;
+    for (size_t k = 0; k < c->fi_n && !rc; k++) {
+        fi_point *pt = &pts[k];
+        pt->I = c->fi_from + (double)k * c->fi_step;
+        if (fi_run(c, pt->I, &pt->sp, &err)) {
+            rc = cli_report(&err);
+            break;
+        }
+        size_t m = pt->sp.count;
+        pt->rate_hz = (double)m / (FI_STEP_MS / 1000.0);
+        pt->steady_hz = repetitive(&pt->sp) ? 1000.0 / (pt->sp.t_ms[m - 1] - pt->sp.t_ms[m - 2])
+                                            : 0.0;
+    }
+    if (!rc && (threshold(c, pts, fires, &th1, &err) ||
+                threshold(c, pts, repetitive, &th2, &err)))
+        rc = cli_report(&err);
+    if (!rc && o->trace)
+        rc = write_fi_trace(o->trace, c, pts);
+    if (!rc && o->plot)
+        rc = write_fi_plot(o->plot, c, pts, th1, th2);
+    if (!rc)
+        print_fi(o, c, pts, th1, th2);
+    for (size_t k = 0; k < c->fi_n; k++)
+        st_hh_spikes_free(&pts[k].sp);
+    free(pts);
+    return rc;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+int cmd_hh(int argc, char **argv)
+{
+    opts o;
+    config c;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if ((rc = build_config(&o, &c)))
+        return rc;
+    warn_temperature(c.p.temperature_c);
+    st_error err = {0};
+    if (o.trace && st_output_check(o.trace, &err))
+        return cli_report(&err);
+    if (o.plot && st_plot_check_path(o.plot, NULL, &err))
+        return cli_report(&err);
+    return o.fi ? run_fi(&o, &c) : run_single(&o, &c);
+}

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `spiketalk process`: an audio file through gate, envelope, current, neuron and back to sound. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "spiketalk/audio.h"
+#include "spiketalk/output.h"
+#include "spiketalk/pipeline.h"
+#include "spiketalk/plot.h"
+
+#define MAX_OVERRIDES 32
+
+typedef struct opts {
+    const char *in, *out, *recipe, *gate, *gate_k, *gate_window, *gate_thr, *rectify;
+    const char *envelope, *smooth, *gain, *normalize, *model, *preset, *integrator, *dt;
+    const char *decimate, *v0, *u0, *sonify, *trace, *spikes, *plot;
+    const char *pname[MAX_OVERRIDES], *pvalue[MAX_OVERRIDES];
+    size_t n_over;
+    bool json, pcm16, quiet;
+} opts;
+
+static void help(FILE *f)
+{
+    fputs(
+        "usage: spiketalk process IN [-o OUT.wav] [OPTIONS]\n"
+        "\n"
+        "Lets a model neuron answer a sound file: the sound is gated, rectified, turned into an\n"
+        "envelope, scaled into an input current that drives the neuron, and the neuron's\n"
+        "membrane potential becomes the sound written to OUT.wav. 1 s of audio is 1000 ms of\n"
+        "model time; by default the neuron takes one step per audio sample (dt = 1000/fs ms).\n"
+        "\n"
+        "Input: any file libsndfile reads (WAV, FLAC, OGG, AIFF; 8/16/24/32-bit integer or\n"
+        "float; any rate). Several channels are mixed to mono by averaging them.\n"
+        "Output: -o OUT.wav (default: IN's name with '-response.wav'), 32-bit float WAV at the\n"
+        "input's rate, or 16-bit PCM with --pcm16. The input is never overwritten.\n"
+        "\n"
+        "Stages (defaults are the 'default' recipe):\n"
+        "  --gate on|off        noise gate: |x| <= threshold becomes 0             [on]\n"
+        "  --gate-k K           threshold = K * std of the leading window          [3]\n"
+        "  --gate-window S      leading window, s                                  [0.1]\n"
+        "  --gate-thr T         a fixed threshold instead (full scale 1)\n"
+        "                       (the threshold is at least 1e-4, so digital silence gates)\n"
+        "  --rectify MODE       none | full (|x|) | half (max(x,0)) | offset (x - min x)  [none]\n"
+        "  --envelope MODE      hilbert (|analytic signal|) | movavg (mean over fs/100\n"
+        "                       samples) | none                                    [hilbert]\n"
+        "  --smooth N           boxcar mean over N samples after the envelope     [20 ms]\n"
+        "  --gain G             I = G * env / ref                                  [10]\n"
+        "  --normalize MODE     max (ref = max env: the loudest moment gives G) | none (ref 1)\n"
+        "                       [max]; silence gives I = 0\n"
+        "Neuron:\n"
+        "  --model NAME         izhikevich | izh2007                               [izhikevich]\n"
+        "  --preset NAME        a cell type or 2004 feature (spiketalk presets)    [FS]\n"
+        "  --integrator NAME    euler | symplectic | izh2003 | rk4                 [symplectic]\n"
+        "  --decimate K         one neuron step every K samples                    [1]\n"
+        "  --dt MS              the neuron's step                         [K * 1000 / fs]\n"
+        "  --v0 MV, --u0 U      initial state; --PARAM VALUE sets a model parameter (--a ...)\n"
+        "Sound:\n"
+        "  --sonify MODE        membrane (v mapped to [-1,1] from the model's range, DC\n"
+        "                       removed, soft-limited) | clicks (a 1 ms pulse per spike)\n"
+        "Recipes:\n"
+        "  --recipe NAME        a complete set of the settings above:\n",
+        f);
+    for (const char *const *r = st_recipe_names(); *r; r++)
+        fprintf(f, "      %-18s %s\n", *r, st_recipe_help(*r));
+    fputs("                       flags after --recipe still apply (e.g. --preset FS).\n"
+          "Outputs (checked before the work starts; written whole or not at all):\n"
+          "  --trace FILE.csv     t_ms,input,gated,rectified,envelope,I,v,u,output per step\n"
+          "  --spikes FILE.csv    t_ms of each spike (model time = step index * dt)\n"
+          "  --plot FILE          .png/.svg/.pdf: raw, rectified and envelope over time, then v\n"
+          "                       with I on a twin axis\n"
+          "  --json               one JSON object on stdout (spikes, rates, settings)\n"
+          "  --quiet              no progress or summary on stderr/stdout (except --json)\n"
+          "\n"
+          "Examples:\n"
+          "  spiketalk process data/demo-voice.wav -o reply.wav --plot reply.png\n"
+          "  spiketalk process take.wav --preset RS --sonify clicks -o clicks.wav\n"
+          "  spiketalk process take.wav --recipe seed-hilbert --preset IB --json\n",
+          f);
+}
+
+/* The input file, or --NAME VALUE for a model parameter (checked later). */
+static int other_arg(void *ud, int argc, char **argv, int *i)
+{
+    opts *o = ud;
+    const char *a = argv[*i];
+    if (a[0] != '-' && !o->in) {
+        o->in = a;
+        return CLI_OK;
+    }
+    if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES || *i + 1 >= argc) {
+        cli_error("%s: unknown option (see 'spiketalk process --help')", a);
+        return CLI_USAGE;
+    }
+    o->pname[o->n_over] = a + 2;
+    o->pvalue[o->n_over++] = argv[++*i];
+    return CLI_OK;
+}
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    const cli_opt table[] = {
+        {"-o", &o->out, NULL},           {"--output", &o->out, NULL},
+        {"--recipe", &o->recipe, NULL},  {"--gate", &o->gate, NULL},
+        {"--gate-k", &o->gate_k, NULL},  {"--gate-window", &o->gate_window, NULL},
+        {"--gate-thr", &o->gate_thr, NULL},
+        {"--rectify", &o->rectify, NULL}, {"--envelope", &o->envelope, NULL},
+        {"--smooth", &o->smooth, NULL},  {"--gain", &o->gain, NULL},
+        {"--normalize", &o->normalize, NULL},
+        {"--model", &o->model, NULL},    {"--preset", &o->preset, NULL},
+        {"--integrator", &o->integrator, NULL},
+        {"--dt", &o->dt, NULL},          {"--decimate", &o->decimate, NULL},
+        {"--v0", &o->v0, NULL},          {"--u0", &o->u0, NULL},
+        {"--sonify", &o->sonify, NULL},  {"--trace", &o->trace, NULL},
+        {"--spikes", &o->spikes, NULL},  {"--plot", &o->plot, NULL},
+        {"--json", NULL, &o->json},      {"--pcm16", NULL, &o->pcm16},
+        {"--quiet", NULL, &o->quiet}};
+    int rc = cli_parse(argc, argv, table, sizeof table / sizeof table[0], "process", help,
+                       other_arg, o);
+    if (!rc && !o->in) {
+        cli_error("process: no input file (usage: spiketalk process IN [-o OUT.wav])");
+        return CLI_USAGE;
+    }
+    return rc;
+}
+
+/* ---- configuration ---------------------------------------------------------------------- */
+
+static bool count_flag(const char *flag, const char *text, size_t min, size_t *out)
+{
+    double x;
+    if (!cli_number(flag, text, &x))
+        return false;
+    if (x < (double)min || x != floor(x) || x > 1e9) {
+        cli_error("%s: must be a whole number >= %zu (got %s)", flag, min, text);
+        return false;
+    }
+    *out = (size_t)x;
+    return true;
+}
+
+/* Applies the neuron flags: model, preset, parameters, integrator, state. */
+static int neuron_flags(const opts *o, st_pipeline_config *c)
+{
+    st_error err = {0};
+    if (o->model && !(c->model = st_model_find(o->model))) {
+        cli_error("--model: unknown model '%s' (izhikevich or izh2007)", o->model);
+        return CLI_USAGE;
+    }
+    const st_preset *p = NULL;
+    if (o->preset && !(p = cli_find_preset(c->model, o->preset, ST_PRESET_CELL, "--preset")))
+        return CLI_USAGE;
+    if (!p && o->model) /* another model without a preset: its default cell */
+        p = st_preset_find(c->model, c->model->default_preset, -1);
+    if (p) {
+        st_sim_config sc;
+        st_sim_config_init(&sc, c->model, p, NULL);
+        c->params = sc.params;
+        c->v0_mv = sc.v0_mv;
+        c->u0 = sc.u0;
+        c->how = o->recipe && !strncmp(o->recipe, "seed", 4) ? ST_INT_SYMPLECTIC : sc.how;
+    }
+    for (size_t i = 0; i < o->n_over; i++)
+        if (!cli_set_param(c->model, &c->params, o->pname[i], o->pvalue[i]))
+            return CLI_USAGE;
+    if (o->v0 && !cli_number("--v0", o->v0, &c->v0_mv))
+        return CLI_USAGE;
+    if (o->u0) {
+        if (!cli_number("--u0", o->u0, &c->u0))
+            return CLI_USAGE;
+    } else if (!(p && !isnan(p->u0))) {
+        c->u0 = c->model->default_u0(&c->params, c->v0_mv);
+    }
+    if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static int configure(const opts *o, st_pipeline_config *c)
+{
+    st_error err = {0};
+    if (st_pipeline_recipe(o->recipe ? o->recipe : "default", c, &err))
+        return cli_report(&err);
+    if (o->gate) {
+        if (strcmp(o->gate, "on") && strcmp(o->gate, "off")) {
+            cli_error("--gate: '%s' is neither on nor off", o->gate);
+            return CLI_USAGE;
+        }
+        c->gate_on = !strcmp(o->gate, "on");
+    }
+    if (o->gate_k && !cli_number("--gate-k", o->gate_k, &c->gate_k))
+        return CLI_USAGE;
+    if (o->gate_window) {
+        if (!cli_number("--gate-window", o->gate_window, &c->gate_window_s))
+            return CLI_USAGE;
+        if (!(c->gate_window_s > 0)) {
+            cli_error("--gate-window: must be > 0 s");
+            return CLI_USAGE;
+        }
+        c->gate_window_n = 0;
+    }
+    if (o->gate_thr && !cli_number("--gate-thr", o->gate_thr, &c->gate_threshold))
+        return CLI_USAGE;
+    if ((o->rectify && st_rectify_parse(o->rectify, &c->rectify, &err)) ||
+        (o->envelope && st_envelope_parse(o->envelope, &c->envelope, &err)) ||
+        (o->normalize && st_norm_parse(o->normalize, &c->normalize, &err)) ||
+        (o->sonify && st_sonify_parse(o->sonify, &c->sonify, &err)))
+        return cli_report(&err);
+    if (o->smooth) {
+        if (!count_flag("--smooth", o->smooth, 0, &c->smooth_n))
+            return CLI_USAGE;
+        c->smooth_s = 0;
+    }
+    if (o->gain && !cli_number("--gain", o->gain, &c->gain))
+        return CLI_USAGE;
+    size_t k;
+    if (o->decimate) {
+        if (!count_flag("--decimate", o->decimate, 1, &k))
+            return CLI_USAGE;
+        c->decimate = (unsigned)k;
+    }
+    if (o->dt && !cli_number("--dt", o->dt, &c->dt_ms))
+        return CLI_USAGE;
+    if (o->dt && !(c->dt_ms > 0)) {
+        cli_error("--dt: must be a finite number > 0 ms (got %s)", o->dt);
+        return CLI_USAGE;
+    }
+    return neuron_flags(o, c);
+}
+
+/* ---- outputs ----------------------------------------------------------------------------- */
+
+static char *default_output(const char *in)
+{
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *out = malloc(n + 16);
+    if (out)
+        snprintf(out, n + 16, "%.*s-response.wav", (int)n, base);
+    return out;
+}
+
+static int check_outputs(const opts *o, const char *out)
+{
+    st_error err = {0};
+    if (st_audio_check_output(out, o->in, &err))
+        return cli_report(&err);
+    const char *files[] = {o->trace, o->spikes};
+    for (size_t i = 0; i < 2; i++) {
+        if (!files[i])
+            continue;
+        if (st_output_check(files[i], &err))
+            return cli_report(&err);
+        if (st_audio_check_output(files[i], o->in, &err)) /* never clobber the input */
+            return cli_report(&err);
+    }
+    if (o->plot && (st_plot_check_path(o->plot, NULL, &err) ||
+                    st_audio_check_output(o->plot, o->in, &err)))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static int write_trace(const char *path, const st_pipeline_result *r)
+{
+    st_outfile of;
+    st_error err = {0};
+    if (st_outfile_open(&of, path, &err))
+        return cli_report(&err);
+    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
+    for (size_t k = 0; k < r->steps; k++) {
+        size_t s = st_pipeline_sample(r, k);
+        double row[9] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
+                         r->envelope[s], r->current[k], r->v[k], r->u[k], r->output[s]};
+        st_csv_row(of.f, row, 9);
+    }
+    if (st_outfile_commit(&of, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static int write_spikes(const char *path, const st_pipeline_result *r)
+{
+    st_outfile of;
+    st_error err = {0};
+    if (st_outfile_open(&of, path, &err))
+        return cli_report(&err);
+    fputs("t_ms\n", of.f);
+    for (size_t i = 0; i < r->spikes.count; i++)
+        fprintf(of.f, "%.12g\n", (double)r->spikes.step[i] * r->dt_ms);
+    if (st_outfile_commit(&of, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+/* The neuron's name for messages: the preset given, or the recipe's own. */
+static const char *neuron_name(const opts *o)
+{
+    if (o->preset)
+        return o->preset;
+    if (o->model)
+        return st_model_find(o->model)->default_preset;
+    if (o->recipe && !strcmp(o->recipe, "seed-live"))
+        return "FS";
+    return o->recipe && !strncmp(o->recipe, "seed", 4) ? "RS" : "FS";
+}
+
+/* The study's two figures in one image: the sound stages, then the neuron. */
+static int write_plot(const char *path, const opts *o, const st_pipeline_config *c,
+                      const st_pipeline_result *r)
+{
+    double dt_s = 1.0 / r->fs_hz;
+    st_plot_series a[3] = {
+        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "raw", .color = ST_RGB_PURPLE},
+        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "rectified",
+         .color = ST_RGB_ORANGE},
+        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "envelope", .color = ST_RGB_BLACK,
+         .line_width = 1.6}};
+    double *buf = malloc(3 * r->n * sizeof *buf);
+    double *vd = malloc(2 * r->steps * sizeof *vd), *Id = vd + r->steps;
+    if (!buf || !vd) {
+        free(buf);
+        free(vd);
+        cli_error("--plot: out of memory");
+        return CLI_FAIL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        buf[i] = r->input[i];
+        buf[r->n + i] = r->rectified[i];
+        buf[2 * r->n + i] = r->envelope[i];
+    }
+    a[0].y = buf;
+    a[1].y = buf + r->n;
+    a[2].y = buf + 2 * r->n;
+    double vpeak = c->model->vpeak(&c->params);
+    for (size_t k = 0; k < r->steps; k++) {
+        vd[k] = r->v[k];
+        Id[k] = r->current[k];
+    }
+    for (size_t i = 0; i < r->spikes.count; i++)
+        if (r->spikes.step[i] < r->steps)
+            vd[r->spikes.step[i]] = vpeak; /* spikes drawn to the peak */
+    st_plot_series b[2] = {
+        {.y = vd, .n = r->steps, .x0 = 0, .dx = r->dt_ms, .label = "v (membrane potential)",
+         .color = ST_RGB_BLUE, .axis = ST_AXIS_LEFT},
+        {.y = Id, .n = r->steps, .x0 = 0, .dx = r->dt_ms, .label = "I (input current)",
+         .color = ST_RGB_BLACK, .axis = ST_AXIS_RIGHT}};
+    st_plot_panel p[2];
+    char t1[256], t2[256], y2[64];
+    const char *base = strrchr(o->in, '/');
+    snprintf(t1, sizeof t1, "%s: raw, rectified (%s) and envelope (%s)", base ? base + 1 : o->in,
+             st_rectify_name(c->rectify), st_envelope_name(c->envelope));
+    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", neuron_name(o),
+             c->model->name, r->spikes.count, r->dt_ms);
+    snprintf(y2, sizeof y2, "input current I (%s)",
+             c->model->current_unit[0] ? c->model->current_unit : "dimensionless");
+    st_plot_panel_init(&p[0]);
+    p[0].title = t1;
+    p[0].xlabel = "time (s)";
+    p[0].ylabel = "amplitude (full scale 1)";
+    p[0].xmin = 0;
+    p[0].xmax = (double)r->n / r->fs_hz;
+    if (c->rectify == ST_RECT_NONE) { /* 'rectified' is the raw signal: draw it once */
+        a[1] = a[2];
+    }
+    p[0].series = a;
+    p[0].n_series = c->rectify == ST_RECT_NONE ? 2 : 3;
+    st_plot_panel_init(&p[1]);
+    p[1].title = t2;
+    p[1].xlabel = "model time (ms)";
+    p[1].ylabel = "membrane potential v (mV)";
+    p[1].y2label = y2;
+    p[1].xmin = 0;
+    p[1].xmax = (double)r->steps * r->dt_ms;
+    p[1].ymin = c->model->v_min_mv;
+    p[1].ymax = c->model->v_max_mv;
+    p[1].series = b;
+    p[1].n_series = 2;
+    st_plot_figure fig = {.panels = p, .n_panels = 2, .rows = 2, .cols = 1, .width = 1200,
+                          .height = 850};
+    st_error err = {0};
+    st_status st = st_plot_save(&fig, path, &err);
+    free(buf);
+    free(vd);
+    return st ? cli_report(&err) : CLI_OK;
+}
+
+static void print_json(const opts *o, const char *out, const st_audio *in,
+                       const st_pipeline_config *c, const st_pipeline_result *r)
+{
+    st_json j;
+    st_json_init(&j, stdout);
+    st_json_object_begin(&j, NULL);
+    st_json_string(&j, "input", o->in);
+    st_json_string(&j, "input_format", in->format);
+    st_json_uint(&j, "input_channels", (uint64_t)in->channels);
+    st_json_number(&j, "input_rate_hz", r->fs_hz);
+    st_json_uint(&j, "input_samples", r->n);
+    st_json_number(&j, "duration_s", (double)r->n / r->fs_hz);
+    st_json_string(&j, "recipe", o->recipe ? o->recipe : "default");
+    st_json_object_begin(&j, "gate");
+    st_json_bool(&j, "on", c->gate_on);
+    st_json_number(&j, "threshold", r->gate_threshold);
+    st_json_number(&j, "k", c->gate_k);
+    st_json_number(&j, "window_s", c->gate_window_n ? (double)c->gate_window_n / r->fs_hz
+                                                    : c->gate_window_s);
+    st_json_object_end(&j);
+    st_json_string(&j, "rectify", st_rectify_name(c->rectify));
+    st_json_string(&j, "envelope", st_envelope_name(c->envelope));
+    size_t sm = c->smooth_n ? c->smooth_n : (size_t)llround(c->smooth_s * r->fs_hz);
+    st_json_uint(&j, "smooth_samples", sm > 1 ? sm : 0);
+    st_json_number(&j, "gain", c->gain);
+    st_json_string(&j, "normalize", st_norm_name(c->normalize));
+    st_json_number(&j, "envelope_ref", r->env_ref);
+    st_json_object_begin(&j, "neuron");
+    st_json_string(&j, "model", c->model->name);
+    st_json_string(&j, "preset", neuron_name(o));
+    st_json_object_begin(&j, "params");
+    for (size_t i = 0; i < c->model->n_params; i++)
+        st_json_number(&j, c->model->params[i].name,
+                       st_param_get(&c->params, &c->model->params[i]));
+    st_json_object_end(&j);
+    st_json_string(&j, "integrator", st_integrator_name(c->how));
+    st_json_number(&j, "dt_ms", r->dt_ms);
+    st_json_uint(&j, "decimate", c->decimate);
+    st_json_uint(&j, "steps", r->steps);
+    st_json_object_end(&j);
+    st_json_string(&j, "sonify", st_sonify_name(c->sonify));
+    st_json_string(&j, "output", out);
+    st_json_uint(&j, "spike_count", r->spikes.count);
+    double model_s = (double)r->steps * r->dt_ms / 1000.0;
+    st_json_number(&j, "mean_rate_hz", model_s > 0 ? (double)r->spikes.count / model_s : 0.0);
+    st_json_array_begin(&j, "spike_times_ms", true);
+    for (size_t i = 0; i < r->spikes.count; i++)
+        st_json_number(&j, NULL, (double)r->spikes.step[i] * r->dt_ms);
+    st_json_array_end(&j);
+    st_json_object_end(&j);
+}
+
+/* Progress on stderr for long files, only when a person watches. */
+static void progress(void *ud, double f)
+{
+    (void)ud;
+    fprintf(stderr, "\rprocessing: %3d%%", (int)(100 * f + 0.5));
+    if (f >= 1.0)
+        fputs("\r                \r", stderr);
+}
+
+static int run(const opts *o, const char *out)
+{
+    st_pipeline_config c;
+    int rc = configure(o, &c);
+    if (rc || (rc = check_outputs(o, out)))
+        return rc;
+    c.keep_taps = o->trace || o->plot; /* otherwise the stages may work in place */
+    st_audio in;
+    st_error err = {0};
+    if (st_audio_read(o->in, &in, &err))
+        return cli_report(&err);
+    if (st_pipeline_check(&c, in.fs_hz, &err)) {
+        st_audio_free(&in);
+        return cli_report(&err);
+    }
+    bool show = !o->quiet && isatty(2) && (double)in.n / in.fs_hz > 3.0;
+    st_pipeline_result r;
+    st_status st = o->recipe && !strcmp(o->recipe, "seed-live")
+                       ? st_recipe_seed_live(&c, in.x, in.n, in.fs_hz, &r, &err)
+                       : st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL,
+                                         NULL, &err);
+    if (st) {
+        st_audio_free(&in);
+        return cli_report(&err);
+    }
+    if (st_audio_write(out, r.output, r.n, r.fs_hz, o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32,
+                       o->in, &err))
+        rc = cli_report(&err);
+    if (!rc && o->trace)
+        rc = write_trace(o->trace, &r);
+    if (!rc && o->spikes)
+        rc = write_spikes(o->spikes, &r);
+    if (!rc && o->plot)
+        rc = write_plot(o->plot, o, &c, &r);
+    if (!rc && o->json)
+        print_json(o, out, &in, &c, &r);
+    else if (!rc && !o->quiet)
+        printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g) -> %s\n",
+               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count,
+               neuron_name(o),
+               st_envelope_name(c.envelope), r.gate_threshold, out);
+    st_pipeline_result_free(&r);
+    st_audio_free(&in);
+    return rc;
+}
+
+int cmd_process(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    char *def = o.out ? NULL : default_output(o.in);
+    if (!o.out && !def) {
+        cli_error("process: out of memory");
+        return CLI_FAIL;
+    }
+    rc = run(&o, o.out ? o.out : def);
+    free(def);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rectification: none, full wave, half wave, or offset by the minimum. */
+#include <math.h>
+#include <strings.h>
+
+#include "spiketalk/dsp.h"
+
+static const char *const names[] = {"none", "full", "half", "offset"};
+
+const char *st_rectify_name(st_rectify_mode m)
+{
+    return (unsigned)m < 4 ? names[m] : "?";
+}
+
+st_status st_rectify_parse(const char *name, st_rectify_mode *out, st_error *err)
+{
+    for (unsigned i = 0; name && i < 4; i++)
+        if (!strcasecmp(name, names[i])) {
+            *out = (st_rectify_mode)i;
+            return ST_OK;
+        }
+    return st_error_set(err, ST_ERR_INVAL,
+                        "--rectify: unknown mode '%s' (none, full, half or offset)",
+                        name ? name : "");
+}
+
+void st_rectify(st_rectify_mode m, const float *in, float *out, size_t n)
+{
+    switch (m) {
+    case ST_RECT_FULL:
+        for (size_t i = 0; i < n; i++)
+            out[i] = fabsf(in[i]);
+        break;
+    case ST_RECT_HALF:
+        for (size_t i = 0; i < n; i++)
+            out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+        break;
+    case ST_RECT_OFFSET: {
+        float mn = INFINITY;
+        for (size_t i = 0; i < n; i++)
+            mn = fminf(mn, in[i]);
+        for (size_t i = 0; i < n; i++)
+            out[i] = in[i] - mn;
+        break;
+    }
+    default:
+        for (size_t i = 0; i < n && in != out; i++)
+            out[i] = in[i];
+        break;
+    }
+}

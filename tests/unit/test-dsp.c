@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests of the audio stages and the offline pipeline against analytic expectations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "st-test.h"
+#include "spiketalk/pipeline.h"
+
+#define PI 3.14159265358979323846
+
+/* |analytic signal| of 0.5 sin(2 pi 440 t) is 0.5, away from the edges. */
+static void test_dsp_hilbert_envelope_of_tone(void **state)
+{
+    (void)state;
+    enum { N = 44100 };
+    static float x[N], env[N];
+    for (int i = 0; i < N; i++)
+        x[i] = (float)(0.5 * sin(2 * PI * 440.0 * i / 44100.0));
+    assert_int_equal(st_hilbert_envelope(x, N, env, NULL), ST_OK);
+    for (int i = N / 10; i < N - N / 10; i++)
+        assert_close(env[i], 0.5, 0, 0.01);
+    /* odd length too */
+    assert_int_equal(st_hilbert_envelope(x, N - 1, env, NULL), ST_OK);
+    for (int i = N / 10; i < N - N / 10; i++)
+        assert_close(env[i], 0.5, 0, 0.01);
+}
+
+/* The analytic signal of cos(w t) over whole periods is exp(i w t), to float error. */
+static void test_dsp_analytic_signal_of_cos(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static double x[N], z[2 * N];
+    for (int k = 0; k < N; k++)
+        x[k] = cos(2 * PI * 7.0 * k / N);
+    assert_int_equal(st_analytic_signal(x, N, z, NULL), ST_OK);
+    for (int k = 0; k < N; k++) {
+        assert_close(z[2 * k], cos(2 * PI * 7.0 * k / N), 1e-12, 0);
+        assert_close(z[2 * k + 1], sin(2 * PI * 7.0 * k / N), 1e-12, 0);
+    }
+}
+
+/* FFT resampling of a band-limited periodic signal is exact: sin with 5 cycles over 300 samples
+ * resampled to 120 is the same sine on the new grid. */
+static void test_dsp_resample_exact_for_band_limited(void **state)
+{
+    (void)state;
+    double x[300], y[120], back[300];
+    for (int k = 0; k < 300; k++)
+        x[k] = sin(2 * PI * 5.0 * k / 300) + 0.25;
+    assert_int_equal(st_resample_fft(x, 300, y, 120, NULL), ST_OK);
+    for (int k = 0; k < 120; k++)
+        assert_close(y[k], sin(2 * PI * 5.0 * k / 120) + 0.25, 1e-12, 0);
+    assert_int_equal(st_resample_fft(y, 120, back, 300, NULL), ST_OK);
+    for (int k = 0; k < 300; k++)
+        assert_close(back[k], x[k], 1e-12, 0);
+}
+
+static void test_dsp_movavg_constant_and_blocks(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    static float x[N], y[N], z[N];
+    for (int i = 0; i < N; i++)
+        x[i] = 0.3f;
+    st_movavg m;
+    assert_int_equal(st_movavg_init(&m, 441, false, NULL), ST_OK);
+    st_movavg_process(&m, x, y, N);
+    for (int i = 0; i < N; i++)
+        assert_close(y[i], 0.3, 1e-6, 0);
+    /* the same output whatever the block sizes */
+    for (int i = 0; i < N; i++)
+        x[i] = (float)sin(i * 0.37) * (float)(i % 17);
+    st_movavg_reset(&m);
+    st_movavg_process(&m, x, y, N);
+    st_movavg_reset(&m);
+    for (int i = 0, b = 1; i < N; b = b * 3 % 101 + 1) {
+        int n = b < N - i ? b : N - i;
+        st_movavg_process(&m, x + i, z + i, (size_t)n);
+        i += n;
+    }
+    assert_memory_equal(y, z, sizeof y);
+    /* a plain mean of the last 441 (or i + 1) inputs */
+    for (int i = 0; i < N; i += 97) {
+        double s = 0;
+        int lo = i - 440 < 0 ? 0 : i - 440;
+        for (int j = lo; j <= i; j++)
+            s += x[j];
+        assert_close(y[i], s / (i - lo + 1), 1e-5, 0);
+    }
+    st_movavg_free(&m);
+}
+
+static void test_dsp_rectify_modes(void **state)
+{
+    (void)state;
+    const float x[5] = {-2, -0.5f, 0, 1, 3};
+    float y[5];
+    st_rectify(ST_RECT_FULL, x, y, 5);
+    assert_memory_equal(y, ((float[5]){2, 0.5f, 0, 1, 3}), sizeof y);
+    st_rectify(ST_RECT_HALF, x, y, 5);
+    assert_memory_equal(y, ((float[5]){0, 0, 0, 1, 3}), sizeof y);
+    st_rectify(ST_RECT_OFFSET, x, y, 5);
+    assert_memory_equal(y, ((float[5]){0, 1.5f, 2, 3, 5}), sizeof y);
+    st_rectify(ST_RECT_NONE, x, y, 5);
+    assert_memory_equal(y, x, sizeof y);
+}
+
+/* Exactly the samples with |x| <= threshold become 0; the threshold is k sigma (or the floor). */
+static void test_dsp_gate_exact(void **state)
+{
+    (void)state;
+    const float x[8] = {0.1f, -0.1f, 0.10001f, -0.2f, 0.05f, 0, -0.09999f, 1};
+    float y[8];
+    st_gate_params p = {0.1f};
+    st_gate_state s;
+    st_gate_reset(&s);
+    st_gate_process(&s, &p, x, y, 8);
+    const float want[8] = {0, 0, 0.10001f, -0.2f, 0, 0, 0, 1};
+    assert_memory_equal(y, want, sizeof y);
+    assert_int_equal(s.gated, 5);
+    float w[4] = {1, -1, 1, -1}; /* mean 0, sigma 1 */
+    assert_close(st_gate_threshold(w, 4, 4, 3, 0), 3.0, 1e-12, 0);
+    float zeros[100] = {0};
+    assert_close(st_gate_threshold(zeros, 100, 50, 3, 1e-4), 1e-4, 0, 0);
+}
+
+/* Sonified output stays inside [-1, 1] for v across the whole range and for extreme input. */
+static void test_dsp_sonify_bounded(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    static double v[N];
+    static float out[N];
+    static uint8_t spk[N];
+    for (int i = 0; i < N; i++) {
+        v[i] = -90 + 130.0 * (i % 500) / 499.0; /* sawtooth -90 .. +40 */
+        spk[i] = i % 300 == 0;
+    }
+    v[100] = 1e300;
+    v[101] = -1e300;
+    v[102] = NAN;
+    v[103] = INFINITY;
+    for (int mode = 0; mode < 2; mode++) {
+        st_sonify_params p = {(st_sonify_mode)mode, -95, 40, 44100, 20, 1};
+        st_sonify_state s;
+        assert_int_equal(st_sonify_init(&s, &p, NULL), ST_OK);
+        st_sonify_process(&s, &p, v, spk, out, N);
+        for (int i = 0; i < N; i++)
+            assert_true(isfinite(out[i]) && out[i] >= -1.0f && out[i] <= 1.0f);
+    }
+    assert_true(st_soft_limit(0.5) == 0.5f);
+    assert_true(st_soft_limit(1e9) < 1.0f && st_soft_limit(-1e9) > -1.0f);
+}
+
+/* Silence: no gate blow-up, I = 0 (never NaN), no spikes, output finite. */
+static void test_dsp_pipeline_silence(void **state)
+{
+    (void)state;
+    enum { N = 22050 };
+    static float x[N];
+    const char *recipes[] = {"default", "seed-hilbert-norm", "seed-movavg-norm", "seed-playback"};
+    for (size_t r = 0; r < 4; r++) {
+        st_pipeline_config c;
+        assert_int_equal(st_pipeline_recipe(recipes[r], &c, NULL), ST_OK);
+        c.model = st_model_get(ST_MODEL_IZH);
+        st_pipeline_result res;
+        st_error err = {0};
+        assert_int_equal(st_pipeline_run(&c, x, N, 44100, &res, NULL, NULL, &err), ST_OK);
+        for (size_t k = 0; k < res.steps; k++)
+            assert_true(res.current[k] == 0.0);
+        assert_int_equal(res.spikes.count, 0);
+        for (size_t i = 0; i < res.n; i++)
+            assert_true(isfinite(res.output[i]));
+        st_pipeline_result_free(&res);
+    }
+}
+
+/* A loud tone drives the default neuron: spikes only while the tone sounds, and one neuron step
+ * per sample. */
+static void test_dsp_pipeline_tone_burst(void **state)
+{
+    (void)state;
+    enum { N = 44100 };
+    static float x[N];
+    for (int i = 0; i < N; i++) /* 0.3 s silence, 0.4 s tone, 0.3 s silence */
+        x[i] = (i > 13230 && i < 30870) ? (float)(0.5 * sin(2 * PI * 440.0 * i / 44100.0)) : 0;
+    st_pipeline_config c;
+    st_pipeline_config_default(&c);
+    st_pipeline_result r;
+    assert_int_equal(st_pipeline_run(&c, x, N, 44100, &r, NULL, NULL, NULL), ST_OK);
+    assert_int_equal(r.steps, N);
+    assert_close(r.dt_ms, 1000.0 / 44100, 1e-15, 0);
+    assert_true(r.spikes.count > 10);
+    for (size_t i = 0; i < r.spikes.count; i++) {
+        double t = (double)r.spikes.step[i] * r.dt_ms;
+        assert_true(t > 300 && t < 700 + 30);
+    }
+    st_pipeline_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dsp_hilbert_envelope_of_tone),
+        cmocka_unit_test(test_dsp_analytic_signal_of_cos),
+        cmocka_unit_test(test_dsp_resample_exact_for_band_limited),
+        cmocka_unit_test(test_dsp_movavg_constant_and_blocks),
+        cmocka_unit_test(test_dsp_rectify_modes),
+        cmocka_unit_test(test_dsp_gate_exact),
+        cmocka_unit_test(test_dsp_sonify_bounded),
+        cmocka_unit_test(test_dsp_pipeline_silence),
+        cmocka_unit_test(test_dsp_pipeline_tone_burst),
+    };
+    return cmocka_run_group_tests_name("dsp", tests, NULL, NULL);
+}
