@@ -30,7 +30,8 @@ typedef enum st_envelope_mode {
 
 typedef enum st_norm_mode {
     ST_NORM_MAX = 0,    /* I = gain * env / max(env): the loudest moment gives 'gain' */
-    ST_NORM_NONE        /* I = gain * env */
+    ST_NORM_NONE,       /* I = gain * env */
+    ST_NORM_PEAK        /* I = gain * env / peak-hold(env) with release: streams (stream.h) */
 } st_norm_mode;
 
 ST_API const char *st_envelope_name(st_envelope_mode m);

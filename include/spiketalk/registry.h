@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "spiketalk/hh.h"
 #include "spiketalk/integrator.h"
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"
@@ -21,6 +22,7 @@ extern "C" {
 typedef enum st_model_id {
     ST_MODEL_IZH = 0,   /* Izhikevich 2003/2004, dimensionless */
     ST_MODEL_IZH07,     /* Izhikevich 2007 book form, pF/pA/mV */
+    ST_MODEL_HH,        /* Hodgkin-Huxley 1952 point neuron, uA/cm^2 */
     ST_MODEL_COUNT
 } st_model_id;
 
@@ -28,11 +30,13 @@ typedef enum st_model_id {
 typedef union st_model_params {
     st_izh_params izh;
     st_izh07_params izh07;
+    st_hh_params hh;
 } st_model_params;
 
 typedef union st_model_state {
     st_izh_state izh;
     st_izh07_state izh07;
+    st_hh_state hh;
 } st_model_state;
 
 /* One parameter: its flag name, unit, meaning, default and sane range, and where it lives. */
@@ -77,7 +81,9 @@ typedef struct st_model {
     const char *equations;        /* multi-line text for --help */
     const char *citation;
     const char *current_unit;     /* "" (dimensionless) or "pA" */
-    const char *spike_rule;       /* "v > vpeak" / "v >= vpeak" */
+    const char *spike_rule;       /* "v > vpeak" / "v >= vpeak" / "upward crossing of 0 mV" */
+    const char *u_name;           /* what the second traced variable is: "u", or "n" (HH) */
+    double default_gain;          /* the audio pipeline's --gain for this model's current */
     const st_param_desc *params;
     size_t n_params;
     unsigned integrators;         /* ST_INT_BIT mask */
@@ -92,8 +98,14 @@ typedef struct st_model {
     /* operations */
     st_status (*check)(const st_model_params *p, st_error *err);
     double (*default_u0)(const st_model_params *p, double v0_mv);
+    /* where plots and sound draw a spike the trace cannot show (the reset hides it); NAN for
+     * models whose trace holds the action potential itself */
     double (*vpeak)(const st_model_params *p);
     double (*rest_v)(const st_model_params *p);   /* default v0 when no preset says */
+    /* the state at v0 (and u0, for the two-variable models) before the first step */
+    void (*reset)(st_model_state *s, const st_model_params *p, double v0_mv, double u0);
+    /* non-zero after a numerical blow-up: the time index where it happened */
+    uint64_t (*fault_step)(const st_model_state *s);
     void (*process)(st_model_state *s, const st_model_params *p, st_integrator how, double dt_ms,
                     const double *current, double *v_out, double *u_out, size_t n,
                     st_spikes *spikes);

@@ -102,7 +102,8 @@ static void help(FILE *f)
         "  spiketalk axon --plot axon.png\n"
         "  spiketalk axon --dx-um 50 --dt 0.005 --json     # a finer grid\n"
         "  spiketalk axon --temperature 6.3 --duration 10  # slower at the cold squid's 6.3 C\n"
-        "  spiketalk axon --diameter-um 1 --length-mm 2 --duration 5 --stimulus 0.001,0.5\n",
+        "  spiketalk axon --diameter-um 1 --length-mm 2 --dx-um 10 --duration 5 \\\n"
+        "                 --stimulus 0.001,0.5               # a 1 um fibre: ~0.86 m/s\n",
         d.cable.diameter_um, d.cable.length_mm, d.cable.ra_ohm_cm, d.cable.hh.temperature_c,
         ST_HH_TEMP_MIN_C, ST_HH_TEMP_MAX_C, ST_HH_TEMP_WARN_C,
         d.cable.length_mm * 1000.0 / (double)d.cable.compartments, d.dt_ms, d.stim_ua,

@@ -15,7 +15,7 @@ static void help(FILE *f)
           "seven cell types of the 2007 book for model izh2007, with their parameters and the\n"
           "protocol that 'spiketalk simulate --preset/--feature NAME' runs by default.\n"
           "\n"
-          "  --model NAME   only this model (izhikevich or izh2007)\n"
+          "  --model NAME   only this model (izhikevich, izh2007 or hh)\n"
           "  --json         one JSON object on stdout\n",
           f);
 }
@@ -96,7 +96,7 @@ int cmd_presets(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     const st_model *only = NULL;
     if (model && !(only = st_model_find(model))) {
-        cli_error("--model: unknown model '%s' (izhikevich or izh2007)", model);
+        cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", model);
         return CLI_USAGE;
     }
     st_json j;

@@ -47,11 +47,12 @@ static void help(FILE *f)
         "  --envelope MODE      hilbert (|analytic signal|) | movavg (mean over fs/100\n"
         "                       samples) | none                                    [hilbert]\n"
         "  --smooth N           boxcar mean over N samples after the envelope     [20 ms]\n"
-        "  --gain G             I = G * env / ref                                  [10]\n"
+        "  --gain G             I = G * env / ref, in the model's current unit: [10] for\n"
+        "                       izhikevich, [300] pA for izh2007, [20] uA/cm2 for hh\n"
         "  --normalize MODE     max (ref = max env: the loudest moment gives G) | none (ref 1)\n"
         "                       [max]; silence gives I = 0\n"
         "Neuron:\n"
-        "  --model NAME         izhikevich | izh2007                               [izhikevich]\n"
+        "  --model NAME         izhikevich | izh2007 | hh (Hodgkin-Huxley)          [izhikevich]\n"
         "  --preset NAME        a cell type or 2004 feature (spiketalk presets)    [FS]\n"
         "  --integrator NAME    euler | symplectic | izh2003 | rk4                 [symplectic]\n"
         "  --decimate K         one neuron step every K samples                    [1]\n"
@@ -68,6 +69,7 @@ static void help(FILE *f)
     fputs("                       flags after --recipe still apply (e.g. --preset FS).\n"
           "Outputs (checked before the work starts; written whole or not at all):\n"
           "  --trace FILE.csv     t_ms,input,gated,rectified,envelope,I,v,u,output per step\n"
+          "                       (for hh, u is the potassium gate n)\n"
           "  --spikes FILE.csv    t_ms of each spike (model time = step index * dt)\n"
           "  --plot FILE          .png/.svg/.pdf: raw, rectified and envelope over time, then v\n"
           "                       with I on a twin axis\n"
@@ -147,7 +149,7 @@ static int neuron_flags(const opts *o, st_pipeline_config *c)
 {
     st_error err = {0};
     if (o->model && !(c->model = st_model_find(o->model))) {
-        cli_error("--model: unknown model '%s' (izhikevich or izh2007)", o->model);
+        cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
         return CLI_USAGE;
     }
     const st_preset *p = NULL;
@@ -176,6 +178,8 @@ static int neuron_flags(const opts *o, st_pipeline_config *c)
     }
     if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
         return cli_report(&err);
+    if (!o->gain && o->model && !(o->recipe && !strncmp(o->recipe, "seed", 4)))
+        c->gain = c->model->default_gain; /* in the model's own current unit */
     return CLI_OK;
 }
 
@@ -341,7 +345,7 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
         vd[k] = r->v[k];
         Id[k] = r->current[k];
     }
-    for (size_t i = 0; i < r->spikes.count; i++)
+    for (size_t i = 0; i < r->spikes.count && !isnan(vpeak); i++)
         if (r->spikes.step[i] < r->steps)
             vd[r->spikes.step[i]] = vpeak; /* spikes drawn to the peak */
     st_plot_series b[2] = {

@@ -201,7 +201,7 @@ static int build_runs(const opts *o, run *runs, const st_model **model)
 {
     const st_model *m = st_model_get(ST_MODEL_IZH);
     if (o->model && !(m = st_model_find(o->model))) {
-        cli_error("--model: unknown model '%s' (izhikevich or izh2007)", o->model);
+        cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
         return -1;
     }
     if (o->preset && o->feature) {
@@ -308,7 +308,7 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
             const st_spikes *sp = &r->spikes;
             while (r->spike_cursor < sp->count && sp->step[r->spike_cursor] < j)
                 r->spike_cursor++;
-            if (r->spike_cursor < sp->count && sp->step[r->spike_cursor] == j)
+            if (r->spike_cursor < sp->count && sp->step[r->spike_cursor] == j && !isnan(vpeak))
                 vd = vpeak;
             if (plot_add(&r->pb, t, vd, Ij))
                 return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;

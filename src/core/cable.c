@@ -13,6 +13,9 @@
 #define MAX_STEPS 1099511627776.0 /* 2^40 */
 /* A spike's upstroke is kept from the first sample this far above rest. */
 #define RISE_MV 2.0
+/* Samples kept for one spike's shape at most (a plateau that never ends must not fill memory);
+ * beyond, the width is not measured. */
+#define SHAPE_MAX_SAMPLES 4000000u
 
 /* ---- parameters ------------------------------------------------------------------------------ */
 
@@ -282,6 +285,10 @@ static st_status watch_sample(watch *w, double t, double dt, double v)
             return ST_ERR_NOMEM;
     } else if (isnan(w->t_cross) && !(v > w->rest + RISE_MV)) {
         w->rising = false; /* a bump that never reached 0 mV: wait for the next rise */
+        return ST_OK;
+    }
+    if (w->up_n >= SHAPE_MAX_SAMPLES) {
+        w->done = true; /* width stays NAN */
         return ST_OK;
     }
     if (upstroke_push(w, t, v))

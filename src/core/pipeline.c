@@ -13,7 +13,7 @@
 /* ---- names --------------------------------------------------------------------------------- */
 
 static const char *const env_names[] = {"none", "hilbert", "movavg"};
-static const char *const norm_names[] = {"max", "none"};
+static const char *const norm_names[] = {"max", "none", "peak"};
 
 const char *st_envelope_name(st_envelope_mode m)
 {
@@ -34,18 +34,18 @@ st_status st_envelope_parse(const char *name, st_envelope_mode *out, st_error *e
 
 const char *st_norm_name(st_norm_mode m)
 {
-    return (unsigned)m < 2 ? norm_names[m] : "?";
+    return (unsigned)m < 3 ? norm_names[m] : "?";
 }
 
 st_status st_norm_parse(const char *name, st_norm_mode *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < 2; i++)
+    for (unsigned i = 0; name && i < 3; i++)
         if (!strcasecmp(name, norm_names[i])) {
             *out = (st_norm_mode)i;
             return ST_OK;
         }
-    return st_error_set(err, ST_ERR_INVAL, "--normalize: unknown mode '%s' (max or none)",
-                        name ? name : "");
+    return st_error_set(err, ST_ERR_INVAL,
+                        "--normalize: unknown mode '%s' (max, peak or none)", name ? name : "");
 }
 
 /* ---- recipes -------------------------------------------------------------------------------- */
@@ -166,6 +166,9 @@ st_status st_pipeline_check(const st_pipeline_config *c, double fs_hz, st_error 
         return st_error_set(err, ST_ERR_INVAL, "--gate-thr: must be a finite number >= 0");
     if (c->decimate < 1)
         return st_error_set(err, ST_ERR_INVAL, "--decimate: must be >= 1");
+    if (c->normalize == ST_NORM_PEAK)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--normalize: 'peak' belongs to the streaming pipeline (--block N)");
     if (c->dt_ms != 0 && !(c->dt_ms > 0 && isfinite(c->dt_ms)))
         return st_error_set(err, ST_ERR_INVAL, "--dt: must be a finite number > 0 ms");
     if (!(c->model->integrators & ST_INT_BIT(c->how)))
@@ -308,7 +311,7 @@ static st_status neuron(const st_pipeline_config *c, st_pipeline_result *r,
     enum { B = 4096 };
     double I[B], v[B], u[B];
     st_model_state s;
-    st_izh_reset(&s.izh, c->v0_mv, c->u0);
+    c->model->reset(&s, &c->params, c->v0_mv, c->u0);
     r->v[0] = (float)c->v0_mv;
     if (r->u)
         r->u[0] = (float)c->u0;
@@ -321,12 +324,12 @@ static st_status neuron(const st_pipeline_config *c, st_pipeline_result *r,
             I[i] = r->current[k0 + i];
         c->model->process(&s, &c->params, c->how, r->dt_ms, I, v, r->u ? u : NULL, n,
                           &r->spikes);
-        if (s.izh.fault)
+        uint64_t fault = c->model->fault_step(&s);
+        if (fault)
             return st_error_set(err, ST_ERR_NUMERIC,
                                 "neuron: v is not finite at t = %g ms (step %llu); try a "
                                 "smaller --dt or a lower --gain",
-                                (double)s.izh.fault_step * r->dt_ms,
-                                (unsigned long long)s.izh.fault_step);
+                                (double)fault * r->dt_ms, (unsigned long long)fault);
         for (size_t i = 0; i < n; i++)
             r->v[k0 + 1 + i] = (float)v[i];
         for (size_t i = 0; r->u && i < n; i++)
@@ -363,7 +366,7 @@ st_status st_pipeline_sound(const st_pipeline_config *c, st_pipeline_result *r,
         for (size_t i = 0; i < n; i++) {
             /* each step's state is held until the next step's sample */
             size_t at = i0 + i, k = at / K;
-            va[i] = v_audio ? v_audio[at] : flag[k * K] ? vpeak : r->v[k];
+            va[i] = v_audio ? v_audio[at] : (flag[k * K] && !isnan(vpeak)) ? vpeak : r->v[k];
         }
         st_sonify_process(&ss, &sp, va, flag + i0, r->output + i0, n);
     }

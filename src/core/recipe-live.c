@@ -52,16 +52,17 @@ static st_status chunk(const st_pipeline_config *c, live *L, const float *x, siz
     if ((st = st_resample_fft(L->box, CHUNK, L->I, NI, err)))
         return st;
     st_model_state s;
-    st_izh_reset(&s.izh, -65.0, c->params.izh.b * -65.0);
+    double u0 = c->model->default_u0(&c->params, -65.0);
+    c->model->reset(&s, &c->params, -65.0, u0);
     for (size_t i = 0; i < NI; i++) {
         L->v[i] = -65.0;
-        L->u[i] = s.izh.u;
+        L->u[i] = u0;
     }
     size_t before = sp->count;
     c->model->process(&s, &c->params, c->how, 0.2, L->I, L->v, L->u, NSTEP, sp);
     for (size_t i = before; i < sp->count; i++)
         sp->step[i] += step0;
-    if (s.izh.fault)
+    if (c->model->fault_step(&s))
         return st_error_set(err, ST_ERR_NUMERIC, "neuron: v is not finite in chunk at step %llu",
                             (unsigned long long)step0);
     return st_resample_fft(L->v, NI, L->back, CHUNK, err);

@@ -57,6 +57,17 @@ static void izh_process(st_model_state *s, const st_model_params *p, st_integrat
     st_izh_process(&s->izh, &p->izh, how, dt, I, v, u, n, sp);
 }
 
+static void izh_reset(st_model_state *s, const st_model_params *p, double v0, double u0)
+{
+    (void)p;
+    st_izh_reset(&s->izh, v0, u0); /* the 2007 form shares this state shape */
+}
+
+static uint64_t izh_fault(const st_model_state *s)
+{
+    return s->izh.fault ? s->izh.fault_step : 0;
+}
+
 static const char *const izh_aliases[] = {"izh", "izh2003", "izh2004", "2003", NULL};
 
 /* ---- Izhikevich (2007 book) ------------------------------------------------------------- */
@@ -117,6 +128,108 @@ static void izh07_process(st_model_state *s, const st_model_params *p, st_integr
 
 static const char *const izh07_aliases[] = {"izh07", "2007", "book", NULL};
 
+/* ---- Hodgkin-Huxley (1952) ------------------------------------------------------------- */
+
+#define PHH(NAME, UNIT, HELP, DEF, MIN, MAX, FIELD, ADV) \
+    {NAME, UNIT, HELP, DEF, MIN, MAX, offsetof(st_hh_params, FIELD), ADV}
+
+static const st_param_desc hh_params[] = {
+    PHH("gNa", "mS/cm2", "maximal sodium conductance", 120, 0, 400, gna_ms_cm2, false),
+    PHH("gK", "mS/cm2", "maximal potassium conductance", 36, 0, 150, gk_ms_cm2, false),
+    PHH("gL", "mS/cm2", "leak conductance", 0.3, 0, 3, gl_ms_cm2, false),
+    PHH("ENa", "mV", "sodium reversal potential", 50, 0, 100, ena_mv, false),
+    PHH("EK", "mV", "potassium reversal potential", -77, -120, -40, ek_mv, false),
+    PHH("EL", "mV", "leak reversal potential", -54.3, -90, -30, el_mv, false),
+    PHH("Cm", "uF/cm2", "membrane capacitance", 1, 0.1, 5, cm_uf_cm2, false),
+    PHH("temperature", "degC", "rates scale by 3^((T - 6.3) / 10)", 6.3, -20, 60,
+        temperature_c, false),
+};
+
+static st_status hh_check(const st_model_params *p, st_error *err)
+{
+    st_hh_params q = p->hh;
+    return st_hh_prepare(&q, err);
+}
+
+static double hh_u0(const st_model_params *p, double v0)
+{
+    (void)p;
+    double m, h, n;
+    st_hh_steady(v0, &m, &h, &n);
+    return n;
+}
+
+static double hh_vpeak(const st_model_params *p)
+{
+    (void)p;
+    return NAN; /* the trace holds the whole action potential: nothing to draw in */
+}
+
+static double hh_rest(const st_model_params *p)
+{
+    (void)p;
+    return -65.0;
+}
+
+static void hh_reset(st_model_state *s, const st_model_params *p, double v0, double u0)
+{
+    (void)p;
+    (void)u0;
+    st_hh_reset(&s->hh, v0); /* gates at their steady state for v0 */
+}
+
+static uint64_t hh_fault(const st_model_state *s)
+{
+    return s->hh.fault ? s->hh.fault_step : 0;
+}
+
+/* The registry's (v, u) view of HH: u is the potassium gate n; a spike is stamped at the
+ * first time index with v >= 0 mV after one below it. */
+static void hh_process(st_model_state *s, const st_model_params *p, st_integrator how,
+                       double dt, const double *I, double *v_out, double *u_out, size_t n,
+                       st_spikes *sp)
+{
+    enum { B = 256 };
+    double y[B * ST_HH_NVARS];
+    st_hh_params q = p->hh; /* derived values for the current temperature: one pow a call */
+    if (st_hh_prepare(&q, NULL)) {
+        s->hh.fault = true;
+        s->hh.fault_step = s->hh.step + 1;
+        return;
+    }
+    for (size_t k0 = 0; k0 < n && !s->hh.fault; k0 += B) {
+        size_t m = n - k0 < B ? n - k0 : B;
+        double prev = s->hh.y[ST_HH_V];
+        uint64_t j0 = s->hh.step;
+        st_hh_process(&s->hh, &q, how, dt, I + k0, y, m, NULL);
+        for (size_t i = 0; i < m; i++) {
+            double v = y[i * ST_HH_NVARS + ST_HH_V];
+            if (prev < ST_HH_SPIKE_MV && v >= ST_HH_SPIKE_MV)
+                st_spikes_push(sp, j0 + i + 1);
+            prev = v;
+            if (v_out)
+                v_out[k0 + i] = v;
+            if (u_out)
+                u_out[k0 + i] = y[i * ST_HH_NVARS + ST_HH_N];
+        }
+    }
+}
+
+static const char *const hh_aliases[] = {"hodgkin-huxley", "hh1952", NULL};
+
+static const st_preset hh_presets[] = {
+    {.name = "squid", .title = "squid giant axon membrane at 6.3 degC (NEURON's hh)",
+     .model = ST_MODEL_HH, .kind = ST_PRESET_CELL,
+     .params = {.hh = {.gna_ms_cm2 = 120, .gk_ms_cm2 = 36, .gl_ms_cm2 = 0.3, .ena_mv = 50,
+                       .ek_mv = -77, .el_mv = -54.3, .cm_uf_cm2 = 1, .temperature_c = 6.3}},
+     .v0_mv = -65, .u0 = NAN},
+    {.name = "squid-18.5", .title = "the same at 18.5 degC (the 1952 propagation)",
+     .model = ST_MODEL_HH, .kind = ST_PRESET_CELL,
+     .params = {.hh = {.gna_ms_cm2 = 120, .gk_ms_cm2 = 36, .gl_ms_cm2 = 0.3, .ena_mv = 50,
+                       .ek_mv = -77, .el_mv = -54.3, .cm_uf_cm2 = 1, .temperature_c = 18.5}},
+     .v0_mv = -65, .u0 = NAN},
+};
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define ALL_INTEGRATORS                                                      \
@@ -140,6 +253,8 @@ static const st_model models[ST_MODEL_COUNT] = {
         .n_params = ST_COUNTOF(izh_params),
         .integrators = ALL_INTEGRATORS,
         .default_integrator = ST_INT_SYMPLECTIC,
+        .u_name = "u",
+        .default_gain = 10,
         .default_dt_ms = 0.5,
         .default_duration_ms = 1000,
         .default_input = "step:onset=300,amp=5",
@@ -152,6 +267,8 @@ static const st_model models[ST_MODEL_COUNT] = {
         .default_u0 = izh_u0,
         .vpeak = izh_vpeak,
         .rest_v = izh_rest,
+        .reset = izh_reset,
+        .fault_step = izh_fault,
         .process = izh_process,
     },
     [ST_MODEL_IZH07] = {
@@ -170,6 +287,8 @@ static const st_model models[ST_MODEL_COUNT] = {
         .n_params = ST_COUNTOF(izh07_params),
         .integrators = ALL_INTEGRATORS,
         .default_integrator = ST_INT_EULER,
+        .u_name = "u",
+        .default_gain = 300,
         .default_dt_ms = 0.25,
         .default_duration_ms = 1000,
         .default_input = "step:onset=100,amp=70",
@@ -182,7 +301,44 @@ static const st_model models[ST_MODEL_COUNT] = {
         .default_u0 = izh07_u0,
         .vpeak = izh07_vpeak,
         .rest_v = izh07_rest,
+        .reset = izh_reset,
+        .fault_step = izh_fault,
         .process = izh07_process,
+    },
+    [ST_MODEL_HH] = {
+        .id = ST_MODEL_HH,
+        .name = "hh",
+        .aliases = hh_aliases,
+        .title = "Hodgkin-Huxley (1952) point neuron, current density in uA/cm2",
+        .equations = "Cm v' = I - gNa m^3 h (v - ENa) - gK n^4 (v - EK) - gL (v - EL)\n"
+                     "x' = phi (alpha_x(v) (1 - x) - beta_x(v) x),  x = m, h, n\n"
+                     "phi = 3^((T - 6.3) / 10); a spike is an upward crossing of 0 mV",
+        .citation = "A. L. Hodgkin and A. F. Huxley, J. Physiol. 117:500 (1952); "
+                    "parameters of NEURON's hh",
+        .current_unit = "uA/cm2",
+        .spike_rule = "upward crossing of 0 mV",
+        .u_name = "n",
+        .default_gain = 20,
+        .params = hh_params,
+        .n_params = ST_COUNTOF(hh_params),
+        .integrators = ST_INT_BIT(ST_INT_EULER) | ST_INT_BIT(ST_INT_RK4) |
+                       ST_INT_BIT(ST_INT_RUSH_LARSEN),
+        .default_integrator = ST_INT_RK4,
+        .default_dt_ms = 0.01,
+        .default_duration_ms = 100,
+        .default_input = "step:onset=10,amp=10",
+        .default_preset = "squid",
+        .v_min_mv = -90,
+        .v_max_mv = 60,
+        .presets = hh_presets,
+        .n_presets = ST_COUNTOF(hh_presets),
+        .check = hh_check,
+        .default_u0 = hh_u0,
+        .vpeak = hh_vpeak,
+        .rest_v = hh_rest,
+        .reset = hh_reset,
+        .fault_step = hh_fault,
+        .process = hh_process,
     },
 };
 

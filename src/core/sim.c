@@ -63,7 +63,7 @@ st_status st_sim_run(const st_sim_config *cfg, st_sim_block_fn fn, void *ud, st_
         return st;
     const st_model *m = cfg->model;
     st_model_state s;
-    st_izh_reset(&s.izh, cfg->v0_mv, cfg->u0); /* both models share the (v, u) state shape */
+    m->reset(&s, &cfg->params, cfg->v0_mv, cfg->u0);
     double I[ST_SIM_BLOCK], v[ST_SIM_BLOCK], u[ST_SIM_BLOCK];
     uint64_t total = st_sim_steps(cfg);
     for (uint64_t k0 = 0; k0 < total; k0 += ST_SIM_BLOCK) {
@@ -73,13 +73,14 @@ st_status st_sim_run(const st_sim_config *cfg, st_sim_block_fn fn, void *ud, st_
         st_stimulus_render(&cfg->stim, k0, cfg->dt_ms, I, n);
         m->process(&s, &cfg->params, cfg->how, cfg->dt_ms, I, fn ? v : NULL, fn ? u : NULL, n,
                    spikes);
-        if (s.izh.fault) {
+        uint64_t fault = m->fault_step(&s);
+        if (fault) {
             st = st_error_set(err, ST_ERR_NUMERIC,
                               "simulation: v is not finite at t = %g ms (step %llu); try a "
                               "smaller --dt (now %g ms)",
-                              (double)s.izh.fault_step * cfg->dt_ms,
-                              (unsigned long long)s.izh.fault_step, cfg->dt_ms);
-            n = (size_t)(s.izh.fault_step - 1 - k0);
+                              (double)fault * cfg->dt_ms, (unsigned long long)fault,
+                              cfg->dt_ms);
+            n = (size_t)(fault - 1 - k0);
         }
         if (fn && n && fn(ud, k0, I, v, u, n, err))
             return (err && err->code) ? err->code : ST_ERR_IO;

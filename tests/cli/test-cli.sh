@@ -75,8 +75,8 @@ head -c 4 "$T/fs.pdf" | grep -q '%PDF' && ok || bad "not a PDF"
     grep -q '"a": 0.1' "$T/o.json" && grep -q '"d": 2' "$T/o.json" && ok || bad "param override"
 "$ST" simulate --preset RS --b 0.25 --v0 -70 --json >"$T/o.json" &&
     grep -q '"u0": -17.5' "$T/o.json" && ok || bad "u0 = b v0 follows --b and --v0"
-"$ST" presets --json >"$T/p.json" && [ "$(grep -c '"name"' "$T/p.json")" = 34 ] && ok ||
-    bad "presets --json: 27 + 7 presets"
+"$ST" presets --json >"$T/p.json" && [ "$(grep -c '"name"' "$T/p.json")" = 36 ] && ok ||
+    bad "presets --json: 27 + 7 + 2 presets"
 for c in simulate presets; do
     "$ST" $c --help >"$T/h" && grep -q -- '--json' "$T/h" && ok || bad "$c --help"
 done

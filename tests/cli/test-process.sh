@@ -75,6 +75,11 @@ awk -F, 'NR > 1 && ($9 > 1 || $9 < -1 || $9 != $9 + 0) {bad = 1} END {exit bad}'
     [ -s "$T/r16.wav" ] && ok || bad "pcm16 clicks"
 "$ST" process "$T/in-tone.wav" -o "$T/r07.wav" --model izh2007 --gain 300 --quiet && ok ||
     bad "izh2007 model"
+# Hodgkin-Huxley answers too, with its own default gain (uA/cm2) and 0 mV spike rule
+"$ST" process "$T/in-tone.wav" -o "$T/hh.wav" --model hh --json >"$T/hh.json" &&
+    grep -q '"gain": 20' "$T/hh.json" && grep -q '"model": "hh"' "$T/hh.json" &&
+    [ "$(grep -oE '"spike_count": [0-9]+' "$T/hh.json" | awk '{print $2}')" -gt 0 ] && ok ||
+    bad "process --model hh"
 for r in seed-hilbert seed-movavg-norm seed-playback seed-live; do
     "$ST" process "$T/in-tone.wav" -o "$T/$r.wav" --recipe $r --quiet && [ -s "$T/$r.wav" ] &&
         ok || bad "recipe $r"

@@ -26,7 +26,7 @@ static void test_registry_every_preset_runs(void **state)
             assert_int_equal(st_sim_collect(&cfg, &tr, &err), ST_OK);
             /* the same run one step at a time through the model's process function */
             st_model_state s;
-            st_izh_reset(&s.izh, cfg.v0_mv, cfg.u0);
+            m->reset(&s, &cfg.params, cfg.v0_mv, cfg.u0);
             uint64_t stamps[4096];
             st_spikes sp = {stamps, 4096, 0, 0};
             for (size_t k = 0; k < tr.n; k++) {
