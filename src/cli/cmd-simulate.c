@@ -197,7 +197,7 @@ static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *p
 }
 
 /* Resolves the model and the list of runs. Returns the number of runs, or -1 after an error. */
-static int build_runs(const opts *o, run *runs, const st_model **model)
+static int build_runs(const opts *o, run *runs)
 {
     const st_model *m = st_model_get(ST_MODEL_IZH);
     if (o->model && !(m = st_model_find(o->model))) {
@@ -212,7 +212,6 @@ static int build_runs(const opts *o, run *runs, const st_model **model)
         cli_error("--feature: the 2004 features belong to model izhikevich, not %s", m->name);
         return -1;
     }
-    *model = m;
     int kind = o->feature ? ST_PRESET_FEATURE : ST_PRESET_CELL;
     const char *name = o->feature ? o->feature : o->preset;
     const char *flag = o->feature ? "--feature" : "--preset";
@@ -544,8 +543,7 @@ int cmd_simulate(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     static run runs[MAX_RUNS];
     memset(runs, 0, sizeof runs);
-    const st_model *m = NULL;
-    int n = build_runs(&o, runs, &m);
+    int n = build_runs(&o, runs);
     if (n < 0)
         return CLI_USAGE;
     if ((rc = check_outputs(&o, n)))
@@ -586,6 +584,5 @@ int cmd_simulate(int argc, char **argv)
         free(runs[r].pb.v);
         free(runs[r].pb.I);
     }
-    (void)m;
     return rc;
 }

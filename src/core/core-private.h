@@ -23,6 +23,10 @@
 #include "spiketalk/pipeline.h"
 #include "spiketalk/registry.h"
 
+/* seed-live's literal sizes: a 1024-sample chunk becomes 232 neuron steps. */
+#define ST_SEED_LIVE_CHUNK 1024
+#define ST_SEED_LIVE_STEPS 232
+
 /* pipeline.c, shared with recipe-live.c: allocate a result's arrays; sonify its v (or
  * 'v_audio', one value per audio sample, when not NULL) into r->output. */
 st_status st_pipeline_alloc(st_pipeline_result *r, size_t n, size_t steps, st_error *err);

@@ -200,7 +200,9 @@ size_t st_pipeline_sample(const st_pipeline_result *r, size_t k)
 {
     size_t s;
     if (r->chunked)
-        s = k / 232 * 1024 + (size_t)llround((double)(k % 232) * 1024.0 / 232.0);
+        s = k / ST_SEED_LIVE_STEPS * ST_SEED_LIVE_CHUNK +
+            (size_t)llround((double)(k % ST_SEED_LIVE_STEPS) * ST_SEED_LIVE_CHUNK /
+                            ST_SEED_LIVE_STEPS);
     else if (r->resample_hz > 0)
         s = (size_t)llround((double)k * r->fs_hz / r->resample_hz);
     else

@@ -7,7 +7,13 @@
 #include "core-private.h"
 #include "spiketalk/pipeline.h"
 
-enum { CHUNK = 1024, WINDOW = 10 * CHUNK, NI = 232, NSTEP = 115, BOX = 21 };
+enum {
+    CHUNK = ST_SEED_LIVE_CHUNK,
+    WINDOW = 10 * CHUNK,
+    NI = ST_SEED_LIVE_STEPS,
+    NSTEP = 115,
+    BOX = 21
+};
 
 /* Per-chunk work buffers, allocated once. */
 typedef struct live {
