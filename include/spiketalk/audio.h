@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "spiketalk/status.h"
 
@@ -53,6 +54,34 @@ ST_API st_status st_audio_check_output(const char *path, const char *input_path,
 ST_API st_status st_audio_write(const char *path, const float *x, size_t n, double fs_hz,
                                 st_wav_format fmt, const char *input_path, st_error *err);
 
+/* A WAV file written in pieces (a live session's recording): the samples go to a temporary
+ * file beside 'path', renamed over it by st_wav_writer_commit; until then 'path' is neither
+ * created nor truncated, and st_wav_writer_abort (or a crash) leaves it as it was. */
+typedef struct st_wav_writer st_wav_writer;
+
+/* Checks 'path' as st_audio_check_output does (not 'input_path', which may be NULL), creates
+ * the temporary file and its mono header for fs_hz in 'fmt'. ST_ERR_IO "PATH: why",
+ * ST_ERR_INVAL (rate, format) or ST_ERR_NOMEM; *out is NULL then and nothing is left behind.
+ * Control thread only: it allocates and does file I/O. */
+ST_API st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
+                                    const char *input_path, st_wav_writer **out,
+                                    st_error *err);
+
+/* Appends n samples (non-finite ones written as 0, so the file reads back). ST_ERR_IO "PATH:
+ * write failed: why" (a full disk); the writer stays usable for st_wav_writer_abort. */
+ST_API st_status st_wav_writer_write(st_wav_writer *w, const float *x, size_t n,
+                                     st_error *err);
+
+/* Frames written so far. */
+ST_API uint64_t st_wav_writer_frames(const st_wav_writer *w);
+
+/* Finishes the header, closes and renames the file to its path; on failure the temporary file
+ * is removed and 'path' is untouched. Frees 'w' either way. */
+ST_API st_status st_wav_writer_commit(st_wav_writer *w, st_error *err);
+
+/* Removes the temporary file and frees 'w'; 'path' is untouched. NULL-safe. */
+ST_API void st_wav_writer_abort(st_wav_writer *w);
+
 /* ---- devices ---------------------------------------------------------------------------- */
 
 typedef struct st_device_info {
@@ -76,6 +105,14 @@ ST_API st_status st_device_list(st_device_info *out, size_t cap, size_t *count, 
  * names 'spec' (or says there is no capture/playback device at all) on failure. Requires
  * PortAudio to be initialised by the caller (Pa_Initialize). */
 ST_API st_status st_device_find(const char *spec, bool want_input, int *index, st_error *err);
+
+/* As st_device_find, among the devices of one host API only: 'host_api' is a case-insensitive
+ * part of its name ("jack", "alsa", "oss") and NULL or "" means every host API. With an empty
+ * 'spec' it takes the host API's default device, else its first one that can capture (or
+ * play). ST_ERR_DEVICE with a message that names the host API when PortAudio has none such
+ * (listing the ones it has) or it has no such device. Requires PortAudio to be initialised. */
+ST_API st_status st_device_find_on(const char *host_api, const char *spec, bool want_input,
+                                   int *index, st_error *err);
 
 /* Records 'seconds' of mono float audio from capture device 'spec' (see st_device_find) at
  * fs_hz (0: the device's default rate) into a newly allocated 'out'. Prints nothing; calls

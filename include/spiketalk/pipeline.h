@@ -50,7 +50,8 @@ typedef struct st_pipeline_config {
     /* rectify, envelope */
     st_rectify_mode rectify;
     st_envelope_mode envelope;
-    size_t movavg_n;          /* moving-average window, samples; 0: fs / 100 */
+    size_t movavg_n;          /* moving-average window, samples; 0: use movavg_s */
+    double movavg_s;          /* the same in seconds when movavg_n is 0 (0.01: fs / 100) */
     bool movavg_seed;         /* the study's sum * 2 / w scaling */
     size_t smooth_n;          /* boxcar mean after the envelope, samples; 0: use smooth_s */
     double smooth_s;          /* the same in seconds when smooth_n is 0; 0: off */

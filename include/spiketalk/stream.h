@@ -17,6 +17,7 @@
 #ifndef SPIKETALK_STREAM_H
 #define SPIKETALK_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,8 +37,9 @@ typedef struct st_stream_config {
     unsigned hilbert_half;    /* FIR Hilbert half length M: delay M samples, odd taps 2M + 1 */
 } st_stream_config;
 
-/* Our live defaults: st_pipeline_config_default's stages with ST_NORM_PEAK, release 2 s, floor
- * 0.01, M = 44 (1 ms at 44.1 kHz). */
+/* Our live defaults: st_pipeline_config_default's stages with a 1 ms moving average and 2 ms
+ * smoothing (66 samples = 1.5 ms of delay at 44.1 kHz), ST_NORM_PEAK with release 2 s and
+ * floor 0.01, and M = 44 (1 ms) for the Hilbert envelope. */
 ST_API void st_stream_config_default(st_stream_config *c);
 
 /* Builds a stream for fs_hz: validates the configuration (naming the flag at fault), allocates
@@ -87,6 +89,23 @@ ST_API st_status st_stream_enable_taps(st_stream *s, size_t max_block, st_error 
 ST_API const float *st_stream_tap_envelope(const st_stream *s);
 ST_API const float *st_stream_tap_current(const st_stream *s);
 ST_API const float *st_stream_tap_v(const st_stream *s);
+
+/* ---- additions for `process --block` and diagnostics --------------------------------------- */
+
+/* Checks a configuration for fs_hz without building anything: what st_stream_create refuses
+ * (normalize max, rectify offset, decimate != 1, dt_ms != 0, resampling, a bad release or
+ * floor, and st_pipeline_check's rules), as ST_ERR_INVAL naming the flag at fault. */
+ST_API st_status st_stream_check(const st_stream_config *c, double fs_hz, st_error *err);
+
+/* True once the neuron's state has become non-finite (it then stays silent until
+ * st_stream_reset); *sample (may be NULL) receives the sample index where it happened. */
+ST_API bool st_stream_fault(const st_stream *s, uint64_t *sample);
+
+/* More taps, enabled with the others: the gated and rectified signal and the recovery
+ * variable u of the last call; NULL when disabled. */
+ST_API const float *st_stream_tap_gated(const st_stream *s);
+ST_API const float *st_stream_tap_rectified(const st_stream *s);
+ST_API const float *st_stream_tap_u(const st_stream *s);
 
 #ifdef __cplusplus
 }

@@ -10,13 +10,14 @@
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
 #include "spiketalk/plot.h"
+#include "spiketalk/stream.h"
 
 #define MAX_OVERRIDES 32
 
 typedef struct opts {
     const char *in, *out, *recipe, *gate, *gate_k, *gate_window, *gate_thr, *rectify;
     const char *envelope, *smooth, *gain, *normalize, *model, *preset, *integrator, *dt;
-    const char *decimate, *v0, *u0, *sonify, *trace, *spikes, *plot;
+    const char *decimate, *v0, *u0, *sonify, *trace, *spikes, *plot, *block, *peak_release;
     const char *pname[MAX_OVERRIDES], *pvalue[MAX_OVERRIDES];
     size_t n_over;
     bool json, pcm16, quiet;
@@ -50,7 +51,10 @@ static void help(FILE *f)
         "  --gain G             I = G * env / ref, in the model's current unit: [10] for\n"
         "                       izhikevich, [300] pA for izh2007, [20] uA/cm2 for hh\n"
         "  --normalize MODE     max (ref = max env: the loudest moment gives G) | none (ref 1)\n"
-        "                       [max]; silence gives I = 0\n"
+        "                       | peak (ref = a peak-hold of env, --block only)\n"
+        "                       [max; peak with --block]; silence gives I = 0\n"
+        "  --peak-release S     how fast the peak-hold forgets a loud moment: its time\n"
+        "                       constant, s (--block with --normalize peak)        [2]\n"
         "Neuron:\n"
         "  --model NAME         izhikevich | izh2007 | hh (Hodgkin-Huxley)          [izhikevich]\n"
         "  --preset NAME        a cell type or 2004 feature (spiketalk presets)    [FS]\n"
@@ -67,6 +71,13 @@ static void help(FILE *f)
     for (const char *const *r = st_recipe_names(); *r; r++)
         fprintf(f, "      %-18s %s\n", *r, st_recipe_help(*r));
     fputs("                       flags after --recipe still apply (e.g. --preset FS).\n"
+          "Streaming:\n"
+          "  --block N            run the streaming pipeline of `spiketalk live` instead, fed N\n"
+          "                       samples at a time (any N >= 1; the result is the same for\n"
+          "                       every N): causal stages only, so the gate is learned from\n"
+          "                       the first window (silent meanwhile), hilbert is an 89-tap FIR,\n"
+          "                       the envelope lags the sound by a reported delay, and\n"
+          "                       --normalize max and --rectify offset are refused\n"
           "Outputs (checked before the work starts; written whole or not at all):\n"
           "  --trace FILE.csv     t_ms,input,gated,rectified,envelope,I,v,u,output per step\n"
           "                       (for hh, u is the potassium gate n)\n"
@@ -79,7 +90,8 @@ static void help(FILE *f)
           "Examples:\n"
           "  spiketalk process data/demo-voice.wav -o reply.wav --plot reply.png\n"
           "  spiketalk process take.wav --preset RS --sonify clicks -o clicks.wav\n"
-          "  spiketalk process take.wav --recipe seed-hilbert --preset IB --json\n",
+          "  spiketalk process take.wav --recipe seed-hilbert --preset IB --json\n"
+          "  spiketalk process take.wav --block 64 --json   (what `spiketalk live` would say)\n",
           f);
 }
 
@@ -118,6 +130,7 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--v0", &o->v0, NULL},          {"--u0", &o->u0, NULL},
         {"--sonify", &o->sonify, NULL},  {"--trace", &o->trace, NULL},
         {"--spikes", &o->spikes, NULL},  {"--plot", &o->plot, NULL},
+        {"--block", &o->block, NULL},    {"--peak-release", &o->peak_release, NULL},
         {"--json", NULL, &o->json},      {"--pcm16", NULL, &o->pcm16},
         {"--quiet", NULL, &o->quiet}};
     int rc = cli_parse(argc, argv, table, sizeof table / sizeof table[0], "process", help,
@@ -233,6 +246,46 @@ static int configure(const opts *o, st_pipeline_config *c)
         return CLI_USAGE;
     }
     return neuron_flags(o, c);
+}
+
+/* The streaming configuration of --block N: the stages as configured, peak normalisation
+ * unless --normalize says otherwise. 'block' stays 0 without --block. */
+static int stream_flags(const opts *o, const st_pipeline_config *c, st_stream_config *sc,
+                        size_t *block)
+{
+    *block = 0;
+    st_stream_config_default(sc);
+    if (!o->block) {
+        if (o->peak_release) {
+            cli_error("--peak-release: only with --block N (the offline pipeline normalises "
+                      "by max or none)");
+            return CLI_USAGE;
+        }
+        return CLI_OK;
+    }
+    if (!count_flag("--block", o->block, 1, block))
+        return CLI_USAGE;
+    if (o->recipe && strcmp(o->recipe, "default")) {
+        cli_error("--block: recipe '%s' is the study's offline algorithm; the streaming "
+                  "pipeline takes the default recipe's stages (and the flags that change them)",
+                  o->recipe);
+        return CLI_USAGE;
+    }
+    double movavg_s = sc->pipe.movavg_s, smooth_s = sc->pipe.smooth_s;
+    sc->pipe = *c;
+    sc->pipe.normalize = o->normalize ? c->normalize : ST_NORM_PEAK;
+    sc->pipe.movavg_s = movavg_s; /* the stream's short windows, unless --smooth says */
+    if (!o->smooth)
+        sc->pipe.smooth_s = smooth_s;
+    if (o->peak_release) {
+        if (!cli_number("--peak-release", o->peak_release, &sc->peak_release_s))
+            return CLI_USAGE;
+        if (!(sc->peak_release_s > 0)) {
+            cli_error("--peak-release: must be > 0 s (got %s)", o->peak_release);
+            return CLI_USAGE;
+        }
+    }
+    return CLI_OK;
 }
 
 /* ---- outputs ----------------------------------------------------------------------------- */
@@ -394,7 +447,8 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
 }
 
 static void print_json(const opts *o, const char *out, const st_audio *in,
-                       const st_pipeline_config *c, const st_pipeline_result *r)
+                       const st_pipeline_config *c, const st_pipeline_result *r,
+                       const st_stream_config *sc, size_t block, size_t delay)
 {
     st_json j;
     st_json_init(&j, stdout);
@@ -420,6 +474,15 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_number(&j, "gain", c->gain);
     st_json_string(&j, "normalize", st_norm_name(c->normalize));
     st_json_number(&j, "envelope_ref", r->env_ref);
+    if (block) {
+        if (c->normalize == ST_NORM_PEAK) {
+            st_json_number(&j, "peak_release_s", sc->peak_release_s);
+            st_json_number(&j, "peak_floor", sc->peak_floor);
+        }
+        st_json_uint(&j, "block", block);
+        st_json_uint(&j, "algorithmic_delay_samples", delay);
+        st_json_number(&j, "algorithmic_delay_ms", 1000.0 * (double)delay / r->fs_hz);
+    }
     st_json_object_begin(&j, "neuron");
     st_json_string(&j, "model", c->model->name);
     st_json_string(&j, "preset", neuron_name(o));
@@ -454,24 +517,86 @@ static void progress(void *ud, double f)
         fputs("\r                \r", stderr);
 }
 
+/* --block N: the streaming pipeline over the file, N samples per call, as `live` runs it;
+ * 'r' gets the output, the spikes and, with 'taps', one row per sample of every stage. */
+static st_status stream_file(const st_stream_config *sc, const st_audio *in, size_t block,
+                             bool taps, st_pipeline_result *r, size_t *delay, st_error *err)
+{
+    memset(r, 0, sizeof *r);
+    size_t n = in->n;
+    r->fs_hz = in->fs_hz;
+    r->n = r->steps = n;
+    r->input = in->x;
+    r->dt_ms = 1000.0 / in->fs_hz;
+    r->decimate = 1;
+    r->env_ref = sc->pipe.normalize == ST_NORM_NONE ? 1.0 : NAN; /* peak: it moves */
+    st_stream *s = NULL;
+    st_status st = st_stream_create(sc, in->fs_hz, &s, err);
+    if (st)
+        return st;
+    *delay = st_stream_delay_samples(s);
+    float **dst[6] = {&r->gated, &r->rectified, &r->envelope, &r->current, &r->v, &r->u};
+    const float *(*const src[6])(const st_stream *) = {
+        st_stream_tap_gated, st_stream_tap_rectified, st_stream_tap_envelope,
+        st_stream_tap_current, st_stream_tap_v, st_stream_tap_u};
+    bool ok = (r->output = st_malloc(n * sizeof(float))) != NULL;
+    for (size_t k = 0; ok && taps && k < 6; k++)
+        ok = (*dst[k] = st_malloc(n * sizeof(float))) != NULL;
+    if (!ok || (taps && st_stream_enable_taps(s, block < n ? block : n, err))) {
+        st = st_error_set(err, ST_ERR_NOMEM, "process: out of memory (%zu samples)", n);
+        goto done;
+    }
+    for (size_t off = 0; off < n; off += block) {
+        size_t m = n - off < block ? n - off : block;
+        if (st_spikes_reserve(&r->spikes, m)) {
+            st = st_error_set(err, ST_ERR_NOMEM, "process: out of memory for spikes");
+            goto done;
+        }
+        st_stream_process(s, in->x + off, r->output + off, m, &r->spikes);
+        for (size_t k = 0; taps && k < 6; k++)
+            memcpy(*dst[k] + off, src[k](s), m * sizeof(float));
+    }
+    uint64_t at;
+    if (st_stream_fault(s, &at)) {
+        st = st_error_set(err, ST_ERR_NUMERIC,
+                          "neuron: v is not finite at t = %g ms (sample %llu); try a lower "
+                          "--gain",
+                          (double)at * r->dt_ms, (unsigned long long)at);
+        goto done;
+    }
+    st_stream_stats stats;
+    st_stream_stats_get(s, &stats);
+    r->gate_threshold = sc->pipe.gate_on ? stats.gate_threshold : 0.0;
+done:
+    st_stream_destroy(s);
+    if (st)
+        st_pipeline_result_free(r);
+    return st;
+}
+
 static int run(const opts *o, const char *out)
 {
     st_pipeline_config c;
+    st_stream_config sc;
+    size_t block = 0, delay = 0;
     int rc = configure(o, &c);
-    if (rc || (rc = check_outputs(o, out)))
+    if (rc || (rc = stream_flags(o, &c, &sc, &block)) || (rc = check_outputs(o, out)))
         return rc;
     c.keep_taps = o->trace || o->plot; /* otherwise the stages may work in place */
     st_audio in;
     st_error err = {0};
     if (st_audio_read(o->in, &in, &err))
         return cli_report(&err);
-    if (st_pipeline_check(&c, in.fs_hz, &err)) {
+    if (block ? st_stream_check(&sc, in.fs_hz, &err) : st_pipeline_check(&c, in.fs_hz, &err)) {
         st_audio_free(&in);
         return cli_report(&err);
     }
+    if (block)
+        c = sc.pipe; /* what ran, for the messages, the plot and the JSON */
     bool show = !o->quiet && isatty(2) && (double)in.n / in.fs_hz > 3.0;
     st_pipeline_result r;
-    st_status st = o->recipe && !strcmp(o->recipe, "seed-live")
+    st_status st = block ? stream_file(&sc, &in, block, o->trace || o->plot, &r, &delay, &err)
+                   : o->recipe && !strcmp(o->recipe, "seed-live")
                        ? st_recipe_seed_live(&c, in.x, in.n, in.fs_hz, &r, &err)
                        : st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL,
                                          NULL, &err);
@@ -489,7 +614,13 @@ static int run(const opts *o, const char *out)
     if (!rc && o->plot)
         rc = write_plot(o->plot, o, &c, &r);
     if (!rc && o->json)
-        print_json(o, out, &in, &c, &r);
+        print_json(o, out, &in, &c, &r, &sc, block, delay);
+    else if (!rc && !o->quiet && block)
+        printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g, "
+               "blocks of %zu, envelope delay %.3g ms) -> %s\n",
+               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, neuron_name(o),
+               st_envelope_name(c.envelope), r.gate_threshold, block,
+               1000.0 * (double)delay / r.fs_hz, out);
     else if (!rc && !o->quiet)
         printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g) -> %s\n",
                o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count,

@@ -102,6 +102,7 @@ void st_pipeline_config_default(st_pipeline_config *c)
     c->gate_threshold = NAN;
     c->rectify = ST_RECT_FULL;
     c->envelope = ST_ENV_MOVAVG;
+    c->movavg_s = 0.01;
     c->smooth_n = 0;
     c->smooth_s = 0.020; /* longer than a voice's pitch period: no ripple in the current */
     c->gain = 10;
@@ -250,7 +251,7 @@ static st_status front_end(const st_pipeline_config *c, st_pipeline_result *r, s
     if (c->envelope == ST_ENV_HILBERT) {
         st = st_hilbert_envelope(r->rectified, n, r->envelope, err);
     } else if (c->envelope == ST_ENV_MOVAVG) {
-        size_t w = c->movavg_n ? c->movavg_n : (size_t)llround(r->fs_hz / 100);
+        size_t w = c->movavg_n ? c->movavg_n : (size_t)llround(c->movavg_s * r->fs_hz);
         st_movavg ma;
         if (!(st = st_movavg_init(&ma, w ? w : 1, c->movavg_seed, err))) {
             st_movavg_process(&ma, r->rectified, r->envelope, n);

@@ -15,6 +15,8 @@
 
 #include <portaudio.h>
 
+#include "io-private.h"
+
 /* More channels than this are not averaged; a device that cannot record mono or stereo and
  * has more would be odd, and this bounds the read buffer. */
 #define MAX_RECORD_CHANNELS 64
@@ -372,4 +374,92 @@ cleanup:
     st_free(c.x);
     pa_stop();
     return st;
+}
+
+/* ---- finding a device of one host API ------------------------------------------------------ */
+
+/* Lists PortAudio's host API names into 'buf' ("ALSA, OSS, JACK Audio Connection Kit"). */
+static const char *host_api_names(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    PaHostApiIndex n = Pa_GetHostApiCount();
+    for (PaHostApiIndex h = 0; h < n; h++) {
+        const PaHostApiInfo *api = Pa_GetHostApiInfo(h);
+        size_t len = strlen(buf);
+        if (api && len < size)
+            snprintf(buf + len, size - len, "%s%s", len ? ", " : "", api->name);
+    }
+    return buf[0] ? buf : "none";
+}
+
+st_status st_device_find_on(const char *host_api, const char *spec, bool want_input, int *index,
+                            st_error *err)
+{
+    if (!host_api || !*host_api)
+        return st_device_find(spec, want_input, index, err);
+    const char *what = want_input ? "capture" : "playback";
+    PaHostApiIndex h = 0, n = Pa_GetHostApiCount();
+    const PaHostApiInfo *api = NULL;
+    for (; h < n && !api; h++) {
+        const PaHostApiInfo *a = Pa_GetHostApiInfo(h);
+        if (a && a->name && contains_nocase(a->name, host_api))
+            api = a;
+    }
+    char names[256];
+    if (!api)
+        return st_error_set(err, ST_ERR_DEVICE,
+                            "host API '%s': PortAudio has no such host API here (it has: %s)",
+                            host_api, host_api_names(names, sizeof names));
+    h--;
+    PaDeviceIndex chosen = paNoDevice;
+    if (!spec || !*spec) {
+        PaDeviceIndex d = want_input ? api->defaultInputDevice : api->defaultOutputDevice;
+        if (d != paNoDevice && channels_of(d, want_input) > 0)
+            chosen = d;
+    }
+    for (int k = 0; k < api->deviceCount && chosen == paNoDevice; k++) {
+        PaDeviceIndex d = Pa_HostApiDeviceIndexToDeviceIndex(h, k);
+        const PaDeviceInfo *info = d >= 0 ? Pa_GetDeviceInfo(d) : NULL;
+        if (!info || channels_of(d, want_input) <= 0)
+            continue;
+        if (!spec || !*spec || (all_digits(spec) && atol(spec) == (long)d) ||
+            (!all_digits(spec) && info->name && contains_nocase(info->name, spec)))
+            chosen = d;
+    }
+    if (chosen == paNoDevice) {
+        if (!spec || !*spec)
+            return st_error_set(err, ST_ERR_DEVICE,
+                                "host API '%s' (%s): no %s device (is its server running? see "
+                                "'spiketalk devices'); to use a file, run 'spiketalk process "
+                                "FILE'",
+                                host_api, api->name, what);
+        return st_error_set(err, ST_ERR_DEVICE,
+                            "device '%s': host API %s has no such %s device (see 'spiketalk "
+                            "devices')",
+                            spec, api->name, what);
+    }
+    *index = chosen;
+    return ST_OK;
+}
+
+/* ---- shared with live.c (io-private.h) ------------------------------------------------------ */
+
+st_status st_io_pa_start(st_error *err)
+{
+    return pa_start(err);
+}
+
+void st_io_pa_stop(void)
+{
+    pa_stop();
+}
+
+int st_io_quiet_begin(void)
+{
+    return quiet_begin();
+}
+
+void st_io_quiet_end(int saved)
+{
+    quiet_end(saved);
 }

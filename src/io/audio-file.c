@@ -415,3 +415,121 @@ cleanup:
     st_free(tmp);
     return st;
 }
+
+/* ---- writing in pieces -------------------------------------------------------------------- */
+
+struct st_wav_writer {
+    SNDFILE *sf;
+    int fd;
+    st_wav_format fmt;
+    uint64_t frames;     /* written so far */
+    char *path;          /* the final name */
+    char *tmp;           /* the temporary file beside it */
+};
+
+st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
+                             const char *input_path, st_wav_writer **out, st_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return st_error_set(err, ST_ERR_IO, "output: empty file name");
+    if (fmt != ST_WAV_FLOAT32 && fmt != ST_WAV_PCM16)
+        return st_error_set(err, ST_ERR_INVAL, "%s: unknown WAV sample format %d", path,
+                            (int)fmt);
+    if (!(fs_hz >= 1.0 && fs_hz <= MAX_WRITE_FS_HZ))
+        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (1 to %g)",
+                            path, fs_hz, MAX_WRITE_FS_HZ);
+    st_status st = st_audio_check_output(path, input_path, err);
+    if (st)
+        return st;
+    size_t len = strlen(path);
+    st_wav_writer *w = st_calloc(1, sizeof *w);
+    if (!w)
+        return st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", path);
+    w->fd = -1;
+    if (!(w->path = st_malloc(len + 1)) || !(w->tmp = st_malloc(len + 16))) {
+        st = st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    memcpy(w->path, path, len + 1);
+    snprintf(w->tmp, len + 16, "%s.tmp-XXXXXX", path);
+    w->fmt = fmt;
+    if ((w->fd = mkstemp(w->tmp)) < 0) {
+        st = st_error_set(err, ST_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+        w->tmp[0] = '\0'; /* nothing of ours to remove */
+        goto fail;
+    }
+    fchmod(w->fd, 0644); /* mkstemp's 0600 would hide the result from other users */
+    SF_INFO info = {.samplerate = (int)lround(fs_hz), .channels = 1,
+                    .format = SF_FORMAT_WAV |
+                              (fmt == ST_WAV_PCM16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT)};
+    if (!(w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE))) {
+        char why[200];
+        st = st_error_set(err, ST_ERR_IO, "%s: cannot write WAV: %s", path,
+                          sf_reason(NULL, why, sizeof why));
+        goto fail;
+    }
+    *out = w;
+    return ST_OK;
+fail:
+    st_wav_writer_abort(w);
+    return st;
+}
+
+st_status st_wav_writer_write(st_wav_writer *w, const float *x, size_t n, st_error *err)
+{
+    float clean[CHUNK_FRAMES];
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < CHUNK_FRAMES ? n - done : CHUNK_FRAMES;
+        /* A broken device can deliver NaN; our own reader refuses such files, so a recording
+         * keeps the time line with silence there instead. */
+        for (size_t i = 0; i < k; i++)
+            clean[i] = isfinite(x[done + i]) ? x[done + i] : 0.0f;
+        st_status st = write_samples(w->sf, clean, k, w->fmt, w->path, err);
+        if (st)
+            return st;
+        done += k;
+        w->frames += k;
+    }
+    return ST_OK;
+}
+
+uint64_t st_wav_writer_frames(const st_wav_writer *w)
+{
+    return w->frames;
+}
+
+st_status st_wav_writer_commit(st_wav_writer *w, st_error *err)
+{
+    st_status st = ST_OK;
+    /* sf_close writes the final header sizes; its failure means a broken file. */
+    int rc = sf_close(w->sf);
+    w->sf = NULL;
+    if (rc != 0) {
+        st = st_error_set(err, ST_ERR_IO, "%s: write failed: %s", w->path, sf_error_number(rc));
+    } else {
+        rc = close(w->fd);
+        w->fd = -1;
+        if (rc != 0 || rename(w->tmp, w->path) != 0)
+            st = st_error_set(err, ST_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
+        else
+            w->tmp[0] = '\0'; /* renamed: nothing left to remove */
+    }
+    st_wav_writer_abort(w);
+    return st;
+}
+
+void st_wav_writer_abort(st_wav_writer *w)
+{
+    if (!w)
+        return;
+    if (w->sf)
+        sf_close(w->sf);
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->tmp && w->tmp[0])
+        unlink(w->tmp);
+    st_free(w->tmp);
+    st_free(w->path);
+    st_free(w);
+}

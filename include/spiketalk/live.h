@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A live session: a PortAudio full-duplex stream whose callback runs the streaming pipeline
+ * (stream.h) on every block, with meters, parameter changes while it runs, and the session
+ * recorded to WAV files through lock-free rings (ring.h) and a writer thread.
+ *
+ * Threads. The control thread (the one that opens the session) calls every function here. The
+ * audio callback runs st_stream_process and nothing else that could wait: no allocation, no
+ * lock, no I/O, no logging; it hands samples, spike stamps and counters to the other threads
+ * through SPSC rings and relaxed atomics. A writer thread drains the rings into the files.
+ *
+ * Testing hook. When a library that defines `void spiketalk_rt_guard(int entering)` is in the
+ * process (tests/live/rt-guard.c, through LD_PRELOAD), the callback calls it with 1 before and 0
+ * after its own work, so the library can abort on any allocation, lock or I/O in between.
+ * Without it the cost is one test of a NULL pointer per block. */
+#ifndef SPIKETALK_LIVE_H
+#define SPIKETALK_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spiketalk/spikes.h"
+#include "spiketalk/status.h"
+#include "spiketalk/stream.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct st_live st_live;
+
+/* Largest block (frames per callback) a session accepts. */
+#define ST_LIVE_MAX_BLOCK 16384u
+
+typedef struct st_live_config {
+    const char *host_api;       /* part of a host API's name ("jack", "alsa"); NULL: any */
+    const char *input_device;   /* index or part of a name (st_device_find); NULL: default */
+    const char *output_device;  /* the same for playback */
+    const char *client_name;    /* JACK client name: ports NAME:in_0, NAME:out_0 */
+    double fs_hz;               /* Hz; 0: 44100 when both devices take it, else the input's */
+    unsigned block;             /* frames per callback (PortAudio's framesPerBuffer), 1 .. max */
+    double duration_s;          /* s; > 0: the session ends after exactly this much audio */
+    const char *record_in;      /* WAV of what the callback received (mono), or NULL */
+    const char *record_out;     /* WAV of what it played (mono), or NULL */
+    const char *record_env;     /* WAV of the envelope, sample by sample beside them, or NULL */
+    /* testing only: fault injection for the live test suite */
+    double test_stall_ms;       /* ms; > 0: the callback 0.5 s into the session sleeps this long
+                                   (outside the guarded section), to force an xrun */
+    bool test_alloc;            /* the callback 0.25 s in calls malloc inside the guarded
+                                   section, to prove the guard catches it */
+} st_live_config;
+
+/* Block 64, client name "spiketalk", everything else off or default. */
+ST_API void st_live_config_default(st_live_config *c);
+
+/* What a session settled on; fixed once it is open. */
+typedef struct st_live_info {
+    double fs_hz;                 /* Hz */
+    unsigned block;               /* frames per callback */
+    int in_channels, out_channels;/* opened (mono when the device takes it) */
+    char input_name[128];         /* the devices chosen */
+    char output_name[128];
+    char host_api[64];            /* "JACK Audio Connection Kit", "ALSA", ... */
+    size_t delay_samples;         /* the envelope's algorithmic delay, samples */
+    double reported_in_latency_s; /* PortAudio's claims, s (wrong on JACK: measure instead) */
+    double reported_out_latency_s;
+    bool rt_guard;                /* the testing hook was found and is called */
+} st_live_info;
+
+/* Counters since the session started, read while it runs. */
+typedef struct st_live_stats {
+    uint64_t frames;              /* processed by the pipeline */
+    uint64_t callbacks;
+    uint64_t xruns;               /* callbacks PortAudio flagged with any under/overflow */
+    uint64_t input_overflows, input_underflows, output_overflows, output_underflows;
+    uint64_t spikes;
+    float input_peak;             /* |x| peak since the previous st_live_stats_get, full scale 1 */
+    float envelope;               /* the last envelope value */
+    float current;                /* the last input current */
+    double gate_threshold;        /* NAN while it is being learned */
+    double load_mean;             /* pipeline time / block period over the session */
+    double load_max;              /* its largest value for one block over the session */
+    double load_recent_max;       /* the largest since the previous st_live_stats_get */
+    double pa_cpu_load;           /* PortAudio's Pa_GetStreamCpuLoad (the whole callback) */
+    uint64_t record_dropped;      /* samples the writer thread could not take in time */
+    bool active;                  /* the stream still runs (false after 'duration' or a stop) */
+} st_live_stats;
+
+/* Opens the devices and everything the session needs, without starting it: PortAudio (the JACK
+ * client named c->client_name), the devices (ST_ERR_DEVICE "no audio capture device found; to
+ * use a file, run 'spiketalk process FILE'" when there is none), the rate, the stream for 'sc'
+ * at that rate (its errors name the flag), the rings, the recordings (temporary files beside
+ * their paths, checked before anything else), and the PortAudio stream. On failure everything
+ * is released, no file is left behind and *out is NULL. Control thread. */
+ST_API st_status st_live_open(const st_live_config *c, const st_stream_config *sc, st_live **out,
+                              st_error *err);
+
+ST_API const st_live_info *st_live_info_get(const st_live *l);
+
+/* Starts the writer thread and the stream. ST_ERR_DEVICE when PortAudio cannot start it. */
+ST_API st_status st_live_start(st_live *l, st_error *err);
+
+/* Fills 'out'; resets the "since the previous call" peaks. Control thread, any time. */
+ST_API void st_live_stats_get(st_live *l, st_live_stats *out);
+
+/* Publishes new neuron parameters (another preset); the callback takes them at its next block
+ * and the neuron's state carries on. ST_ERR_INVAL for parameters the model refuses. */
+ST_API st_status st_live_set_params(st_live *l, const st_model_params *p, st_error *err);
+
+/* Stops the stream (after the block in flight), lets the writer drain the rings, and commits
+ * the recordings (renamed into place). Returns the first error (a device that failed to stop,
+ * a full disk); the recordings that could be finished are. Idempotent. */
+ST_API st_status st_live_stop(st_live *l, st_error *err);
+
+/* The spikes of the session, stamped in samples since its start (a spike at sample j happened
+ * in the neuron step that ended there); complete after st_live_stop. Stamps that did not fit
+ * in memory are counted in 'dropped'. */
+ST_API const st_spikes *st_live_spikes(const st_live *l);
+
+/* Stops if needed (recordings that were not committed are removed) and frees everything,
+ * PortAudio included. NULL-safe. */
+ST_API void st_live_close(st_live *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
