@@ -69,8 +69,9 @@ typedef struct st_pipeline_config {
     /* sound */
     st_sonify_mode sonify;
     /* false: the stages work in place: the result's gated, rectified, envelope and output are
-     * one buffer that ends up holding the output, and u is not kept (less memory and time
-     * when no trace or plot is made) */
+     * one buffer that ends up holding the output, u is not kept, and with one step per sample
+     * neither are current and v (NULL): less memory and time when no trace or plot is made.
+     * The output and the spikes are the same either way. */
     bool keep_taps;
 } st_pipeline_config;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "spiketalk/spiketalk.h"
+#include "spiketalk/stream.h"
 
 /* Exit codes: 0 success, 1 the work failed (numerics, I/O), 2 bad usage or input. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -56,6 +57,38 @@ const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
  * (unknown parameter, not a number) and returns false. */
 bool cli_set_param(const st_model *m, st_model_params *p, const char *name, const char *text);
 
+/* ---- the pipeline flags of the streaming subcommands (cli-pipeline.c) ---- */
+
+#define CLI_MAX_OVERRIDES 32
+
+/* The stage and neuron flags as given (NULL: not given), and --NAME VALUE model parameters. */
+typedef struct cli_pipe_opts {
+    const char *recipe, *gate, *gate_k, *gate_window, *gate_thr, *rectify, *envelope, *smooth;
+    const char *gain, *normalize, *peak_release, *model, *preset, *integrator, *dt, *decimate;
+    const char *v0, *u0, *sonify;
+    const char *pname[CLI_MAX_OVERRIDES], *pvalue[CLI_MAX_OVERRIDES];
+    size_t n_over;
+} cli_pipe_opts;
+
+/* Number of table entries cli_pipe_table adds. */
+#define CLI_PIPE_N_OPTS 19
+
+/* Appends the pipeline flags (--recipe .. --sonify) to 'table' at index *n, advancing *n. */
+void cli_pipe_table(cli_pipe_opts *o, cli_opt *table, size_t *n);
+
+/* For a cli_other_fn: takes argv[*i] as a model parameter --NAME VALUE (checked later), or
+ * reports "ARG: unknown option (see 'spiketalk CMD --help')" and returns CLI_USAGE. */
+int cli_pipe_param(cli_pipe_opts *o, int argc, char **argv, int *i, const char *cmd);
+
+/* The streaming configuration the flags describe, by the rules of `process --block N`: the
+ * stream's defaults (st_stream_config_default), then each flag; only the default recipe.
+ * Prints why and returns CLI_USAGE for a bad flag; the configuration is checked against a
+ * rate later (st_stream_check). */
+int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_config *sc);
+
+/* The neuron's name for messages: the preset given, or the model's default cell. */
+const char *cli_pipe_neuron_name(const cli_pipe_opts *o);
+
 /* Subcommands. */
 int cmd_process(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
@@ -64,5 +97,6 @@ int cmd_devices(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_hh(int argc, char **argv);
 int cmd_axon(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 
 #endif

@@ -220,11 +220,14 @@ st_status st_pipeline_alloc(st_pipeline_result *r, size_t n, size_t steps, st_er
     r->envelope = r->shared ? r->gated : st_malloc(n * sizeof(float));
     /* shared: the envelope is spent once the current is made, so the sound goes there */
     r->output = r->shared ? r->gated : st_malloc(n * sizeof(float));
-    r->current = st_malloc(steps * sizeof(float));
-    r->v = st_malloc(steps * sizeof(float));
+    /* shared and one step per sample: the per-step signals are never stored (see fused) */
+    bool per_step = !r->shared || r->decimate != 1 || r->resample_hz > 0 || r->chunked;
+    r->current = per_step ? st_malloc(steps * sizeof(float)) : NULL;
+    r->v = per_step ? st_malloc(steps * sizeof(float)) : NULL;
     r->u = r->shared ? NULL : st_malloc(steps * sizeof(float));
-    if (!r->gated || !r->rectified || !r->envelope || !r->output || !r->current || !r->v ||
-        (!r->u && !r->shared) || st_spikes_reserve(&r->spikes, 64))
+    if (!r->gated || !r->rectified || !r->envelope || !r->output ||
+        (per_step && (!r->current || !r->v)) || (!r->u && !r->shared) ||
+        st_spikes_reserve(&r->spikes, 64))
         return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", n);
     return ST_OK;
 }
@@ -397,6 +400,68 @@ static st_status sound(const st_pipeline_config *c, st_pipeline_result *r, st_er
     return st;
 }
 
+/* Current, neuron and sound block by block, for a shared result with one step per sample: no
+ * per-step array is kept, and the samples are those current() + neuron() + sound() give. */
+static st_status fused(const st_pipeline_config *c, st_pipeline_result *r,
+                       void (*progress)(void *, double), void *ud, st_error *err)
+{
+    enum { B = 4096 };
+    double I[B], v[B], va[B];
+    uint8_t flag[B];
+    double ref = 1.0;
+    if (c->normalize == ST_NORM_MAX) {
+        ref = 0.0;
+        for (size_t k = 0; k < r->n; k++)
+            ref = r->envelope[k] > ref ? r->envelope[k] : ref;
+    }
+    r->env_ref = ref;
+    const double scale = ref > 0 ? c->gain / ref : 0.0, vpeak = c->model->vpeak(&c->params);
+    st_sonify_params sp = {c->sonify, c->model->v_min_mv, c->model->v_max_mv, r->fs_hz, 20.0,
+                           1.0};
+    st_sonify_state ss;
+    st_status st = st_sonify_init(&ss, &sp, err);
+    st_model_state s;
+    c->model->reset(&s, &c->params, c->v0_mv, c->u0);
+    double vnow = (float)c->v0_mv; /* the state at the block's first sample, as stored */
+    bool spike_now = false;
+    for (size_t i0 = 0; !st && i0 < r->n; i0 += B) {
+        size_t m = r->n - i0 < B ? r->n - i0 : B;
+        size_t steps = i0 + m == r->n ? m - 1 : m; /* the last sample's step is never shown */
+        for (size_t i = 0; i < steps; i++)
+            I[i] = (float)(scale * r->envelope[i0 + i]); /* rounded like the stored current */
+        size_t first = r->spikes.count;
+        if (st_spikes_reserve(&r->spikes, steps))
+            return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
+        c->model->process(&s, &c->params, c->how, r->dt_ms, I, v, NULL, steps, &r->spikes);
+        uint64_t fault = c->model->fault_step(&s);
+        if (fault)
+            return st_error_set(err, ST_ERR_NUMERIC,
+                                "neuron: v is not finite at t = %g ms (step %llu); try a "
+                                "smaller --dt or a lower --gain",
+                                (double)fault * r->dt_ms, (unsigned long long)fault);
+        memset(flag, 0, m);
+        flag[0] = spike_now;
+        spike_now = false;
+        for (size_t k = first; k < r->spikes.count; k++) {
+            size_t j = (size_t)r->spikes.step[k] - i0; /* stamps i0 + 1 .. i0 + steps */
+            if (j < m)
+                flag[j] = 1;
+            else
+                spike_now = true;
+        }
+        for (size_t i = 0; i < m; i++) {
+            double vi = i == 0 ? vnow : (float)v[i - 1]; /* rounded like the stored v */
+            va[i] = (flag[i] && !isnan(vpeak)) ? vpeak : vi;
+        }
+        if (steps)
+            vnow = (float)v[steps - 1];
+        st_sonify_process(&ss, &sp, va, flag, r->output + i0, m);
+        if (progress && (i0 / B) % 64 == 0)
+            progress(ud, 0.3 + 0.7 * (double)(i0 + m) / (double)r->n);
+    }
+    return st;
+}
+
 st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n, double fs_hz,
                           st_pipeline_result *out, void (*progress)(void *ud, double fraction),
                           void *ud, st_error *err)
@@ -423,9 +488,13 @@ st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n,
         goto fail;
     if (progress)
         progress(ud, 0.25);
-    if ((st = current(c, out, err)) || (st = neuron(c, out, progress, ud, err)) ||
-        (st = sound(c, out, err)))
+    if (!out->v) {
+        if ((st = fused(c, out, progress, ud, err)))
+            goto fail;
+    } else if ((st = current(c, out, err)) || (st = neuron(c, out, progress, ud, err)) ||
+               (st = sound(c, out, err))) {
         goto fail;
+    }
     if (progress)
         progress(ud, 1.0);
     return ST_OK;

@@ -41,7 +41,7 @@ start() {
     local log=$1
     shift
     : >"$log"
-    "$APP" "$@" >"$log" 2>&1 &
+    "$APP" "$@" >>"$log" 2>&1 &   # appending, so the log can be emptied between steps
     PID=$!
     wait_for "$log" 'spiketalk-gtk: ready page='
 }

@@ -5,6 +5,7 @@
 
 #include "st-test.h"
 #include "spiketalk/pipeline.h"
+#include "spiketalk/sim.h"
 
 #define PI 3.14159265358979323846
 
@@ -199,6 +200,43 @@ static void test_dsp_pipeline_tone_burst(void **state)
     st_pipeline_result_free(&r);
 }
 
+/* Without taps the pipeline works in place and keeps no per-step arrays; the sound and the
+ * spikes must not change. */
+static void test_dsp_pipeline_taps_do_not_change_output(void **state)
+{
+    (void)state;
+    enum { N = 30000 };
+    static float x[N];
+    for (int i = 0; i < N; i++) /* a rising tone burst over a little noise */
+        x[i] = (float)((i > 3000 ? 0.6 * i / N : 0) * sin(2 * PI * 300.0 * i / 44100.0) +
+                       1e-4 * sin(i * 1.7));
+    const st_model_id models[] = {ST_MODEL_IZH, ST_MODEL_IZH07, ST_MODEL_HH};
+    for (size_t m = 0; m < 3; m++) {
+        st_pipeline_config c;
+        st_pipeline_config_default(&c);
+        c.model = st_model_get(models[m]);
+        st_sim_config sc;
+        assert_int_equal(st_sim_config_init(&sc, c.model, NULL, NULL), ST_OK);
+        c.params = sc.params;
+        c.v0_mv = sc.v0_mv;
+        c.u0 = sc.u0;
+        c.how = sc.how;
+        c.gain = c.model->default_gain;
+        st_pipeline_result a, b;
+        c.keep_taps = true;
+        assert_int_equal(st_pipeline_run(&c, x, N, 44100, &a, NULL, NULL, NULL), ST_OK);
+        c.keep_taps = false;
+        assert_int_equal(st_pipeline_run(&c, x, N, 44100, &b, NULL, NULL, NULL), ST_OK);
+        assert_null(b.v);
+        assert_true(a.spikes.count > 0);
+        assert_int_equal(a.spikes.count, b.spikes.count);
+        assert_memory_equal(a.spikes.step, b.spikes.step, a.spikes.count * sizeof(uint64_t));
+        assert_memory_equal(a.output, b.output, N * sizeof(float));
+        st_pipeline_result_free(&a);
+        st_pipeline_result_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_dsp_sonify_bounded),
         cmocka_unit_test(test_dsp_pipeline_silence),
         cmocka_unit_test(test_dsp_pipeline_tone_burst),
+        cmocka_unit_test(test_dsp_pipeline_taps_do_not_change_output),
     };
     return cmocka_run_group_tests_name("dsp", tests, NULL, NULL);
 }

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The pipeline flags (stages, neuron) shared by the subcommands that stream: their table and
+ * the streaming configuration they make, by the same rules as `spiketalk process --block N`. */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_pipe_table(cli_pipe_opts *o, cli_opt *table, size_t *n)
+{
+    const cli_opt t[] = {
+        {"--recipe", &o->recipe, NULL},        {"--gate", &o->gate, NULL},
+        {"--gate-k", &o->gate_k, NULL},        {"--gate-window", &o->gate_window, NULL},
+        {"--gate-thr", &o->gate_thr, NULL},    {"--rectify", &o->rectify, NULL},
+        {"--envelope", &o->envelope, NULL},    {"--smooth", &o->smooth, NULL},
+        {"--gain", &o->gain, NULL},            {"--normalize", &o->normalize, NULL},
+        {"--peak-release", &o->peak_release, NULL},
+        {"--model", &o->model, NULL},          {"--preset", &o->preset, NULL},
+        {"--integrator", &o->integrator, NULL}, {"--dt", &o->dt, NULL},
+        {"--decimate", &o->decimate, NULL},    {"--v0", &o->v0, NULL},
+        {"--u0", &o->u0, NULL},                {"--sonify", &o->sonify, NULL}};
+    memcpy(table + *n, t, sizeof t);
+    *n += sizeof t / sizeof t[0];
+}
+
+int cli_pipe_param(cli_pipe_opts *o, int argc, char **argv, int *i, const char *cmd)
+{
+    const char *a = argv[*i];
+    if (strncmp(a, "--", 2) || !a[2] || o->n_over == CLI_MAX_OVERRIDES || *i + 1 >= argc) {
+        cli_error("%s: unknown option (see 'spiketalk %s --help')", a, cmd);
+        return CLI_USAGE;
+    }
+    o->pname[o->n_over] = a + 2;
+    o->pvalue[o->n_over++] = argv[++*i];
+    return CLI_OK;
+}
+
+static bool count_flag(const char *flag, const char *text, size_t min, size_t *out)
+{
+    double x;
+    if (!cli_number(flag, text, &x))
+        return false;
+    if (x < (double)min || x != floor(x) || x > 1e9) {
+        cli_error("%s: must be a whole number >= %zu (got %s)", flag, min, text);
+        return false;
+    }
+    *out = (size_t)x;
+    return true;
+}
+
+/* Model, preset, parameters, integrator, initial state and the model's own gain. */
+static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
+{
+    st_error err = {0};
+    if (o->model && !(c->model = st_model_find(o->model))) {
+        cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
+        return CLI_USAGE;
+    }
+    const st_preset *p = NULL;
+    if (o->preset && !(p = cli_find_preset(c->model, o->preset, ST_PRESET_CELL, "--preset")))
+        return CLI_USAGE;
+    if (!p && o->model) /* another model without a preset: its default cell */
+        p = st_preset_find(c->model, c->model->default_preset, -1);
+    if (p) {
+        st_sim_config sc;
+        st_sim_config_init(&sc, c->model, p, NULL);
+        c->params = sc.params;
+        c->v0_mv = sc.v0_mv;
+        c->u0 = sc.u0;
+        c->how = sc.how;
+    }
+    for (size_t i = 0; i < o->n_over; i++)
+        if (!cli_set_param(c->model, &c->params, o->pname[i], o->pvalue[i]))
+            return CLI_USAGE;
+    if (o->v0 && !cli_number("--v0", o->v0, &c->v0_mv))
+        return CLI_USAGE;
+    if (o->u0) {
+        if (!cli_number("--u0", o->u0, &c->u0))
+            return CLI_USAGE;
+    } else if (!(p && !isnan(p->u0))) {
+        c->u0 = c->model->default_u0(&c->params, c->v0_mv);
+    }
+    if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
+        return cli_report(&err);
+    if (!o->gain && o->model)
+        c->gain = c->model->default_gain; /* in the model's own current unit */
+    return CLI_OK;
+}
+
+/* The stage flags over 'c' (the default recipe's stages). */
+static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
+{
+    st_error err = {0};
+    if (o->gate) {
+        if (strcmp(o->gate, "on") && strcmp(o->gate, "off")) {
+            cli_error("--gate: '%s' is neither on nor off", o->gate);
+            return CLI_USAGE;
+        }
+        c->gate_on = !strcmp(o->gate, "on");
+    }
+    if (o->gate_k && !cli_number("--gate-k", o->gate_k, &c->gate_k))
+        return CLI_USAGE;
+    if (o->gate_window) {
+        if (!cli_number("--gate-window", o->gate_window, &c->gate_window_s))
+            return CLI_USAGE;
+        if (!(c->gate_window_s > 0)) {
+            cli_error("--gate-window: must be > 0 s");
+            return CLI_USAGE;
+        }
+        c->gate_window_n = 0;
+    }
+    if (o->gate_thr && !cli_number("--gate-thr", o->gate_thr, &c->gate_threshold))
+        return CLI_USAGE;
+    if ((o->rectify && st_rectify_parse(o->rectify, &c->rectify, &err)) ||
+        (o->envelope && st_envelope_parse(o->envelope, &c->envelope, &err)) ||
+        (o->normalize && st_norm_parse(o->normalize, &c->normalize, &err)) ||
+        (o->sonify && st_sonify_parse(o->sonify, &c->sonify, &err)))
+        return cli_report(&err);
+    if (o->smooth) {
+        if (!count_flag("--smooth", o->smooth, 0, &c->smooth_n))
+            return CLI_USAGE;
+        c->smooth_s = 0;
+    }
+    if (o->gain && !cli_number("--gain", o->gain, &c->gain))
+        return CLI_USAGE;
+    size_t k;
+    if (o->decimate) {
+        if (!count_flag("--decimate", o->decimate, 1, &k))
+            return CLI_USAGE;
+        c->decimate = (unsigned)k;
+    }
+    if (o->dt && !cli_number("--dt", o->dt, &c->dt_ms))
+        return CLI_USAGE;
+    if (o->dt && !(c->dt_ms > 0)) {
+        cli_error("--dt: must be a finite number > 0 ms (got %s)", o->dt);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_config *sc)
+{
+    st_stream_config_default(sc);
+    st_pipeline_config scratch;
+    st_error err = {0};
+    if (o->recipe && st_pipeline_recipe(o->recipe, &scratch, &err))
+        return cli_report(&err); /* an unknown name */
+    if (o->recipe && strcmp(o->recipe, "default")) {
+        cli_error("%s: recipe '%s' is the study's offline algorithm; the streaming pipeline "
+                  "takes the default recipe's stages (and the flags that change them)",
+                  cmd, o->recipe);
+        return CLI_USAGE;
+    }
+    /* The stream's defaults (peak normalisation, its short windows) are the starting point;
+     * the flags change them as they change the offline recipe. */
+    int rc = stage_flags(o, &sc->pipe);
+    if (rc || (rc = neuron_flags(o, &sc->pipe)))
+        return rc;
+    if (o->peak_release) {
+        if (!cli_number("--peak-release", o->peak_release, &sc->peak_release_s))
+            return CLI_USAGE;
+        if (!(sc->peak_release_s > 0)) {
+            cli_error("--peak-release: must be > 0 s (got %s)", o->peak_release);
+            return CLI_USAGE;
+        }
+    }
+    return CLI_OK;
+}
+
+const char *cli_pipe_neuron_name(const cli_pipe_opts *o)
+{
+    if (o->preset)
+        return o->preset;
+    if (o->model)
+        return st_model_find(o->model)->default_preset;
+    return "FS";
+}
