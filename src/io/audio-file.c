@@ -391,6 +391,8 @@ st_status st_audio_write(const char *path, const float *x, size_t n, double fs_h
                           sf_reason(NULL, why, sizeof why));
         goto cleanup;
     }
+    /* no PEAK chunk: it carries the time of writing, and equal sound must give equal files */
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     st = write_samples(sf, x, n, fmt, path, err);
     if (st)
         goto cleanup;
@@ -469,6 +471,7 @@ st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
                           sf_reason(NULL, why, sizeof why));
         goto fail;
     }
+    sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE); /* no time stamp in the file */
     *out = w;
     return ST_OK;
 fail:

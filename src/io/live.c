@@ -60,6 +60,7 @@ struct st_live {
     void *(*test_malloc)(size_t);        /* through a pointer, so the compiler keeps the call */
     void (*test_free)(void *);
     double ns_per_frame;
+    double pa_load;                      /* the last Pa_GetStreamCpuLoad (control thread) */
     /* shared counters: written by the callback, read by the control thread */
     atomic_uint_least64_t frames, callbacks, xruns, in_over, in_under, out_over, out_under;
     atomic_uint_least64_t busy_ns, busy_max_ns, busy_recent_ns, dropped, spikes_lost;
@@ -534,9 +535,10 @@ void st_live_stats_get(st_live *l, st_live_stats *o)
         (double)atomic_exchange_explicit(&l->busy_recent_ns, 0, memory_order_relaxed) / period_ns;
     o->record_dropped = atomic_load_explicit(&l->dropped, memory_order_relaxed);
     if (l->pa && l->started) {
-        o->pa_cpu_load = Pa_GetStreamCpuLoad(l->pa);
+        l->pa_load = Pa_GetStreamCpuLoad(l->pa);
         o->active = Pa_IsStreamActive(l->pa) == 1;
     }
+    o->pa_cpu_load = l->pa_load; /* the last reading while the stream ran */
 }
 
 st_status st_live_set_params(st_live *l, const st_model_params *p, st_error *err)

@@ -84,6 +84,10 @@ for r in seed-hilbert seed-movavg-norm seed-playback seed-live; do
     "$ST" process "$T/in-tone.wav" -o "$T/$r.wav" --recipe $r --quiet && [ -s "$T/$r.wav" ] &&
         ok || bad "recipe $r"
 done
+# the same input gives the same file, byte for byte, whenever it is written (no time stamps)
+"$ST" process "$T/in-tone.wav" -o "$T/again1.wav" --quiet && sleep 1.1 &&
+    "$ST" process "$T/in-tone.wav" -o "$T/again2.wav" --quiet &&
+    cmp -s "$T/again1.wav" "$T/again2.wav" && ok || bad "output not reproducible"
 "$ST" process --help | grep -q -- '--recipe' && ok || bad "--help"
 (cd "$T" && "$ST" process in-tone.wav --quiet && [ -s in-tone-response.wav ]) && ok ||
     bad "default output name"
