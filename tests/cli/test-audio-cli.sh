@@ -4,32 +4,7 @@
 # outputs (exit 2, the flag or path named, nothing created), and no capture device (exit 1,
 # pointing to `spiketalk process`).
 # usage: test-audio-cli.sh PATH/TO/spiketalk
-set -u
-ST=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_error CODE PATTERN ARGS...: the command exits with CODE and stderr matches PATTERN.
-expect_error() {
-    local code=$1 pat=$2
-    shift 2
-    "$ST" "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -ne "$code" ]; then
-        bad "'$*': exit $rc, expected $code ($(cat "$T/err"))"
-    elif ! grep -q '^spiketalk: ' "$T/err"; then
-        bad "'$*': no 'spiketalk: ' message: $(cat "$T/err")"
-    elif ! grep -qE -- "$pat" "$T/err"; then
-        bad "'$*': message '$(cat "$T/err")' does not match '$pat'"
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/lib.sh" "$1"
 
 # ---- devices ----------------------------------------------------------------------------------
 if "$ST" devices >"$T/dev.txt" 2>"$T/err"; then ok; else bad "devices: exit $?"; fi
@@ -77,5 +52,4 @@ else
 fi
 ls "$T" | grep -q 'tmp-' && bad "temporary files left behind" || ok
 
-echo "audio-cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish audio-cli

@@ -4,15 +4,8 @@
 # block size gives the same bytes and spikes, the JSON reports the delay, and what cannot
 # stream is refused with exit 2 and the flag's name.
 # usage: test-block.sh PATH/TO/spiketalk PATH/TO/tests/data
-set -u
-ST=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh" "$1"
 DATA=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 # expect_fail CODE PATTERN ARGS...: exit CODE, a "spiketalk: " message matching PATTERN, no
 # $T/out.wav, and the input unchanged.
@@ -39,8 +32,6 @@ expect_fail() {
 
 # spike_times FILE.json: the spike_times_ms array on one line.
 spike_times() { tr -d ' \n' <"$1" | grep -oE '"spike_times_ms":\[[^]]*\]'; }
-# json_field FILE.json KEY: a number field.
-json_field() { grep -oE "\"$2\": [0-9.e+-]+" "$1" | head -1 | awk '{print $2}'; }
 
 cp "$DATA/tone-burst.wav" "$T/in-tone.wav"
 
@@ -106,5 +97,4 @@ expect_fail 2 "--peak-release: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --p
 expect_fail 2 "--normalize: 'peak'.*--block" "$T/in-tone.wav" -o "$T/out.wav" --normalize peak
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind" || ok
 
-echo "block: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish block

@@ -3,35 +3,7 @@
 # Black-box tests of the spiketalk binary: good runs and bad input (exit code, the
 # "spiketalk: ..." message on stderr, and outputs that are never created or truncated).
 # usage: test-cli.sh PATH/TO/spiketalk
-set -u
-ST=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_error CODE PATTERN ARGS...: the command exits with CODE and stderr matches PATTERN.
-expect_error() {
-    local code=$1 pat=$2
-    shift 2
-    "$ST" "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -ne "$code" ]; then
-        bad "'$*': exit $rc, expected $code"
-    elif ! grep -q '^spiketalk: ' "$T/err"; then
-        bad "'$*': no 'spiketalk: ' message: $(cat "$T/err")"
-    elif ! grep -qE -- "$pat" "$T/err"; then
-        bad "'$*': message '$(cat "$T/err")' does not match '$pat'"
-    else
-        ok
-    fi
-}
-
-# json_field FILE KEY: the number after "KEY": in FILE.
-json_field() { grep -oE "\"$2\": [-0-9.e]+" "$1" | head -1 | awk '{print $2}'; }
+. "$(dirname "$0")/lib.sh" "$1"
 
 # ---- good runs ------------------------------------------------------------------------------
 if "$ST" simulate --preset RS --json --trace "$T/rs.csv" --spikes "$T/rs-spikes.csv" >"$T/rs.json"; then
@@ -116,5 +88,4 @@ expect_error 1 "not finite at t = .*smaller --dt" simulate --preset RS --input c
 [ ! -e "$T/blow.png" ] && ok || bad "plot written after a failed run"
 ls "$T" | grep -q 'tmp-' && bad "temporary files left behind" || ok
 
-echo "cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish cli

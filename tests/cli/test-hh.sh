@@ -4,35 +4,7 @@
 # f-I thresholds, the 1952 velocity) and bad input (exit code, the "spiketalk: ..." message,
 # and no output file left behind).
 # usage: test-hh.sh PATH/TO/spiketalk
-set -u
-ST=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_error CODE PATTERN ARGS...: the command exits with CODE and stderr matches PATTERN.
-expect_error() {
-    local code=$1 pat=$2
-    shift 2
-    "$ST" "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -ne "$code" ]; then
-        bad "'$*': exit $rc, expected $code ($(cat "$T/err"))"
-    elif ! grep -q '^spiketalk: ' "$T/err"; then
-        bad "'$*': no 'spiketalk: ' message: $(cat "$T/err")"
-    elif ! grep -qE -- "$pat" "$T/err"; then
-        bad "'$*': message '$(cat "$T/err")' does not match '$pat'"
-    else
-        ok
-    fi
-}
-
-# json_field FILE KEY: the number after "KEY": in FILE.
-json_field() { grep -oE "\"$2\": [-0-9.e]+" "$1" | head -1 | awk '{print $2}'; }
+. "$(dirname "$0")/lib.sh" "$1"
 
 # in_range X LO HI: LO <= X <= HI (decimal numbers).
 in_range() {
@@ -187,5 +159,4 @@ expect_error 1 "not finite" hh --integrator euler --dt 0.5 --input const:amp=20 
 [ "$(cat "$T/keep.csv")" = keep ] && ok || bad "trace truncated on failure"
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind: $(ls "$T")" || ok
 
-echo "cli-hh: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish cli-hh

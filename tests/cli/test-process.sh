@@ -3,15 +3,8 @@
 # Black-box tests of `spiketalk process`: good runs, and bad input files and flags, each with a
 # "spiketalk: FILE: reason" message, a non-zero exit, no output file, and the input unchanged.
 # usage: test-process.sh PATH/TO/spiketalk PATH/TO/tests/data
-set -u
-ST=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh" "$1"
 DATA=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 # le32 N / le16 N: little-endian bytes as printf escapes.
 le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) \
@@ -121,5 +114,4 @@ expect_fail 1 "/nonexistent-dir/p.png: " "$T/in-tone.wav" -o "$T/out.wav" --plot
 expect_fail 2 "no input file" -o "$T/out.wav"
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind" || ok
 
-echo "process: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish process
