@@ -115,38 +115,16 @@ static void help(FILE *f)
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        bool bad = false;
-        const char *v;
-        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
-            help(stdout);
-            return -1;
-        }
-        if (cli_flag(argv, i, "--json")) {
-            o->json = true;
-            continue;
-        }
-        struct { const char *flag; const char **dst; } known[] = {
-            {"--diameter-um", &o->diameter}, {"--length-mm", &o->length},
-            {"--ra", &o->ra},                {"--temperature", &o->temperature},
-            {"--dx-um", &o->dx},             {"--compartments", &o->compartments},
-            {"--dt", &o->dt},                {"--stimulus", &o->stimulus},
-            {"--duration", &o->duration},    {"--scheme", &o->scheme},
-            {"--trace", &o->trace},          {"--plot", &o->plot},
-            {"--at", &o->at}};
-        size_t k = 0;
-        for (; k < sizeof known / sizeof known[0]; k++)
-            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
-                break;
-        if (bad)
-            return CLI_USAGE;
-        if (k == sizeof known / sizeof known[0]) {
-            cli_error("%s: unknown option (see 'spiketalk axon --help')", argv[i]);
-            return CLI_USAGE;
-        }
-        *known[k].dst = v;
-    }
-    return CLI_OK;
+    const cli_opt table[] = {
+        {"--diameter-um", &o->diameter, NULL}, {"--length-mm", &o->length, NULL},
+        {"--ra", &o->ra, NULL},                {"--temperature", &o->temperature, NULL},
+        {"--dx-um", &o->dx, NULL},             {"--compartments", &o->compartments, NULL},
+        {"--dt", &o->dt, NULL},                {"--stimulus", &o->stimulus, NULL},
+        {"--duration", &o->duration, NULL},    {"--scheme", &o->scheme, NULL},
+        {"--trace", &o->trace, NULL},          {"--plot", &o->plot, NULL},
+        {"--at", &o->at, NULL},                {"--json", NULL, &o->json}};
+    return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "axon", help, NULL,
+                     NULL);
 }
 
 /* Splits "A,B,..." into at most 'max' finite numbers; returns how many, or -1 after an error. */

@@ -25,27 +25,24 @@
 #define PLOT_MAX 400000u
 #define NCOLS 9 /* t_ms, I, v, m, h, n, INa, IK, IL */
 
-/* The membrane parameters a flag can set. */
-static const struct {
-    const char *flag, *json, *unit, *help;
-    size_t offset;
-} hh_flags[] = {
-    {"--gNa", "gNa_mS_cm2", "mS/cm^2", "maximal sodium conductance",
-     offsetof(st_hh_params, gna_ms_cm2)},
-    {"--gK", "gK_mS_cm2", "mS/cm^2", "maximal potassium conductance",
-     offsetof(st_hh_params, gk_ms_cm2)},
-    {"--gL", "gL_mS_cm2", "mS/cm^2", "leak conductance", offsetof(st_hh_params, gl_ms_cm2)},
-    {"--ENa", "ENa_mV", "mV", "sodium reversal potential", offsetof(st_hh_params, ena_mv)},
-    {"--EK", "EK_mV", "mV", "potassium reversal potential", offsetof(st_hh_params, ek_mv)},
-    {"--EL", "EL_mV", "mV", "leak reversal potential", offsetof(st_hh_params, el_mv)},
-    {"--Cm", "Cm_uF_cm2", "uF/cm^2", "membrane capacitance", offsetof(st_hh_params, cm_uf_cm2)},
-};
-#define N_HH_FLAGS (sizeof hh_flags / sizeof hh_flags[0])
+/* The membrane parameters a flag can set: the registry's hh table, less the temperature,
+ * which has its own flag with range checks below. */
+#define MAX_HH_FLAGS 16
+
+static const st_model *hh_model(void)
+{
+    return st_model_get(ST_MODEL_HH);
+}
+
+static bool is_membrane_param(const st_param_desc *d)
+{
+    return strcmp(d->name, "temperature") != 0;
+}
 
 typedef struct opts {
     const char *input, *duration, *dt, *temperature, *integrator, *v0;
     const char *trace, *plot, *fi;
-    const char *param[N_HH_FLAGS];
+    const char *param[MAX_HH_FLAGS];  /* by index in the registry's hh table */
     bool json;
 } opts;
 
@@ -96,11 +93,16 @@ static void help(FILE *f)
         "  --v0 MV             initial v, gates at steady state there [%g]\n",
         DEFAULT_INPUT, DEFAULT_DURATION_MS, DEFAULT_DT_MS, d.temperature_c, ST_HH_TEMP_MIN_C,
         ST_HH_TEMP_MAX_C, ST_HH_TEMP_WARN_C, DEFAULT_V0_MV);
-    for (size_t i = 0; i < N_HH_FLAGS; i++) {
+    const st_model *m = hh_model();
+    st_model_params def = {.hh = d};
+    for (size_t i = 0; i < m->n_params; i++) {
+        const st_param_desc *pd = &m->params[i];
+        if (!is_membrane_param(pd))
+            continue;
         char val[40], flag[32];
-        st_format_double(val, sizeof val, *(const double *)((const char *)&d + hh_flags[i].offset));
-        snprintf(flag, sizeof flag, "%s X", hh_flags[i].flag);
-        fprintf(f, "  %-19s %s, %s [%s]\n", flag, hh_flags[i].help, hh_flags[i].unit, val);
+        st_format_double(val, sizeof val, st_param_get(&def, pd));
+        snprintf(flag, sizeof flag, "--%s X", pd->name);
+        fprintf(f, "  %-19s %s, %s [%s]\n", flag, pd->help, pd->unit, val);
     }
     fprintf(f,
         "\n"
@@ -138,48 +140,35 @@ static void help(FILE *f)
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
+/* --NAME VALUE for a membrane parameter of the registry's hh table. */
+static int other_arg(void *ud, int argc, char **argv, int *i)
+{
+    opts *o = ud;
+    const st_model *m = hh_model();
+    const char *a = argv[*i];
+    for (size_t k = 0; k < m->n_params && k < MAX_HH_FLAGS; k++) {
+        char flag[32];
+        snprintf(flag, sizeof flag, "--%s", m->params[k].name);
+        bool bad = false;
+        if (is_membrane_param(&m->params[k]) &&
+            cli_flag_value(argc, argv, i, flag, &o->param[k], &bad))
+            return bad ? CLI_USAGE : CLI_OK;
+    }
+    cli_error("%s: unknown option (see 'spiketalk hh --help')", a);
+    return CLI_USAGE;
+}
+
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        bool bad = false;
-        const char *v;
-        if (cli_flag(argv, i, "--help") || cli_flag(argv, i, "-h")) {
-            help(stdout);
-            return -1;
-        }
-        if (cli_flag(argv, i, "--json")) {
-            o->json = true;
-            continue;
-        }
-        struct { const char *flag; const char **dst; } known[] = {
-            {"--input", &o->input},           {"--duration", &o->duration},
-            {"--dt", &o->dt},                 {"--temperature", &o->temperature},
-            {"--integrator", &o->integrator}, {"--v0", &o->v0},
-            {"--trace", &o->trace},           {"--plot", &o->plot},
-            {"--fi", &o->fi}};
-        size_t k = 0;
-        for (; k < sizeof known / sizeof known[0]; k++)
-            if (cli_flag_value(argc, argv, &i, known[k].flag, &v, &bad))
-                break;
-        if (!bad && k == sizeof known / sizeof known[0]) {
-            size_t j = 0;
-            for (; j < N_HH_FLAGS; j++)
-                if (cli_flag_value(argc, argv, &i, hh_flags[j].flag, &v, &bad))
-                    break;
-            if (!bad && j == N_HH_FLAGS) {
-                cli_error("%s: unknown option (see 'spiketalk hh --help')", argv[i]);
-                return CLI_USAGE;
-            }
-            if (!bad)
-                o->param[j] = v;
-        } else if (!bad) {
-            *known[k].dst = v;
-        }
-        if (bad)
-            return CLI_USAGE;
-    }
-    return CLI_OK;
+    const cli_opt table[] = {
+        {"--input", &o->input, NULL},           {"--duration", &o->duration, NULL},
+        {"--dt", &o->dt, NULL},                 {"--temperature", &o->temperature, NULL},
+        {"--integrator", &o->integrator, NULL}, {"--v0", &o->v0, NULL},
+        {"--trace", &o->trace, NULL},           {"--plot", &o->plot, NULL},
+        {"--fi", &o->fi, NULL},                 {"--json", NULL, &o->json}};
+    return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "hh", help, other_arg,
+                     o);
 }
 
 /* Parses FROM:TO:STEP. */
@@ -222,10 +211,12 @@ static int build_config(const opts *o, config *c)
     c->dt_ms = DEFAULT_DT_MS;
     c->duration_ms = o->fi ? FI_STEP_MS : DEFAULT_DURATION_MS;
     c->v0_mv = DEFAULT_V0_MV;
-    for (size_t i = 0; i < N_HH_FLAGS; i++)
-        if (o->param[i] && !cli_number(hh_flags[i].flag, o->param[i],
-                                       (double *)((char *)&c->p + hh_flags[i].offset)))
+    const st_model *m = hh_model();
+    st_model_params mp = {.hh = c->p};
+    for (size_t i = 0; i < m->n_params && i < MAX_HH_FLAGS; i++)
+        if (o->param[i] && !cli_set_param(m, &mp, m->params[i].name, o->param[i]))
             return CLI_USAGE;
+    c->p = mp.hh;
     if (o->temperature && !cli_number("--temperature", o->temperature, &c->p.temperature_c))
         return CLI_USAGE;
     if (st_hh_prepare(&c->p, &err))
@@ -468,9 +459,11 @@ static void json_settings(st_json *j, const config *c)
     st_json_string(j, "model", "hh");
     st_json_string(j, "title", "Hodgkin-Huxley (1952) point neuron, NEURON's hh parameters");
     st_json_object_begin(j, "params");
-    for (size_t i = 0; i < N_HH_FLAGS; i++)
-        st_json_number(j, hh_flags[i].json,
-                       *(const double *)((const char *)&c->p + hh_flags[i].offset));
+    const st_model *m = hh_model();
+    st_model_params mp = {.hh = c->p};
+    for (size_t i = 0; i < m->n_params; i++)
+        if (is_membrane_param(&m->params[i]))
+            st_json_number(j, m->params[i].name, st_param_get(&mp, &m->params[i]));
     st_json_object_end(j);
     st_json_number(j, "temperature_c", c->p.temperature_c);
     st_json_number(j, "phi", c->p.derived.phi);
