@@ -7,16 +7,45 @@ cd "$(dirname "$0")"
 st_install_packages
 st_build build
 mkdir -p out
-st_log "the neuron answers the demo voice (data/demo-voice.wav)"
-./build/src/cli/spiketalk process data/demo-voice.wav -o out/demo-response.wav \
-    --plot out/demo-response.png
+ST=./build/src/cli/spiketalk
+# Live when this machine can capture and play sound, else the same neuron on a file.
+has_devices() {
+    local list
+    list=$("$ST" devices --json 2>/dev/null) || return 1
+    grep -qE '"max_input_channels": [1-9]' <<<"$list" &&
+        grep -qE '"max_output_channels": [1-9]' <<<"$list"
+}
+ran=""
+if has_devices; then
+    st_log "a capture and a playback device exist: the neuron answers you LIVE for 30 s" \
+        "(spiketalk live --duration 30; use headphones; keys 1-7 switch the cell type, q stops)"
+    if "$ST" live --duration 30 --record-in out/live-in.wav --record-out out/live-out.wav; then
+        ran=live
+    else
+        st_log "the live session failed (see above); running the offline demo instead"
+    fi
+else
+    st_log "no capture and playback device here: running the OFFLINE demo" \
+        "(spiketalk process on data/demo-voice.wav) instead of spiketalk live"
+fi
+if [ -z "$ran" ]; then
+    st_log "the neuron answers the demo voice (data/demo-voice.wav)"
+    "$ST" process data/demo-voice.wav -o out/demo-response.wav --plot out/demo-response.png
+    ran=offline
+fi
 st_log "simulating the study's seven cortical types (step of 5 at 300 ms)"
-./build/src/cli/spiketalk simulate --preset all --plot out/study-presets.png \
+"$ST" simulate --preset all --plot out/study-presets.png \
     --spikes out/study-spikes.csv
 st_log "the 20 firing patterns of Izhikevich (2004)"
-./build/src/cli/spiketalk simulate --feature all --plot out/features.png >/dev/null
+"$ST" simulate --feature all --plot out/features.png >/dev/null
 echo
-echo "response: $(pwd)/out/demo-response.wav  (plot: $(pwd)/out/demo-response.png)"
+if [ "$ran" = live ]; then
+    echo "ran:      spiketalk live for 30 s (capture and playback devices found)"
+    echo "recorded: $(pwd)/out/live-in.wav (you)  $(pwd)/out/live-out.wav (the neuron)"
+else
+    echo "ran:      the offline demo (no capture and playback device for spiketalk live)"
+    echo "response: $(pwd)/out/demo-response.wav  (plot: $(pwd)/out/demo-response.png)"
+fi
 echo "plots:    $(pwd)/out/study-presets.png  $(pwd)/out/features.png"
 echo "spikes:   $(pwd)/out/study-spikes.csv"
-echo "try:      ./build/src/cli/spiketalk process --help"
+echo "try:      $ST process --help    $ST live --help"

@@ -118,7 +118,9 @@ ST_API st_status st_live_stop(st_live *l, st_error *err);
 ST_API const st_spikes *st_live_spikes(const st_live *l);
 
 /* Stops if needed (recordings that were not committed are removed) and frees everything,
- * PortAudio included. NULL-safe. */
+ * PortAudio included - except after the device went away mid-session: PortAudio's JACK host
+ * API would wait ten minutes to stop or close that stream, so it is left to the end of the
+ * process. NULL-safe. */
 ST_API void st_live_close(st_live *l);
 
 #ifdef __cplusplus

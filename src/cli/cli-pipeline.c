@@ -19,6 +19,7 @@ void cli_pipe_table(cli_pipe_opts *o, cli_opt *table, size_t *n)
         {"--integrator", &o->integrator, NULL}, {"--dt", &o->dt, NULL},
         {"--decimate", &o->decimate, NULL},    {"--v0", &o->v0, NULL},
         {"--u0", &o->u0, NULL},                {"--sonify", &o->sonify, NULL}};
+    _Static_assert(sizeof t / sizeof t[0] == CLI_PIPE_N_OPTS, "CLI_PIPE_N_OPTS is out of date");
     memcpy(table + *n, t, sizeof t);
     *n += sizeof t / sizeof t[0];
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `spiketalk live`: the neuron answers the microphone in real time, with a meter and preset keys. */
+/* `spiketalk live`: the neuron answers the microphone in real time; a meter, keys for presets. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "spiketalk/audio.h"
 #include "spiketalk/live.h"
 #include "spiketalk/output.h"
 
@@ -150,7 +151,22 @@ static int configure(const opts *o, st_live_config *lc, st_stream_config *sc)
     lc->record_in = o->rec_in;
     lc->record_out = o->rec_out;
     lc->record_env = o->rec_env;
-    return cli_pipe_stream_config(&o->pipe, "live", sc);
+    const char *rec[3] = {o->rec_in, o->rec_out, o->rec_env};
+    const char *rec_flag[3] = {"--record-in", "--record-out", "--record-env"};
+    st_error err = {0};
+    for (int i = 0; i < 3; i++) {
+        /* checked before any device is opened: nothing is recorded into a file that fails */
+        if (rec[i] && st_audio_check_output(rec[i], NULL, &err)) {
+            cli_error("%s: %s", rec_flag[i], err.msg);
+            return CLI_USAGE;
+        }
+    }
+    int rc = cli_pipe_stream_config(&o->pipe, "live", sc);
+    /* The rules that do not depend on the rate, before the devices; the device's rate is
+     * checked again when the stream is built. */
+    if (!rc && st_stream_check(sc, lc->fs_hz > 0 ? lc->fs_hz : 44100.0, &err))
+        rc = cli_report(&err);
+    return rc;
 }
 
 /* ---- signals and keys ------------------------------------------------------------------------ */
@@ -194,8 +210,13 @@ static void keys_begin(keys *k)
 {
     k->watch = true;
     k->raw = false;
-    if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp() ||
-        tcgetattr(STDIN_FILENO, &k->saved) != 0)
+    if (!isatty(STDIN_FILENO))
+        return;
+    if (tcgetpgrp(STDIN_FILENO) != getpgrp()) {
+        k->watch = false; /* reading the terminal from the background would stop us (SIGTTIN) */
+        return;
+    }
+    if (tcgetattr(STDIN_FILENO, &k->saved) != 0)
         return;
     struct termios t = k->saved;
     t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
@@ -233,7 +254,7 @@ static int wait_key(keys *k, int ms, const sigset_t *mask)
     return c;
 }
 
-/* ---- the session ------------------------------------------------------------------------------ */
+/* ---- the session ----------------------------------------------------------------------------- */
 
 typedef struct preset_change {
     double t_s;
@@ -295,9 +316,9 @@ static void switch_preset(session *s, int key, uint64_t frames)
 static void level_text(char *buf, size_t size, float peak)
 {
     if (peak > 0.0f)
-        snprintf(buf, size, "%6.1f dBFS", 20.0 * log10(peak));
+        snprintf(buf, size, "%6.1f dB", fmax(-99.9, 20.0 * log10(peak)));
     else
-        snprintf(buf, size, "  -inf dBFS");
+        snprintf(buf, size, "  -inf dB");
 }
 
 /* The one-line meter: on a terminal rewritten in place, else one line per LOG_EVERY_MS. */
@@ -311,10 +332,9 @@ static void meter(session *s, const st_live_stats *st)
     }
     char level[32];
     level_text(level, sizeof level, s->peak);
-    if (s->tty)
+    if (s->tty) /* under 80 columns, or the terminal wraps it and \r rewrites half */
         fprintf(stderr,
-                "\r%7.1f s | in %s | env %8.4f | %5.1f spikes/s | load %4.1f%% max %4.1f%% | "
-                "xruns %llu | %-4s ",
+                "\r%6.1fs in %s env %6.4f %5.1f spk/s load %4.1f%% max %4.1f%% xruns %llu %-4s",
                 seconds(s, st->frames), level, st->envelope, s->rate_hz, 100 * st->load_mean,
                 100 * s->load_max, (unsigned long long)st->xruns, s->preset);
     else
@@ -355,7 +375,8 @@ static int control(session *s, const sigset_t *mask)
         if (!st.active) {
             s->stopped_by = s->o->duration ? "duration" : "device";
             if (!s->o->duration) {
-                cli_error("devices '%s' / '%s': the stream stopped by itself",
+                cli_error("devices '%s' / '%s': the stream stopped by itself (the device or its "
+                          "server went away)",
                           s->info->input_name, s->info->output_name);
                 rc = CLI_FAIL;
             }
@@ -380,7 +401,7 @@ static int control(session *s, const sigset_t *mask)
     return rc;
 }
 
-/* ---- the summary ------------------------------------------------------------------------------ */
+/* ---- the summary ----------------------------------------------------------------------------- */
 
 static void print_json(const session *s, const st_stream_config *sc, const st_live_stats *st)
 {

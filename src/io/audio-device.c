@@ -408,7 +408,9 @@ st_status st_device_find_on(const char *host_api, const char *spec, bool want_in
     char names[256];
     if (!api)
         return st_error_set(err, ST_ERR_DEVICE,
-                            "host API '%s': PortAudio has no such host API here (it has: %s)",
+                            "host API '%s': PortAudio has none such here (it has: %s; a JACK "
+                            "server must be running to be one); to use a file, run 'spiketalk "
+                            "process FILE'",
                             host_api, host_api_names(names, sizeof names));
     h--;
     PaDeviceIndex chosen = paNoDevice;

@@ -49,6 +49,7 @@ struct st_live {
     st_stream *stream;
     PaStream *pa;
     bool pa_up, started, stopped;
+    bool abandoned;                      /* the device went away: PortAudio is left alone */
     /* owned by the callback once the stream runs */
     float *in_mono, *out_mono;           /* one block each, for devices that are not mono */
     float *zeros;                        /* one block of silence for a missing input buffer */
@@ -73,6 +74,7 @@ struct st_live {
     pthread_t thread;
     bool thread_up;
     atomic_bool quit;
+    atomic_bool completed;               /* the callback ended the session (duration) */
     st_status writer_st;
     st_error writer_err;
     st_spikes spikes;
@@ -217,6 +219,8 @@ static int on_audio(const void *input, void *output, unsigned long frames,
     raise_max_u64(&l->busy_recent_ns, busy);
     atomic_fetch_add_explicit(&l->callbacks, 1, memory_order_relaxed);
     atomic_store_explicit(&l->frames, done + n, memory_order_relaxed);
+    if (last)
+        atomic_store_explicit(&l->completed, true, memory_order_relaxed);
     if (l->guard)
         l->guard(0);
     if (done >= l->stall_at) { /* testing only, outside the guarded section */
@@ -280,7 +284,7 @@ static void *writer_main(void *ud)
     return NULL;
 }
 
-/* ---- opening ----------------------------------------------------------------------------------- */
+/* ---- opening --------------------------------------------------------------------------------- */
 
 static st_status check_config(const st_live_config *c, st_error *err)
 {
@@ -291,8 +295,8 @@ static st_status check_config(const st_live_config *c, st_error *err)
         return st_error_set(err, ST_ERR_INVAL, "--duration: must be >= 0 s and finite (got %g)",
                             c->duration_s);
     if (!(c->fs_hz >= 0.0 && c->fs_hz <= 1e6))
-        return st_error_set(err, ST_ERR_INVAL, "--rate: must be 0 (the device's) .. 1e6 Hz (got %g)",
-                            c->fs_hz);
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--rate: must be 0 (the device's) .. 1e6 Hz (got %g)", c->fs_hz);
     const char *rec[N_REC] = {c->record_in, c->record_out, c->record_env};
     for (int i = 0; i < N_REC; i++) {
         if (!rec[i])
@@ -309,27 +313,34 @@ static st_status check_config(const st_live_config *c, st_error *err)
     return ST_OK;
 }
 
-/* Mono where the device takes it, else as few of its channels as it accepts. */
+/* The rate and channels: 'fs_hz', or DEFAULT_FS_HZ and then the capture device's own rate
+ * when it is 0; mono where the devices take it, else as few of their channels as they accept. */
 static st_status choose_format(st_live *l, PaStreamParameters *in, PaStreamParameters *out,
                                double fs_hz, st_error *err)
 {
     const PaDeviceInfo *di = Pa_GetDeviceInfo(in->device), *dout = Pa_GetDeviceInfo(out->device);
     const int tries[][2] = {{1, 1}, {2, 2}, {1, 2}, {2, 1},
                             {di->maxInputChannels, dout->maxOutputChannels}};
+    const double rates[2] = {fs_hz > 0 ? fs_hz : DEFAULT_FS_HZ, di->defaultSampleRate};
     PaError e = paInvalidChannelCount;
-    for (size_t k = 0; k < sizeof tries / sizeof tries[0] && e != paFormatIsSupported; k++) {
-        if (tries[k][0] > di->maxInputChannels || tries[k][1] > dout->maxOutputChannels)
-            continue;
-        in->channelCount = tries[k][0];
-        out->channelCount = tries[k][1];
-        int saved = st_io_quiet_begin();
-        e = Pa_IsFormatSupported(in, out, fs_hz);
-        st_io_quiet_end(saved);
+    double rate = rates[0];
+    for (int r = 0; r < (fs_hz > 0 ? 1 : 2) && e != paFormatIsSupported; r++) {
+        rate = rates[r];
+        for (size_t k = 0; k < sizeof tries / sizeof tries[0] && e != paFormatIsSupported; k++) {
+            if (tries[k][0] > di->maxInputChannels || tries[k][1] > dout->maxOutputChannels)
+                continue;
+            in->channelCount = tries[k][0];
+            out->channelCount = tries[k][1];
+            int saved = st_io_quiet_begin();
+            e = Pa_IsFormatSupported(in, out, rate);
+            st_io_quiet_end(saved);
+        }
     }
     if (e != paFormatIsSupported)
         return st_error_set(err, ST_ERR_DEVICE,
                             "devices '%s' and '%s': cannot run full duplex at %g Hz: %s",
-                            di->name, dout->name, fs_hz, Pa_GetErrorText(e));
+                            di->name, dout->name, rate, Pa_GetErrorText(e));
+    l->info.fs_hz = rate;
     l->info.in_channels = in->channelCount;
     l->info.out_channels = out->channelCount;
     return ST_OK;
@@ -361,15 +372,7 @@ static st_status open_devices(st_live *l, const st_live_config *c, PaStreamParam
                                .suggestedLatency = i->defaultLowInputLatency};
     *out = (PaStreamParameters){.device = dout, .channelCount = 1, .sampleFormat = paFloat32,
                                 .suggestedLatency = o->defaultLowOutputLatency};
-    double fs = c->fs_hz;
-    if (fs == 0.0) {
-        int saved = st_io_quiet_begin();
-        PaError e = Pa_IsFormatSupported(in, out, DEFAULT_FS_HZ);
-        st_io_quiet_end(saved);
-        fs = e == paFormatIsSupported ? DEFAULT_FS_HZ : i->defaultSampleRate;
-    }
-    l->info.fs_hz = fs;
-    return choose_format(l, in, out, fs, err);
+    return choose_format(l, in, out, c->fs_hz, err);
 }
 
 /* The ring sizes: RECORD_RING_S of audio, as a power of two. */
@@ -489,7 +492,7 @@ const st_live_info *st_live_info_get(const st_live *l)
     return &l->info;
 }
 
-/* ---- running ----------------------------------------------------------------------------------- */
+/* ---- running --------------------------------------------------------------------------------- */
 
 st_status st_live_start(st_live *l, st_error *err)
 {
@@ -550,6 +553,15 @@ st_status st_live_set_params(st_live *l, const st_model_params *p, st_error *err
 static st_status finish(st_live *l, bool keep, st_error *err)
 {
     st_status st = ST_OK;
+    /* A stream that stopped without the callback ending it lost its device. PortAudio's JACK
+     * host API (19.6 and 19.7, RealStop in pa_jack.c) then waits ten minutes for a process
+     * thread that no longer runs, in Pa_StopStream, Pa_AbortStream and Pa_CloseStream alike;
+     * so the stream is abandoned to the end of the process, the recordings still finished. */
+    if (l->started && !atomic_load_explicit(&l->completed, memory_order_relaxed) &&
+        Pa_IsStreamActive(l->pa) == 0) {
+        l->abandoned = true;
+        l->started = false;
+    }
     if (l->started) {
         int saved = st_io_quiet_begin();
         PaError e = keep ? Pa_StopStream(l->pa) : Pa_AbortStream(l->pa);
@@ -606,12 +618,12 @@ void st_live_close(st_live *l)
         return;
     if (!l->stopped)
         finish(l, false, NULL);
-    if (l->pa) {
+    if (l->pa && !l->abandoned) {
         int saved = st_io_quiet_begin();
         Pa_CloseStream(l->pa);
         st_io_quiet_end(saved);
     }
-    if (l->pa_up)
+    if (l->pa_up && !l->abandoned)
         st_io_pa_stop();
     for (int k = 0; k < N_REC; k++)
         st_ring_destroy(l->ring[k]);

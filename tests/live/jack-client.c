@@ -5,12 +5,15 @@
  *
  *   jack-client play IN.wav OUT.wav --to PORT --from PORT [--tail N] [--freewheel] [--wait S]
  *   jack-client pass SECONDS
+ *   jack-client feed IN.wav PORT SECONDS
  *
  * play: two clients, st-player (out -> PORT given to --to) and st-recorder (--from PORT ->
  * in), so that the graph is player -> device under test -> recorder with no loop and JACK runs
  * them in that order within every cycle. The player counts cycles; the recorder starts on the
  * cycle the player started and checks, cycle by cycle, that it saw every one of them. Other
- * connections into --to are removed first, so the device under test hears the file only. */
+ * connections into --to are removed first, so the device under test hears the file only.
+ * pass copies system:capture_1 to system:playback_1; feed loops a file into PORT; both count
+ * the xruns the server reports to them. */
 #include <jack/jack.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -155,10 +158,13 @@ static int play(int argc, char **argv)
     s.in = jack_port_register(r, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
     if (!s.out || !s.in || jack_activate(p) || jack_activate(r))
         goto out;
-    jack_port_t *target = NULL;
-    for (long t = 0; t < wait_ms && !(target = jack_port_by_name(p, to)); t += 10)
+    jack_port_t *target = NULL, *source = NULL;
+    for (long t = 0; t < wait_ms; t += 10) { /* the device registers its ports one by one */
+        if ((target = jack_port_by_name(p, to)) && (source = jack_port_by_name(p, from)))
+            break;
         nap_ms(10);
-    if (!target || !jack_port_by_name(p, from)) {
+    }
+    if (!target || !source) {
         fprintf(stderr, "jack-client: ports %s / %s did not appear\n", to, from);
         goto out;
     }
@@ -205,6 +211,46 @@ out:
     return rc;
 }
 
+static int feed_cb(jack_nframes_t nf, void *ud)
+{
+    shared *s = ud;
+    float *buf = jack_port_get_buffer(s->out, nf);
+    for (jack_nframes_t i = 0; i < nf; i++) {
+        buf[i] = s->x[s->play_pos];
+        s->play_pos = s->play_pos + 1 == s->n ? 0 : s->play_pos + 1;
+    }
+    return 0;
+}
+
+/* Plays a file into 'to' over and over for 'seconds' (the soak test's talker). */
+static int feed(const char *path, const char *to, double seconds)
+{
+    st_audio a;
+    st_error err = {0};
+    if (st_audio_read(path, &a, &err))
+        return fprintf(stderr, "jack-client: %s\n", err.msg), 1;
+    shared s = {.x = a.x, .n = a.n};
+    jack_client_t *c = open_client("st-feeder", &s, feed_cb);
+    int rc = 1;
+    if (!c)
+        goto out;
+    s.out = jack_port_register(c, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    for (int t = 0; t < 1000 && !jack_port_by_name(c, to); t++)
+        nap_ms(10);
+    if (!s.out || jack_activate(c) || jack_connect(c, jack_port_name(s.out), to)) {
+        fprintf(stderr, "jack-client: cannot feed %s\n", to);
+        goto out;
+    }
+    nap_ms((long)(seconds * 1000));
+    printf("feeder: %g s, xruns %u\n", seconds, atomic_load(&s.xruns));
+    rc = 0;
+out:
+    if (c)
+        jack_client_close(c);
+    st_audio_free(&a);
+    return rc;
+}
+
 /* A pass-through client between the dummy driver's first capture and playback ports. */
 static int pass(double seconds)
 {
@@ -233,8 +279,11 @@ int main(int argc, char **argv)
         return play(argc, argv);
     if (argc == 3 && !strcmp(argv[1], "pass"))
         return pass(atof(argv[2]));
+    if (argc == 5 && !strcmp(argv[1], "feed"))
+        return feed(argv[2], argv[3], atof(argv[4]));
     fputs("usage: jack-client play IN.wav OUT.wav --to PORT --from PORT [--tail N] [--freewheel]"
-          " [--wait S]\n       jack-client pass SECONDS\n",
+          " [--wait S]\n       jack-client pass SECONDS\n       jack-client feed IN.wav PORT"
+          " SECONDS\n",
           stderr);
     return 2;
 }

@@ -3,15 +3,18 @@
  * another, the lag between a reference and a recording, and an envelope's half-rise time.
  *
  *   wav-check probe VOICE.wav OUT.wav      0.3 s silence, a 0.2 s burst, 0.2 s silence, VOICE,
- *                                          0.3 s silence; prints "burst_onset N burst_frames M"
+ *                                          0.3 s silence; prints "burst_mid C burst_frames M":
+ *                                          the burst's amplitude is half its plateau at sample C
+ *                                          and it lasts M samples from there
  *   wav-check pad IN.wav S OUT.wav         S zeros, then IN
+ *   wav-check cut IN.wav S OUT.wav         IN without its first S samples
  *   wav-check find NEEDLE.wav HAY.wav      "offset S maxdiff D": where NEEDLE sits in HAY
  *   wav-check lag REF.wav REC.wav MAXLAG   "lag L maxdiff D runner_up D2 compared N": the lag
  *                                          0 <= L <= MAXLAG with REC[k] closest to REF[k - L]
  *   wav-check same A.wav B.wav [N]         "maxdiff D compared N" over the first N (or common)
- *   wav-check rise ENV.wav ONSET LEN       "half_rise T plateau P delay D": the envelope of a
- *                                          burst starting at sample ONSET crosses half its
- *                                          plateau at T; D = T - (ONSET - 0.5)
+ *   wav-check rise ENV.wav MID LEN         "half_rise T plateau P delay D": the envelope of the
+ *                                          probe's burst (half amplitude at sample MID) crosses
+ *                                          half its plateau at T (interpolated); D = T - MID
  * Exit status 1 when a file cannot be read or nothing matches. */
 #include <math.h>
 #include <stdio.h>
@@ -20,11 +23,17 @@
 
 #include "spiketalk/audio.h"
 
-/* The burst's tone: fs / 22, so that |sin| repeats every 11 samples exactly and moving
- * averages of 44 or 88 samples hold whole periods - the envelope has no ripple to blur the
- * half-rise time. Its onset is sharp (phase 0 at the first sample). */
+/* The burst: a tone of fs / 22, so that |sin| repeats every 11 samples exactly and moving
+ * averages of 44 or 88 samples hold whole periods (no ripple to blur the timing), well inside
+ * the FIR Hilbert transformer's passband; its amplitude rises linearly over ATTACK samples.
+ * A linear-phase filter delays a linear ramp by exactly its group delay, and an envelope
+ * detector follows a ramp this slow (10 ms against the Hilbert FIR's 1 ms) without lag of its
+ * own, so the envelope's half-rise comes exactly 'delay' after the ramp's midpoint. A sharp
+ * onset would not do: the Hilbert FIR's imaginary part answers an abrupt start up to M
+ * samples early, moving the half-rise of the magnitude off the group delay. */
 #define BURST_PERIOD 22
 #define BURST_AMP 0.5
+#define ATTACK 440
 
 static int load(const char *path, st_audio *a)
 {
@@ -58,14 +67,15 @@ static int probe(const char *voice, const char *out)
     if (!x)
         return 1;
     const double pi = 3.14159265358979323846;
-    for (size_t i = 0; i < burst; i++)
-        x[lead + i] = (float)(BURST_AMP * sin(2 * pi * (double)i / BURST_PERIOD));
+    for (size_t i = 0; i < burst; i++) {
+        /* half amplitude at i = ATTACK / 2, full from i = ATTACK on */
+        double a = (double)i / ATTACK < 1.0 ? (double)i / ATTACK : 1.0;
+        x[lead + i] = (float)(BURST_AMP * a * sin(2 * pi * (double)i / BURST_PERIOD));
+    }
     memcpy(x + lead + burst + gap, v.x, v.n * sizeof *x);
     int rc = save(out, x, n, v.fs_hz);
-    /* The burst's samples are 'lead' (sin 0 = 0) onwards: its amplitude steps up between
-     * lead - 1 and lead, where 'rise' puts the edge. */
     if (!rc)
-        printf("burst_onset %zu burst_frames %zu\n", lead, burst);
+        printf("burst_mid %zu burst_frames %zu\n", lead + ATTACK / 2, burst - ATTACK / 2);
     free(x);
     st_audio_free(&v);
     return rc;
@@ -79,6 +89,16 @@ static int pad(const char *in, size_t zeros, const char *out)
     float *x = calloc(zeros + a.n, sizeof *x);
     int rc = !x || save(out, (memcpy(x + zeros, a.x, a.n * sizeof *x), x), zeros + a.n, a.fs_hz);
     free(x);
+    st_audio_free(&a);
+    return rc;
+}
+
+static int cut(const char *in, size_t skip, const char *out)
+{
+    st_audio a;
+    if (load(in, &a))
+        return 1;
+    int rc = skip >= a.n || save(out, a.x + skip, a.n - skip, a.fs_hz);
     st_audio_free(&a);
     return rc;
 }
@@ -157,26 +177,26 @@ static int same(const char *pa, const char *pb, size_t n)
     return 0;
 }
 
-static int rise(const char *path, size_t onset, size_t len)
+static int rise(const char *path, size_t mid, size_t len)
 {
     st_audio e;
     if (load(path, &e))
         return 1;
-    if (onset + len > e.n || len < 8) {
+    if (mid < ATTACK / 2 || mid + len > e.n || len < 8) {
         fprintf(stderr, "wav-check: the burst lies outside %s\n", path);
         return 1;
     }
     double plateau = 0;
-    for (size_t k = onset + len / 4; k < onset + 3 * len / 4; k++)
+    for (size_t k = mid + len / 4; k < mid + 3 * len / 4; k++)
         plateau += e.x[k];
     plateau /= (double)(len / 2);
     double half = plateau / 2;
-    for (size_t k = onset; k < onset + len; k++) {
+    for (size_t k = mid - ATTACK / 2; k < mid + len; k++) {
         if (e.x[k] < half)
             continue;
-        double prev = k > 0 ? e.x[k - 1] : 0.0;
+        double prev = e.x[k - 1];
         double t = (double)k - 1 + (half - prev) / ((double)e.x[k] - prev);
-        printf("half_rise %.3f plateau %.6g delay %.3f\n", t, plateau, t - ((double)onset - 0.5));
+        printf("half_rise %.3f plateau %.6g delay %.3f\n", t, plateau, t - (double)mid);
         return 0;
     }
     printf("half_rise none plateau %.6g\n", plateau);
@@ -190,6 +210,8 @@ int main(int argc, char **argv)
         return probe(argv[2], argv[3]);
     if (!strcmp(cmd, "pad") && argc == 5)
         return pad(argv[2], (size_t)atol(argv[3]), argv[4]);
+    if (!strcmp(cmd, "cut") && argc == 5)
+        return cut(argv[2], (size_t)atol(argv[3]), argv[4]);
     if (!strcmp(cmd, "find") && argc == 4)
         return find(argv[2], argv[3]);
     if (!strcmp(cmd, "lag") && argc == 5)
@@ -198,6 +220,7 @@ int main(int argc, char **argv)
         return same(argv[2], argv[3], argc == 5 ? (size_t)atol(argv[4]) : 0);
     if (!strcmp(cmd, "rise") && argc == 5)
         return rise(argv[2], (size_t)atol(argv[3]), (size_t)atol(argv[4]));
-    fputs("usage: wav-check probe|pad|find|lag|same|rise ... (see the source's head)\n", stderr);
+    fputs("usage: wav-check probe|pad|cut|find|lag|same|rise ... (see the source's head)\n",
+          stderr);
     return 2;
 }

@@ -559,6 +559,62 @@ static void test_audio_record_without_device(void **state)
     }
 }
 
+/* ---- writing in pieces ------------------------------------------------------------------- */
+
+/* The path appears only at commit, whole; an aborted writer leaves nothing; non-finite samples
+ * become 0 so that the file reads back. */
+static void test_audio_wav_writer(void **state)
+{
+    (void)state;
+    const char *path = in_dir("pieces.wav");
+    st_wav_writer *w;
+    st_error err = {0};
+    assert_int_equal(st_wav_writer_open(path, 8000, ST_WAV_FLOAT32, NULL, &w, &err), ST_OK);
+    float x[1000];
+    for (int i = 0; i < 1000; i++)
+        x[i] = (float)sin(2 * PI * i / 50.0) * 0.5f;
+    x[7] = NAN;
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(st_wav_writer_write(w, x, 1000, &err), ST_OK);
+    assert_int_equal(st_wav_writer_frames(w), 10000);
+    assert_int_equal(access(path, F_OK), -1); /* not there before the commit */
+    assert_int_equal(count_entries(), 1);     /* the temporary file */
+    assert_int_equal(st_wav_writer_commit(w, &err), ST_OK);
+    assert_int_equal(count_entries(), 1);
+    st_audio a;
+    assert_int_equal(st_audio_read(path, &a, &err), ST_OK);
+    assert_int_equal(a.n, 10000);
+    assert_true(a.fs_hz == 8000);
+    assert_true(a.x[7] == 0.0f && a.x[1007] == 0.0f);
+    assert_true(a.x[5] == x[5] && a.x[9999] == x[999]);
+    st_audio_free(&a);
+    /* abort: no file, no temporary file */
+    const char *gone = in_dir("gone.wav");
+    assert_int_equal(st_wav_writer_open(gone, 8000, ST_WAV_PCM16, NULL, &w, &err), ST_OK);
+    assert_int_equal(st_wav_writer_write(w, x + 8, 100, &err), ST_OK);
+    st_wav_writer_abort(w);
+    st_wav_writer_abort(NULL);
+    assert_int_equal(access(gone, F_OK), -1);
+    assert_int_equal(count_entries(), 1);
+}
+
+static void test_audio_wav_writer_refuses(void **state)
+{
+    (void)state;
+    st_wav_writer *w = (st_wav_writer *)&w;
+    st_error err = {0};
+    assert_int_equal(st_wav_writer_open("/nonexistent-dir/x.wav", 8000, ST_WAV_FLOAT32, NULL,
+                                        &w, &err),
+                     ST_ERR_IO);
+    assert_null(w);
+    assert_non_null(strstr(err.msg, "/nonexistent-dir/x.wav"));
+    assert_int_equal(st_wav_writer_open(in_dir("r.wav"), 0, ST_WAV_FLOAT32, NULL, &w, &err),
+                     ST_ERR_INVAL);
+    assert_int_equal(st_wav_writer_open(in_dir("r.wav"), 8000, (st_wav_format)7, NULL, &w, &err),
+                     ST_ERR_INVAL);
+    assert_int_equal(count_entries(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +625,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audio_write_roundtrip, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_write_refuses, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_check_output_same_file, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_audio_wav_writer, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_audio_wav_writer_refuses, make_dir, remove_dir),
         cmocka_unit_test(test_audio_demo_voice),
         cmocka_unit_test(test_audio_device_list),
         cmocka_unit_test(test_audio_record_without_device),

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `spiketalk live` on a private JACK server with the dummy driver (no sound card needed), on
+# PortAudio's JACK host API, fed and recorded by tests/live/jack-client. Skips (exit 77) where
+# jackd is not installed.
+#
+#   exact  JACK in freewheel (no deadlines, deterministic): the probe (a tone burst and the demo
+#          voice) goes in; the recording equals `spiketalk process --block N` of what the stream
+#          received, shifted by the measured round trip, which equals N (64 with the default
+#          stages, 128 with hilbert); --record-in/--record-out are exact; SIGINT and SIGTERM
+#          end the sessions cleanly; the envelope's half-rise lags the burst's attack by the
+#          reported algorithmic delay. Under the LD_PRELOAD guard (rt-guard.so): nothing in
+#          the callback allocates, locks or prints.
+#   xrun   real time, one callback stalled on purpose (--test-stall-ms): the xrun is counted
+#          (JSON and meter), the session runs to its end, and its output still equals process
+#          --block of its input: the neuron and every stage carried on through the gap.
+#   guard  no server: the no-device message; bad flags; then keys switch presets while the
+#          guard watches; a rate the server does not run; the guard itself catches a malloc put
+#          in the callback on purpose; and the server goes away mid-session.
+#
+# usage: test-live-jack.sh MODE SPIKETALK JACK-CLIENT WAV-CHECK RT-GUARD.so DATA-DIR
+set -u
+MODE=$1 ST=$2 JC=$3 WC=$4 GUARD=$5 DATA=$6
+command -v jackd >/dev/null && command -v jack_lsp >/dev/null || {
+    echo "SKIP: jackd and jack_lsp (Debian jackd2) are needed" >&2
+    exit 77
+}
+ulimit -c 0 # the guard test aborts a process on purpose: no core file
+T=$(mktemp -d)
+# a private server name per run, so that runs and other tests coexist
+export JACK_DEFAULT_SERVER="spiketalk-live-$MODE-$$"
+JACKD="" LIVE=""
+cleanup() {
+    [ -n "$LIVE" ] && kill "$LIVE" 2>/dev/null && wait "$LIVE" 2>/dev/null
+    [ -n "$JACKD" ] && kill "$JACKD" 2>/dev/null && wait "$JACKD" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# field FILE NAME: a number or string after "NAME": in a JSON or key-value output
+json_num() { grep -oE "\"$2\": [-0-9.e]+" "$1" | head -1 | awk '{print $2}'; }
+json_str() { grep -oE "\"$2\": \"[^\"]*\"" "$1" | head -1 | sed 's/.*: "//; s/"$//'; }
+kv() { grep -oE "$2 [-0-9.e]+" "$1" | head -1 | awk '{print $2}'; }
+# near A B TOL: |A - B| <= TOL
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; exit !(d <= t && -d <= t) }'; }
+
+start_jackd() {
+    jackd -n "$JACK_DEFAULT_SERVER" -R -P 70 -d dummy -r 44100 -p 64 >"$T/jackd.log" 2>&1 &
+    JACKD=$!
+    for _ in $(seq 100); do
+        jack_lsp >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    echo "jackd did not start: $(cat "$T/jackd.log")" >&2
+    exit 1
+}
+
+# live_bg DIR ARGS...: `spiketalk live` on JACK under the guard, in the background ($LIVE)
+live_bg() {
+    local d=$1
+    shift
+    LD_PRELOAD="$GUARD" "$ST" live --host-api jack "$@" --json <"${LIVE_STDIN:-/dev/null}" \
+        >"$d/live.json" 2>"$d/live.err" &
+    LIVE=$!
+}
+
+# live_end DIR [SIGNAL]: stops (or waits for) the background session; its exit status is 0
+live_end() {
+    local d=$1 rc
+    [ -n "${2:-}" ] && kill "-$2" "$LIVE"
+    wait "$LIVE"
+    rc=$?
+    LIVE=""
+    [ $rc = 0 ] && ok || bad "$d: spiketalk live exited $rc: $(tail -5 "$d/live.err")"
+    grep -q '"rt_guard": true' "$d/live.json" &&
+        grep -qE '^rt-guard: [1-9][0-9]* callbacks checked' "$d/live.err" && ok ||
+        bad "$d: the callback guard did not run: $(grep rt-guard "$d/live.err")"
+}
+
+# ---- exact: freewheel, bit for bit ------------------------------------------------------------
+
+# exact_run NAME BLOCK [PIPELINE FLAGS...]
+exact_run() {
+    local name=$1 b=$2 d="$T/$1"
+    shift 2
+    mkdir "$d"
+    live_bg "$d" --block "$b" "$@" --record-in "$d/in.wav" --record-out "$d/out.wav" \
+        --record-env "$d/env.wav"
+    "$JC" play "$T/probe.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --freewheel --tail 8192 >"$d/client.out" 2>&1 && ok ||
+        bad "$name: the test client failed: $(cat "$d/client.out")"
+    live_end "$d" "${STOP_SIGNAL:-INT}" # Ctrl-C, or a service manager's TERM
+    [ "$(json_str "$d/live.json" stopped_by)" = signal ] && ok ||
+        bad "$name: not stopped by SIG${STOP_SIGNAL:-INT}"
+    [ "$(json_num "$d/live.json" record_dropped_samples)" = 0 ] && ok || bad "$name: samples lost"
+    # where the probe landed in the stream: the stream ran S samples before the player started
+    "$WC" find "$T/probe.wav" "$d/in.wav" >"$d/find.out"
+    local S
+    S=$(kv "$d/find.out" offset)
+    [ -n "$S" ] && ok || { bad "$name: --record-in does not hold the probe exactly"; return; }
+    # the offline reference: process --block N of exactly what the stream received
+    "$WC" pad "$T/probe.wav" "$S" "$d/ref-in.wav"
+    "$ST" process "$d/ref-in.wav" --block "$b" "$@" -o "$d/ref-out.wav" --json >"$d/proc.json" ||
+        bad "$name: process --block failed"
+    "$WC" same "$d/out.wav" "$d/ref-out.wav" >"$d/same.out"
+    [ "$(kv "$d/same.out" maxdiff)" = 0 ] && ok ||
+        bad "$name: --record-out differs from process --block: $(cat "$d/same.out")"
+    # the round trip: the recording (client frame 0 = probe sample 0 = stream sample S) equals
+    # the reference from sample S on, R samples later
+    "$WC" cut "$d/ref-out.wav" "$S" "$d/ref-tail.wav"
+    "$WC" lag "$d/ref-tail.wav" "$d/rec.wav" 2048 >"$d/lag.out"
+    local R diff runner
+    R=$(kv "$d/lag.out" lag) diff=$(kv "$d/lag.out" maxdiff) runner=$(kv "$d/lag.out" runner_up)
+    near "$diff" 0 1e-6 && ok ||
+        bad "$name: the recording is not the reference shifted: $(cat "$d/lag.out")"
+    near "$runner" 0 1e-3 && bad "$name: the lag is not unique: $(cat "$d/lag.out")" || ok
+    [ "$R" = "$b" ] && ok || bad "$name: round trip $R samples, expected the block, $b"
+    # the algorithmic delay: the envelope's half-rise after the burst's amplitude reached half
+    # (a 10 ms linear attack: see wav-check.c for why not a sharp onset)
+    local on len D
+    on=$(kv "$T/probe.out" burst_mid) len=$(kv "$T/probe.out" burst_frames)
+    D=$(json_num "$d/live.json" algorithmic_delay_samples)
+    "$WC" rise "$d/env.wav" $((S + on)) "$len" >"$d/rise.out"
+    local X
+    X=$(kv "$d/rise.out" delay)
+    near "$X" "$D" 2 && ok || bad "$name: envelope delay measured $X samples, reported $D"
+    ls "$d" | grep -q 'tmp-' && bad "$name: temporary files left behind" || ok
+    echo "$name: block $b: round trip $R samples (maxdiff $diff, runner-up $runner);" \
+        "envelope half-rise $X samples after the burst (reported $D), so the envelope reaches" \
+        "the ear $(awk -v r="$R" -v x="$X" 'BEGIN{printf "%.1f", r + x}') samples after the" \
+        "sound (its half-rise); xruns $(json_num "$d/live.json" xruns); $(cat "$d/client.out")"
+}
+
+mode_exact() {
+    start_jackd
+    "$WC" probe "$DATA/demo-voice.wav" "$T/probe.wav" >"$T/probe.out" ||
+        { bad "cannot make the probe"; return; }
+    exact_run default 64
+    STOP_SIGNAL=TERM exact_run hilbert 128 --envelope hilbert --rectify none --preset RS
+}
+
+# ---- xrun: real time, a stalled callback ------------------------------------------------------
+
+mode_xrun() {
+    start_jackd
+    local d="$T/xrun"
+    mkdir "$d"
+    live_bg "$d" --block 64 --duration 3 --test-stall-ms 200 --record-in "$d/in.wav" \
+        --record-out "$d/out.wav"
+    # the voice, in real time, so that the neuron has something to answer before and after
+    "$JC" play "$DATA/demo-voice.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --tail 0 >"$d/client.out" 2>&1
+    live_end "$d"
+    [ "$(json_str "$d/live.json" stopped_by)" = duration ] && ok ||
+        bad "xrun: did not run to its end"
+    [ "$(json_num "$d/live.json" frames)" = 132300 ] && ok ||
+        bad "xrun: frames $(json_num "$d/live.json" frames), expected 3 s = 132300"
+    local x
+    x=$(json_num "$d/live.json" xruns)
+    [ "${x:-0}" -ge 1 ] && ok || bad "xrun: the stall was not counted (xruns ${x:-none})"
+    [ "$(json_num "$d/live.json" output_underflow)" -ge 1 ] && ok || bad "xrun: no underflow flag"
+    grep -qE '^live: .* xruns [1-9]' "$d/live.err" && ok || bad "xrun: the meter never showed it"
+    # the stream recovered with its state: what it played is what process --block makes of what
+    # it received, across the gap
+    "$ST" process "$d/in.wav" --block 64 -o "$d/ref-out.wav" --json >"$d/proc.json" ||
+        bad "xrun: process --block failed"
+    "$WC" same "$d/out.wav" "$d/ref-out.wav" >"$d/same.out"
+    [ "$(kv "$d/same.out" maxdiff)" = 0 ] && [ "$(kv "$d/same.out" compared)" = 132300 ] && ok ||
+        bad "xrun: the output differs from process --block: $(cat "$d/same.out")"
+    local last
+    last=$(grep -oE '"spike_times_ms": \[[^]]*\]' "$d/live.json" | sed 's/.*\[//; s/\]//' |
+        tr -d ',' | awk 'NF {print $NF}')
+    [ "$(json_num "$d/proc.json" spike_count)" = "$(json_num "$d/live.json" spike_count)" ] && ok ||
+        bad "xrun: spike counts differ from process --block"
+    awk -v t="${last:-0}" 'BEGIN { exit !(t > 1000) }' && ok ||
+        bad "xrun: no spike after the stall (last at ${last:-none} ms)"
+    echo "xrun: $x xruns counted ($(grep -oE '"output_underflow": [0-9]+' "$d/live.json")), last" \
+        "spike at $last ms, output equal to process --block; client: $(cat "$d/client.out")"
+}
+
+# ---- guard: no device, bad flags, keys, the guard's own test -----------------------------------
+
+mode_guard() {
+    local d="$T/guard"
+    mkdir "$d"
+    # no server yet: no JACK devices (and no sound card here)
+    if "$ST" devices --json | grep -qE '"max_input_channels": [1-9]'; then
+        echo "a capture device exists here; the no-device path is not tested" >&2
+    else
+        timeout 20 "$ST" live --duration 1 </dev/null >"$d/out" 2>"$d/err"
+        [ $? = 1 ] && grep -q "^spiketalk: no audio capture device found; to use a file, run" \
+            "$d/err" && grep -q "'spiketalk process FILE'" "$d/err" && ok ||
+            bad "no device: $(cat "$d/err")"
+        timeout 20 "$ST" live --host-api jack --duration 1 </dev/null >"$d/out" 2>"$d/err"
+        [ $? = 1 ] && grep -q "host API 'jack'.*spiketalk process" "$d/err" && ok ||
+            bad "no JACK server: $(cat "$d/err")"
+    fi
+    local rc
+    for args in "--block 0" "--block 99999" "--duration -1" "--normalize max" \
+        "--recipe seed-live" "--rectify offset" "--preset XYZ" "--record-out /nonexistent/x.wav" \
+        "--nosuchflag 1"; do
+        # shellcheck disable=SC2086
+        timeout 20 "$ST" live $args </dev/null >"$d/out" 2>"$d/err"
+        rc=$?
+        [ $rc = 2 ] && grep -q '^spiketalk: ' "$d/err" && ok ||
+            bad "live $args: exit $rc, $(cat "$d/err")"
+    done
+    start_jackd
+    # keys: 5 switches to LTS while the stream runs, q ends the session
+    mkfifo "$T/keys"
+    LIVE_STDIN="$T/keys" live_bg "$d" --block 64
+    exec 3>"$T/keys"
+    sleep 1
+    printf 5 >&3
+    sleep 0.5
+    printf q >&3
+    exec 3>&-
+    live_end "$d"
+    [ "$(json_str "$d/live.json" stopped_by)" = key ] && ok || bad "keys: q did not stop it"
+    [ "$(json_str "$d/live.json" preset)" = LTS ] && grep -q '"preset": "LTS"' "$d/live.json" &&
+        grep -q 'preset LTS (key 5)' "$d/live.err" && ok || bad "keys: 5 did not switch to LTS"
+    # a rate the server does not run at
+    timeout 20 "$ST" live --host-api jack --rate 48000 --duration 0.5 </dev/null >"$d/out" \
+        2>"$d/err"
+    rc=$?
+    [ $rc = 1 ] && grep -q '^spiketalk: .*48000 Hz' "$d/err" && ok ||
+        bad "a rate the server does not run at: exit $rc, $(cat "$d/err")"
+    # the guard catches a malloc in the callback (fault put there on purpose)
+    # (in a subshell whose own stderr is dropped: bash reports the abort there)
+    (LD_PRELOAD="$GUARD" timeout 20 "$ST" live --host-api jack --duration 2 --test-alloc \
+        </dev/null >"$d/out" 2>"$d/err"
+        exit $?) 2>/dev/null
+    rc=$?
+    [ $rc = 134 ] && grep -q 'rt-guard: malloc called in the audio callback' "$d/err" && ok ||
+        bad "the guard missed a malloc in the callback (exit $rc): $(tail -3 "$d/err")"
+    # the server goes away mid-session: a prompt exit 1 that says so, the recording kept
+    timeout 30 "$ST" live --host-api jack --record-out "$d/lost.wav" </dev/null >"$d/out" \
+        2>"$d/err" &
+    LIVE=$!
+    sleep 1.5
+    kill "$JACKD"
+    wait "$JACKD" 2>/dev/null
+    JACKD=""
+    wait "$LIVE"
+    rc=$?
+    LIVE=""
+    [ $rc = 1 ] && grep -q 'went away' "$d/err" && [ -s "$d/lost.wav" ] && ok ||
+        bad "a server that went away: exit $rc, $(tail -2 "$d/err")"
+    ls "$d" | grep -q 'tmp-' && bad "temporary files left behind" || ok
+}
+
+case $MODE in
+exact) mode_exact ;;
+xrun) mode_xrun ;;
+guard) mode_guard ;;
+*) echo "unknown mode $MODE" >&2; exit 2 ;;
+esac
+echo "live-$MODE: $pass passed, $fail failed"
+[ $fail -gt 0 ] && [ -f "$T/jackd.log" ] && { echo "jackd's log:"; tail -20 "$T/jackd.log"; } >&2
+[ $fail -eq 0 ]
