@@ -53,6 +53,8 @@ static bool count_flag(const char *flag, const char *text, size_t min, size_t *o
 static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
 {
     st_error err = {0};
+    /* the study's recipes keep its integrator and its gain of 10 */
+    bool seed = o->recipe && !strncmp(o->recipe, "seed", 4);
     if (o->model && !(c->model = st_model_find(o->model))) {
         cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
         return CLI_USAGE;
@@ -68,7 +70,7 @@ static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
         c->params = sc.params;
         c->v0_mv = sc.v0_mv;
         c->u0 = sc.u0;
-        c->how = sc.how;
+        c->how = seed ? ST_INT_SYMPLECTIC : sc.how;
     }
     for (size_t i = 0; i < o->n_over; i++)
         if (!cli_set_param(c->model, &c->params, o->pname[i], o->pvalue[i]))
@@ -83,7 +85,7 @@ static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
     }
     if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
         return cli_report(&err);
-    if (!o->gain && o->model)
+    if (!o->gain && o->model && !seed)
         c->gain = c->model->default_gain; /* in the model's own current unit */
     return CLI_OK;
 }
@@ -139,6 +141,20 @@ static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
     return CLI_OK;
 }
 
+int cli_pipe_config(const cli_pipe_opts *o, st_pipeline_config *c)
+{
+    st_error err = {0};
+    if (st_pipeline_recipe(o->recipe ? o->recipe : "default", c, &err))
+        return cli_report(&err);
+    if (o->peak_release) {
+        cli_error("--peak-release: only with --block N (the offline pipeline normalises by max "
+                  "or none)");
+        return CLI_USAGE;
+    }
+    int rc = stage_flags(o, c);
+    return rc ? rc : neuron_flags(o, c);
+}
+
 int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_config *sc)
 {
     st_stream_config_default(sc);
@@ -172,7 +188,10 @@ const char *cli_pipe_neuron_name(const cli_pipe_opts *o)
 {
     if (o->preset)
         return o->preset;
-    if (o->model)
+    if (o->model && st_model_find(o->model))
         return st_model_find(o->model)->default_preset;
+    /* the study's recipes: RS, but FS for its live program; ours: FS */
+    if (o->recipe && !strncmp(o->recipe, "seed", 4))
+        return strcmp(o->recipe, "seed-live") ? "RS" : "FS";
     return "FS";
 }

@@ -12,14 +12,9 @@
 #include "spiketalk/plot.h"
 #include "spiketalk/stream.h"
 
-#define MAX_OVERRIDES 32
-
 typedef struct opts {
-    const char *in, *out, *recipe, *gate, *gate_k, *gate_window, *gate_thr, *rectify;
-    const char *envelope, *smooth, *gain, *normalize, *model, *preset, *integrator, *dt;
-    const char *decimate, *v0, *u0, *sonify, *trace, *spikes, *plot, *block, *peak_release;
-    const char *pname[MAX_OVERRIDES], *pvalue[MAX_OVERRIDES];
-    size_t n_over;
+    cli_pipe_opts p;          /* the stage and neuron flags, shared with `live` */
+    const char *in, *out, *trace, *spikes, *plot, *block;
     bool json, pcm16, quiet;
 } opts;
 
@@ -99,42 +94,25 @@ static void help(FILE *f)
 static int other_arg(void *ud, int argc, char **argv, int *i)
 {
     opts *o = ud;
-    const char *a = argv[*i];
-    if (a[0] != '-' && !o->in) {
-        o->in = a;
+    if (argv[*i][0] != '-' && !o->in) {
+        o->in = argv[*i];
         return CLI_OK;
     }
-    if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES || *i + 1 >= argc) {
-        cli_error("%s: unknown option (see 'spiketalk process --help')", a);
-        return CLI_USAGE;
-    }
-    o->pname[o->n_over] = a + 2;
-    o->pvalue[o->n_over++] = argv[++*i];
-    return CLI_OK;
+    return cli_pipe_param(&o->p, argc, argv, i, "process");
 }
 
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    const cli_opt table[] = {
-        {"-o", &o->out, NULL},           {"--output", &o->out, NULL},
-        {"--recipe", &o->recipe, NULL},  {"--gate", &o->gate, NULL},
-        {"--gate-k", &o->gate_k, NULL},  {"--gate-window", &o->gate_window, NULL},
-        {"--gate-thr", &o->gate_thr, NULL},
-        {"--rectify", &o->rectify, NULL}, {"--envelope", &o->envelope, NULL},
-        {"--smooth", &o->smooth, NULL},  {"--gain", &o->gain, NULL},
-        {"--normalize", &o->normalize, NULL},
-        {"--model", &o->model, NULL},    {"--preset", &o->preset, NULL},
-        {"--integrator", &o->integrator, NULL},
-        {"--dt", &o->dt, NULL},          {"--decimate", &o->decimate, NULL},
-        {"--v0", &o->v0, NULL},          {"--u0", &o->u0, NULL},
-        {"--sonify", &o->sonify, NULL},  {"--trace", &o->trace, NULL},
-        {"--spikes", &o->spikes, NULL},  {"--plot", &o->plot, NULL},
-        {"--block", &o->block, NULL},    {"--peak-release", &o->peak_release, NULL},
-        {"--json", NULL, &o->json},      {"--pcm16", NULL, &o->pcm16},
+    cli_opt table[9 + CLI_PIPE_N_OPTS] = {
+        {"-o", &o->out, NULL},          {"--output", &o->out, NULL},
+        {"--trace", &o->trace, NULL},   {"--spikes", &o->spikes, NULL},
+        {"--plot", &o->plot, NULL},     {"--block", &o->block, NULL},
+        {"--json", NULL, &o->json},     {"--pcm16", NULL, &o->pcm16},
         {"--quiet", NULL, &o->quiet}};
-    int rc = cli_parse(argc, argv, table, sizeof table / sizeof table[0], "process", help,
-                       other_arg, o);
+    size_t n = 9;
+    cli_pipe_table(&o->p, table, &n);
+    int rc = cli_parse(argc, argv, table, n, "process", help, other_arg, o);
     if (!rc && !o->in) {
         cli_error("process: no input file (usage: spiketalk process IN [-o OUT.wav])");
         return CLI_USAGE;
@@ -144,148 +122,25 @@ static int parse_args(int argc, char **argv, opts *o)
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
-static bool count_flag(const char *flag, const char *text, size_t min, size_t *out)
-{
-    double x;
-    if (!cli_number(flag, text, &x))
-        return false;
-    if (x < (double)min || x != floor(x) || x > 1e9) {
-        cli_error("%s: must be a whole number >= %zu (got %s)", flag, min, text);
-        return false;
-    }
-    *out = (size_t)x;
-    return true;
-}
-
-/* Applies the neuron flags: model, preset, parameters, integrator, state. */
-static int neuron_flags(const opts *o, st_pipeline_config *c)
-{
-    st_error err = {0};
-    if (o->model && !(c->model = st_model_find(o->model))) {
-        cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
-        return CLI_USAGE;
-    }
-    const st_preset *p = NULL;
-    if (o->preset && !(p = cli_find_preset(c->model, o->preset, ST_PRESET_CELL, "--preset")))
-        return CLI_USAGE;
-    if (!p && o->model) /* another model without a preset: its default cell */
-        p = st_preset_find(c->model, c->model->default_preset, -1);
-    if (p) {
-        st_sim_config sc;
-        st_sim_config_init(&sc, c->model, p, NULL);
-        c->params = sc.params;
-        c->v0_mv = sc.v0_mv;
-        c->u0 = sc.u0;
-        c->how = o->recipe && !strncmp(o->recipe, "seed", 4) ? ST_INT_SYMPLECTIC : sc.how;
-    }
-    for (size_t i = 0; i < o->n_over; i++)
-        if (!cli_set_param(c->model, &c->params, o->pname[i], o->pvalue[i]))
-            return CLI_USAGE;
-    if (o->v0 && !cli_number("--v0", o->v0, &c->v0_mv))
-        return CLI_USAGE;
-    if (o->u0) {
-        if (!cli_number("--u0", o->u0, &c->u0))
-            return CLI_USAGE;
-    } else if (!(p && !isnan(p->u0))) {
-        c->u0 = c->model->default_u0(&c->params, c->v0_mv);
-    }
-    if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
-        return cli_report(&err);
-    if (!o->gain && o->model && !(o->recipe && !strncmp(o->recipe, "seed", 4)))
-        c->gain = c->model->default_gain; /* in the model's own current unit */
-    return CLI_OK;
-}
-
-static int configure(const opts *o, st_pipeline_config *c)
-{
-    st_error err = {0};
-    if (st_pipeline_recipe(o->recipe ? o->recipe : "default", c, &err))
-        return cli_report(&err);
-    if (o->gate) {
-        if (strcmp(o->gate, "on") && strcmp(o->gate, "off")) {
-            cli_error("--gate: '%s' is neither on nor off", o->gate);
-            return CLI_USAGE;
-        }
-        c->gate_on = !strcmp(o->gate, "on");
-    }
-    if (o->gate_k && !cli_number("--gate-k", o->gate_k, &c->gate_k))
-        return CLI_USAGE;
-    if (o->gate_window) {
-        if (!cli_number("--gate-window", o->gate_window, &c->gate_window_s))
-            return CLI_USAGE;
-        if (!(c->gate_window_s > 0)) {
-            cli_error("--gate-window: must be > 0 s");
-            return CLI_USAGE;
-        }
-        c->gate_window_n = 0;
-    }
-    if (o->gate_thr && !cli_number("--gate-thr", o->gate_thr, &c->gate_threshold))
-        return CLI_USAGE;
-    if ((o->rectify && st_rectify_parse(o->rectify, &c->rectify, &err)) ||
-        (o->envelope && st_envelope_parse(o->envelope, &c->envelope, &err)) ||
-        (o->normalize && st_norm_parse(o->normalize, &c->normalize, &err)) ||
-        (o->sonify && st_sonify_parse(o->sonify, &c->sonify, &err)))
-        return cli_report(&err);
-    if (o->smooth) {
-        if (!count_flag("--smooth", o->smooth, 0, &c->smooth_n))
-            return CLI_USAGE;
-        c->smooth_s = 0;
-    }
-    if (o->gain && !cli_number("--gain", o->gain, &c->gain))
-        return CLI_USAGE;
-    size_t k;
-    if (o->decimate) {
-        if (!count_flag("--decimate", o->decimate, 1, &k))
-            return CLI_USAGE;
-        c->decimate = (unsigned)k;
-    }
-    if (o->dt && !cli_number("--dt", o->dt, &c->dt_ms))
-        return CLI_USAGE;
-    if (o->dt && !(c->dt_ms > 0)) {
-        cli_error("--dt: must be a finite number > 0 ms (got %s)", o->dt);
-        return CLI_USAGE;
-    }
-    return neuron_flags(o, c);
-}
-
-/* The streaming configuration of --block N: the stages as configured, peak normalisation
- * unless --normalize says otherwise. 'block' stays 0 without --block. */
-static int stream_flags(const opts *o, const st_pipeline_config *c, st_stream_config *sc,
-                        size_t *block)
+/* The configuration: offline from the flags, or with --block N the streaming one by the same
+ * rules as `spiketalk live` ('block' stays 0 without --block). */
+static int configure(const opts *o, st_pipeline_config *c, st_stream_config *sc, size_t *block)
 {
     *block = 0;
-    st_stream_config_default(sc);
-    if (!o->block) {
-        if (o->peak_release) {
-            cli_error("--peak-release: only with --block N (the offline pipeline normalises "
-                      "by max or none)");
-            return CLI_USAGE;
-        }
-        return CLI_OK;
-    }
-    if (!count_flag("--block", o->block, 1, block))
+    if (!o->block)
+        return cli_pipe_config(&o->p, c);
+    double x;
+    if (!cli_number("--block", o->block, &x))
         return CLI_USAGE;
-    if (o->recipe && strcmp(o->recipe, "default")) {
-        cli_error("--block: recipe '%s' is the study's offline algorithm; the streaming "
-                  "pipeline takes the default recipe's stages (and the flags that change them)",
-                  o->recipe);
+    if (!(x >= 1 && x <= 1e9 && x == floor(x))) {
+        cli_error("--block: must be a whole number >= 1 (got %s)", o->block);
         return CLI_USAGE;
     }
-    double movavg_s = sc->pipe.movavg_s, smooth_s = sc->pipe.smooth_s;
-    sc->pipe = *c;
-    sc->pipe.normalize = o->normalize ? c->normalize : ST_NORM_PEAK;
-    sc->pipe.movavg_s = movavg_s; /* the stream's short windows, unless --smooth says */
-    if (!o->smooth)
-        sc->pipe.smooth_s = smooth_s;
-    if (o->peak_release) {
-        if (!cli_number("--peak-release", o->peak_release, &sc->peak_release_s))
-            return CLI_USAGE;
-        if (!(sc->peak_release_s > 0)) {
-            cli_error("--peak-release: must be > 0 s (got %s)", o->peak_release);
-            return CLI_USAGE;
-        }
-    }
-    return CLI_OK;
+    *block = (size_t)x;
+    int rc = cli_pipe_stream_config(&o->p, "--block", sc);
+    if (!rc)
+        *c = sc->pipe;
+    return rc;
 }
 
 /* ---- outputs ----------------------------------------------------------------------------- */
@@ -354,18 +209,6 @@ static int write_spikes(const char *path, const st_pipeline_result *r)
     return CLI_OK;
 }
 
-/* The neuron's name for messages: the preset given, or the recipe's own. */
-static const char *neuron_name(const opts *o)
-{
-    if (o->preset)
-        return o->preset;
-    if (o->model)
-        return st_model_find(o->model)->default_preset;
-    if (o->recipe && !strcmp(o->recipe, "seed-live"))
-        return "FS";
-    return o->recipe && !strncmp(o->recipe, "seed", 4) ? "RS" : "FS";
-}
-
 /* The study's two figures in one image: the sound stages, then the neuron. */
 static int write_plot(const char *path, const opts *o, const st_pipeline_config *c,
                       const st_pipeline_result *r)
@@ -411,7 +254,7 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
     const char *base = strrchr(o->in, '/');
     snprintf(t1, sizeof t1, "%s: raw, rectified (%s) and envelope (%s)", base ? base + 1 : o->in,
              st_rectify_name(c->rectify), st_envelope_name(c->envelope));
-    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", neuron_name(o),
+    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", cli_pipe_neuron_name(&o->p),
              c->model->name, r->spikes.count, r->dt_ms);
     snprintf(y2, sizeof y2, "input current I (%s)",
              c->model->current_unit[0] ? c->model->current_unit : "dimensionless");
@@ -459,7 +302,7 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_number(&j, "input_rate_hz", r->fs_hz);
     st_json_uint(&j, "input_samples", r->n);
     st_json_number(&j, "duration_s", (double)r->n / r->fs_hz);
-    st_json_string(&j, "recipe", o->recipe ? o->recipe : "default");
+    st_json_string(&j, "recipe", o->p.recipe ? o->p.recipe : "default");
     st_json_object_begin(&j, "gate");
     st_json_bool(&j, "on", c->gate_on);
     st_json_number(&j, "threshold", r->gate_threshold);
@@ -485,7 +328,7 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     }
     st_json_object_begin(&j, "neuron");
     st_json_string(&j, "model", c->model->name);
-    st_json_string(&j, "preset", neuron_name(o));
+    st_json_string(&j, "preset", cli_pipe_neuron_name(&o->p));
     st_json_object_begin(&j, "params");
     for (size_t i = 0; i < c->model->n_params; i++)
         st_json_number(&j, c->model->params[i].name,
@@ -579,8 +422,8 @@ static int run(const opts *o, const char *out)
     st_pipeline_config c;
     st_stream_config sc;
     size_t block = 0, delay = 0;
-    int rc = configure(o, &c);
-    if (rc || (rc = stream_flags(o, &c, &sc, &block)) || (rc = check_outputs(o, out)))
+    int rc = configure(o, &c, &sc, &block);
+    if (rc || (rc = check_outputs(o, out)))
         return rc;
     c.keep_taps = o->trace || o->plot; /* otherwise the stages may work in place */
     st_audio in;
@@ -596,7 +439,7 @@ static int run(const opts *o, const char *out)
     bool show = !o->quiet && isatty(2) && (double)in.n / in.fs_hz > 3.0;
     st_pipeline_result r;
     st_status st = block ? stream_file(&sc, &in, block, o->trace || o->plot, &r, &delay, &err)
-                   : o->recipe && !strcmp(o->recipe, "seed-live")
+                   : o->p.recipe && !strcmp(o->p.recipe, "seed-live")
                        ? st_recipe_seed_live(&c, in.x, in.n, in.fs_hz, &r, &err)
                        : st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL,
                                          NULL, &err);
@@ -618,13 +461,13 @@ static int run(const opts *o, const char *out)
     else if (!rc && !o->quiet && block)
         printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g, "
                "blocks of %zu, envelope delay %.3g ms) -> %s\n",
-               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, neuron_name(o),
+               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, cli_pipe_neuron_name(&o->p),
                st_envelope_name(c.envelope), r.gate_threshold, block,
                1000.0 * (double)delay / r.fs_hz, out);
     else if (!rc && !o->quiet)
         printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g) -> %s\n",
                o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count,
-               neuron_name(o),
+               cli_pipe_neuron_name(&o->p),
                st_envelope_name(c.envelope), r.gate_threshold, out);
     st_pipeline_result_free(&r);
     st_audio_free(&in);
