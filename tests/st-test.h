@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -24,6 +25,20 @@ static inline void st_assert_close(double actual, double expected, double abs_to
         print_error("%s = %.17g, expected %.17g (tolerance %.3g)\n", what, actual, expected, tol);
         _fail(file, line);
     }
+}
+
+/* An allocator hook for st_set_allocator(st_test_failing_alloc, &left): the allocation after
+ * 'left' more successful ones fails (a negative budget never fails). Frees always work. */
+static inline void *st_test_failing_alloc(void *ud, void *ptr, size_t size)
+{
+    int *left = ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if ((*left)-- == 0)
+        return NULL;
+    return realloc(ptr, size);
 }
 
 #endif

@@ -295,20 +295,6 @@ static void test_audio_bad_files(void **state)
     expect_read_error(inf_path, ST_ERR_FORMAT, "sample 5 of channel 2 is not finite");
 }
 
-static int alloc_left;
-
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (alloc_left-- == 0)
-        return NULL;
-    return realloc(ptr, size);
-}
-
 /* Each of st_audio_read's allocations may fail: ST_ERR_NOMEM, nothing returned, no leak (the
  * sanitizer build checks the leaks). */
 static void test_audio_read_alloc_failure(void **state)
@@ -319,8 +305,8 @@ static void test_audio_read_alloc_failure(void **state)
     write_float_file(path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, 8000, x, 3000);
     int failures = 0;
     for (int k = 0; k < 20; k++) {
-        alloc_left = k;
-        st_set_allocator(failing_alloc, NULL);
+        int left = k;
+        st_set_allocator(st_test_failing_alloc, &left);
         st_audio a;
         st_error err = {0};
         st_status st = st_audio_read(path, &a, &err);

@@ -253,19 +253,6 @@ static void test_cable_blow_up_reported(void **state)
 }
 
 /* Every allocation made to fail in turn: ST_ERR_NOMEM and nothing leaked (ASan checks). */
-static int fail_at, n_allocs;
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (n_allocs++ == fail_at)
-        return NULL;
-    return realloc(ptr, size);
-}
-
 static void test_cable_out_of_memory(void **state)
 {
     (void)state;
@@ -274,9 +261,9 @@ static void test_cable_out_of_memory(void **state)
     cfg.cable.length_mm = 5.0;
     cfg.duration_ms = 1.5;
     int total = -1;
-    for (fail_at = 0;; fail_at++) {
-        n_allocs = 0;
-        st_set_allocator(failing_alloc, NULL);
+    for (int fail_at = 0;; fail_at++) {
+        int left = fail_at;
+        st_set_allocator(st_test_failing_alloc, &left);
         st_cable_result res;
         st_error err;
         st_status rc = st_cable_run(&cfg, NULL, NULL, &res, &err);

@@ -91,19 +91,6 @@ static void test_registry_lookups(void **state)
 }
 
 /* A failing allocator: the k-th allocation fails. */
-static int alloc_left;
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (alloc_left-- == 0)
-        return NULL;
-    return realloc(ptr, size);
-}
-
 /* Each allocation of st_sim_collect may fail: it reports ST_ERR_NOMEM and leaks nothing
  * (AddressSanitizer checks the leaks in the sanitizer build). */
 static void test_registry_alloc_failure(void **state)
@@ -114,8 +101,8 @@ static void test_registry_alloc_failure(void **state)
     assert_int_equal(st_sim_config_init(&cfg, m, NULL, NULL), ST_OK);
     int failures = 0;
     for (int k = 0; k < 50; k++) {
-        alloc_left = k;
-        st_set_allocator(failing_alloc, NULL);
+        int left = k;
+        st_set_allocator(st_test_failing_alloc, &left);
         st_sim_trace tr;
         st_error err = {0};
         st_status st = st_sim_collect(&cfg, &tr, &err);

@@ -88,27 +88,13 @@ static void test_ring_full_and_empty(void **state)
     st_ring_destroy(r);
 }
 
-static int alloc_left;
-
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (alloc_left-- == 0)
-        return NULL;
-    return realloc(ptr, size);
-}
-
 /* Both allocations may fail: ST_ERR_NOMEM, no ring, no leak (the sanitizer build checks). */
 static void test_ring_alloc_failure(void **state)
 {
     (void)state;
     for (int k = 0; k < 2; k++) {
-        alloc_left = k;
-        st_set_allocator(failing_alloc, NULL);
+        int left = k;
+        st_set_allocator(st_test_failing_alloc, &left);
         st_ring *r;
         st_error err = {0};
         st_status st = st_ring_create(1024, 4, &r, &err);
