@@ -48,6 +48,9 @@ typedef struct st_live_config {
                                    (outside the guarded section), to force an xrun */
     bool test_alloc;            /* the callback 0.25 s in calls malloc inside the guarded
                                    section, to prove the guard catches it */
+    /* the scope feed (st_live_scope_read), added after the fields above */
+    bool scope;                 /* feed a scope: the callback condenses input, envelope and v */
+    unsigned scope_decimate;    /* samples per scope point; 0: ST_LIVE_SCOPE_DECIMATE */
 } st_live_config;
 
 /* Block 64, client name "spiketalk", everything else off or default. */
@@ -116,6 +119,31 @@ ST_API st_status st_live_stop(st_live *l, st_error *err);
  * in the neuron step that ended there); complete after st_live_stop. Stamps that did not fit
  * in memory are counted in 'dropped'. */
 ST_API const st_spikes *st_live_spikes(const st_live *l);
+
+/* ---- the scope feed ---------------------------------------------------------------------------
+ * With c->scope set, the callback condenses every 'scope_decimate' samples into one point (the
+ * extremes of the input and of v, the envelope's largest value) and hands the points to the
+ * control thread through an SPSC ring of ST_LIVE_SCOPE_RING points; when the reader falls
+ * behind, new points are dropped and counted, never waited for. A GUI's frame clock drains it
+ * into its own history. */
+#define ST_LIVE_SCOPE_DECIMATE 64u
+#define ST_LIVE_SCOPE_RING 4096u
+
+typedef struct st_live_scope_point {
+    float in_min, in_max;         /* the input's extremes over the point, full scale 1 */
+    float env;                    /* the envelope's largest value over the point */
+    float v_min, v_max;           /* the membrane potential's extremes, mV */
+} st_live_scope_point;
+
+/* Moves up to 'max' points, oldest first, into 'out'; returns how many (0 without a scope).
+ * Never blocks. Control thread (the single reader). */
+ST_API size_t st_live_scope_read(st_live *l, st_live_scope_point *out, size_t max);
+
+/* Scope points per second (fs_hz / scope_decimate); 0 without a scope. */
+ST_API double st_live_scope_rate(const st_live *l);
+
+/* Points the callback could not hand over because the ring was full. */
+ST_API uint64_t st_live_scope_dropped(st_live *l);
 
 /* Stops if needed (recordings that were not committed are removed) and frees everything,
  * PortAudio included - except after the device went away mid-session: PortAudio's JACK host

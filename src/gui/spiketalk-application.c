@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SpiketalkApplication: options (--page, --open, --preset, --feature, --screenshot), app actions
- * reachable over D-Bus (gapplication action org.spiketalk.Spiketalk ACTION), keyboard
+ * reachable over D-Bus (gapplication action org.spiketalk.Spiketalk ACTION: quit, page, set-preset,
+ * set-feature, simulate, open, screenshot, live-start, live-stop, live-preset), keyboard
  * accelerators and the style sheet. */
 #include "spiketalk-application.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "spiketalk-window.h"
 
@@ -93,6 +95,18 @@ static void screenshot_activated(GSimpleAction *a, GVariant *p, gpointer app)
     spiketalk_window_screenshot(window_of(app), g_variant_get_string(p, NULL), FALSE);
 }
 
+static void live_activated(GSimpleAction *a, GVariant *p, gpointer app)
+{
+    const char *name = g_action_get_name(G_ACTION(a));
+    SpiketalkWindow *w = window_of(app);
+    if (!strcmp(name, "live-start"))
+        spiketalk_window_live_start(w);
+    else if (!strcmp(name, "live-stop"))
+        spiketalk_window_live_stop(w);
+    else
+        spiketalk_window_live_preset(w, g_variant_get_string(p, NULL));
+}
+
 static const GActionEntry app_actions[] = {
     {.name = "quit", .activate = quit_activated},
     {.name = "page", .activate = page_activated, .parameter_type = "s"},
@@ -101,6 +115,9 @@ static const GActionEntry app_actions[] = {
     {.name = "simulate", .activate = simulate_activated},
     {.name = "open", .activate = open_activated, .parameter_type = "s"},
     {.name = "screenshot", .activate = screenshot_activated, .parameter_type = "s"},
+    {.name = "live-start", .activate = live_activated},
+    {.name = "live-stop", .activate = live_activated},
+    {.name = "live-preset", .activate = live_activated, .parameter_type = "s"},
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */

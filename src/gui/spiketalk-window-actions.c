@@ -59,8 +59,7 @@ static void export_to(SpiketalkWindow *self, const char *path)
     else if (!g_strcmp0(page, "axon"))
         ok = spiketalk_axon_page_export(self->axon_page, path, &err);
     else
-        ok = (st_error_set(&err, ST_ERR_INVAL, "export: the Live page has nothing to save yet"),
-              FALSE);
+        ok = spiketalk_live_page_export(self->live_page, path, &err);
     if (ok) {
         char *msg = g_strdup_printf("Saved %s", path);
         spiketalk_window_show_note(self, msg);
@@ -98,10 +97,8 @@ static void export_activated(GSimpleAction *a, GVariant *p, gpointer ud)
         name = "response.wav";
     else if (!g_strcmp0(page, "axon"))
         name = "axon.png";
-    else {
-        spiketalk_window_show_note(self, "export: the Live page has nothing to save yet");
-        return;
-    }
+    else
+        name = "live-scope.png";
     if (self->chooser)
         return;
     self->chooser = gtk_file_chooser_native_new(

@@ -23,7 +23,8 @@ struct _SpiketalkWindow {
     int busy;                 /* background jobs running */
     char *shot_path;
     gboolean shot_quit;
-    guint shot_tick;
+    guint shot_tick;          /* set from the request until the capture */
+    gulong shot_paint;        /* the frame clock's after-paint handler */
     int shot_frames;          /* frames drawn while idle */
     GtkFileChooserNative *chooser;
 };

@@ -63,6 +63,24 @@ void spiketalk_window_open_path(SpiketalkWindow *self, const char *path)
     spiketalk_listen_page_open(self->listen_page, path);
 }
 
+void spiketalk_window_live_start(SpiketalkWindow *self)
+{
+    gtk_stack_set_visible_child_name(self->stack, "live");
+    spiketalk_live_page_start(self->live_page);
+}
+
+void spiketalk_window_live_stop(SpiketalkWindow *self)
+{
+    gtk_stack_set_visible_child_name(self->stack, "live");
+    spiketalk_live_page_stop(self->live_page);
+}
+
+void spiketalk_window_live_preset(SpiketalkWindow *self, const char *name)
+{
+    gtk_stack_set_visible_child_name(self->stack, "live");
+    spiketalk_live_page_set_preset(self->live_page, name);
+}
+
 /* ---- screenshots ---------------------------------------------------------------------------- */
 
 void spiketalk_window_hold(SpiketalkWindow *self)
@@ -99,16 +117,16 @@ static gboolean save_png(SpiketalkWindow *self, const char *path, int *w, int *h
     return ok;
 }
 
-/* Waits for a few drawn frames with no work pending, then captures. */
-static gboolean shot_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer ud)
+/* Captures right after a frame was painted: the widget paintable copies the window's last
+ * render node, which a widget that redraws every frame (the live scope) clears again at the
+ * next tick, so a capture from a tick callback could find none. */
+static void shot_after_paint(GdkFrameClock *clock, SpiketalkWindow *self)
 {
-    SpiketalkWindow *self = SPIKETALK_WINDOW(widget);
-    (void)clock;
-    (void)ud;
-    if (self->busy > 0 || !gtk_widget_get_mapped(widget) || ++self->shot_frames < 4)
-        return G_SOURCE_CONTINUE;
     int w = 0, h = 0;
     gboolean ok = save_png(self, self->shot_path, &w, &h);
+    g_signal_handler_disconnect(clock, self->shot_paint);
+    self->shot_paint = 0;
+    self->shot_tick = 0;
     if (ok) {
         spiketalk_marker("screenshot %s %dx%d", self->shot_path, w, h);
     } else {
@@ -116,13 +134,24 @@ static gboolean shot_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer ud)
         spiketalk_window_show_error(self, msg);
         g_free(msg);
     }
-    self->shot_tick = 0;
     g_clear_pointer(&self->shot_path, g_free);
     if (self->shot_quit) {
         GApplication *app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self)));
         g_action_group_activate_action(G_ACTION_GROUP(app), "quit", NULL);
     }
-    return G_SOURCE_REMOVE;
+}
+
+/* Waits for a few drawn frames with no work pending, then captures after the next paint. */
+static gboolean shot_tick(GtkWidget *widget, GdkFrameClock *clock, gpointer ud)
+{
+    SpiketalkWindow *self = SPIKETALK_WINDOW(widget);
+    (void)ud;
+    if (self->busy > 0 || !gtk_widget_get_mapped(widget) || ++self->shot_frames < 4)
+        return G_SOURCE_CONTINUE;
+    self->shot_paint = g_signal_connect_object(clock, "after-paint", G_CALLBACK(shot_after_paint),
+                                               self, 0);
+    gtk_widget_queue_draw(widget);
+    return G_SOURCE_REMOVE; /* shot_tick stays set until the capture: one at a time */
 }
 
 void spiketalk_window_screenshot(SpiketalkWindow *self, const char *path, gboolean then_quit)

@@ -29,6 +29,12 @@ void spiketalk_window_simulate(SpiketalkWindow *self);
 /* Listen page: reads and processes an audio file in the background. */
 void spiketalk_window_open_path(SpiketalkWindow *self, const char *path);
 
+/* Live page: shows it, then starts or stops the session or selects a preset ("RS", ...; the
+ * banner for an unknown name), published to a running session at once. */
+void spiketalk_window_live_start(SpiketalkWindow *self);
+void spiketalk_window_live_stop(SpiketalkWindow *self);
+void spiketalk_window_live_preset(SpiketalkWindow *self, const char *name);
+
 /* Shows 'msg' in the banner at the top of the window (errors in red, notes in blue) and prints
  * the marker "error: MSG" (or "note: MSG"). The app goes on. */
 void spiketalk_window_show_error(SpiketalkWindow *self, const char *msg);

@@ -78,6 +78,12 @@ struct st_live {
     st_status writer_st;
     st_error writer_err;
     st_spikes spikes;
+    /* the scope feed: the point being built is the callback's, the ring its way out */
+    st_ring *scope_ring;
+    unsigned scope_every;                /* samples per point */
+    unsigned scope_fill;                 /* samples in the point being built */
+    st_live_scope_point scope_pt;
+    atomic_uint_least64_t scope_lost;
     float drain[DRAIN];
     uint64_t stamps[DRAIN];
 };
@@ -144,6 +150,34 @@ static void record(st_live *l, int which, const float *x, size_t n)
     }
 }
 
+/* Condenses one piece into scope points; a full ring loses the point, the callback goes on. */
+static void feed_scope(st_live *l, const float *x, size_t m)
+{
+    const float *env = st_stream_tap_envelope(l->stream), *v = st_stream_tap_v(l->stream);
+    if (!env || !v)
+        return;
+    st_live_scope_point pt = l->scope_pt;
+    unsigned fill = l->scope_fill;
+    for (size_t f = 0; f < m; f++) {
+        if (fill == 0) {
+            pt = (st_live_scope_point){x[f], x[f], env[f], v[f], v[f]};
+        } else {
+            pt.in_min = x[f] < pt.in_min ? x[f] : pt.in_min;
+            pt.in_max = x[f] > pt.in_max ? x[f] : pt.in_max;
+            pt.env = env[f] > pt.env ? env[f] : pt.env;
+            pt.v_min = v[f] < pt.v_min ? v[f] : pt.v_min;
+            pt.v_max = v[f] > pt.v_max ? v[f] : pt.v_max;
+        }
+        if (++fill == l->scope_every) {
+            if (st_ring_write(l->scope_ring, &pt, 1) < 1)
+                atomic_fetch_add_explicit(&l->scope_lost, 1, memory_order_relaxed);
+            fill = 0;
+        }
+    }
+    l->scope_pt = pt;
+    l->scope_fill = fill;
+}
+
 /* Runs the pipeline over m frames at 'off' of PortAudio's interleaved buffers. */
 static void run_piece(st_live *l, const float *in, float *out, size_t off, size_t m)
 {
@@ -177,6 +211,8 @@ static void run_piece(st_live *l, const float *in, float *out, size_t off, size_
     record(l, REC_IN, x, m);
     record(l, REC_OUT, y, m);
     record(l, REC_ENV, st_stream_tap_envelope(l->stream), m);
+    if (l->scope_ring)
+        feed_scope(l, x, m);
     size_t put = st_ring_write(l->spike_ring, l->cb_spikes.step, l->cb_spikes.count);
     if (put < l->cb_spikes.count)
         atomic_fetch_add_explicit(&l->spikes_lost, l->cb_spikes.count - put,
@@ -291,6 +327,10 @@ static st_status check_config(const st_live_config *c, st_error *err)
     if (c->block < 1 || c->block > ST_LIVE_MAX_BLOCK)
         return st_error_set(err, ST_ERR_INVAL, "--block: must be 1 .. %u frames (got %u)",
                             ST_LIVE_MAX_BLOCK, c->block);
+    if (c->scope && c->scope_decimate > ST_LIVE_MAX_BLOCK)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "live: scope_decimate must be 0 (default) .. %u samples (got %u)",
+                            ST_LIVE_MAX_BLOCK, c->scope_decimate);
     if (!(c->duration_s >= 0.0) || !isfinite(c->duration_s))
         return st_error_set(err, ST_ERR_INVAL, "--duration: must be >= 0 s and finite (got %g)",
                             c->duration_s);
@@ -388,7 +428,12 @@ static st_status open_recordings(st_live *l, const st_live_config *c, st_error *
             break;
         st = st_wav_writer_open(rec[k], l->info.fs_hz, ST_WAV_FLOAT32, NULL, &l->writer[k], err);
     }
-    if (!st && c->record_env)
+    if (!st && c->scope) {
+        l->scope_every = c->scope_decimate ? c->scope_decimate : ST_LIVE_SCOPE_DECIMATE;
+        st = st_ring_create(ST_LIVE_SCOPE_RING, sizeof(st_live_scope_point), &l->scope_ring,
+                            err);
+    }
+    if (!st && (c->record_env || c->scope))
         st = st_stream_enable_taps(l->stream, l->info.block, err);
     return st;
 }
@@ -612,6 +657,23 @@ const st_spikes *st_live_spikes(const st_live *l)
     return &l->spikes;
 }
 
+/* ---- the scope feed -------------------------------------------------------------------------- */
+
+size_t st_live_scope_read(st_live *l, st_live_scope_point *out, size_t max)
+{
+    return l && l->scope_ring ? st_ring_read(l->scope_ring, out, max) : 0;
+}
+
+double st_live_scope_rate(const st_live *l)
+{
+    return l && l->scope_ring ? l->info.fs_hz / (double)l->scope_every : 0.0;
+}
+
+uint64_t st_live_scope_dropped(st_live *l)
+{
+    return l ? atomic_load_explicit(&l->scope_lost, memory_order_relaxed) : 0;
+}
+
 void st_live_close(st_live *l)
 {
     if (!l)
@@ -628,6 +690,7 @@ void st_live_close(st_live *l)
     for (int k = 0; k < N_REC; k++)
         st_ring_destroy(l->ring[k]);
     st_ring_destroy(l->spike_ring);
+    st_ring_destroy(l->scope_ring);
     st_stream_destroy(l->stream);
     st_free(l->in_mono);
     st_free(l->out_mono);

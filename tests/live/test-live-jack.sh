@@ -253,7 +253,31 @@ mode_guard() {
     ls "$d" | grep -q 'tmp-' && bad "temporary files left behind" || ok
 }
 
+# ---- scope: the scope feed, under the guard -----------------------------------------------------
+
+mode_scope() {
+    start_jackd
+    local d="$T/scope" rc
+    mkdir "$d"
+    LD_PRELOAD="$GUARD" "$ST" 3.5 "$d" >"$d/out" 2>"$d/err" &
+    LIVE=$!
+    "$JC" play "$DATA/demo-voice.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --tail 0 >"$d/client.out" 2>&1 || echo "note: the player: $(cat "$d/client.out")" >&2
+    wait "$LIVE"
+    rc=$?
+    LIVE=""
+    [ $rc = 0 ] && ok || bad "scope-check exited $rc: $(cat "$d/out" "$d/err")"
+    grep -q 'guard on' "$d/out" && grep -qE '^rt-guard: [1-9][0-9]* callbacks checked' \
+        "$d/err" && ok || bad "scope: the callback guard did not run: $(cat "$d/err")"
+    local peak
+    peak=$(kv "$d/out" in_peak)
+    awk -v p="${peak:-0}" 'BEGIN { exit !(p > 0.05) }' && ok ||
+        bad "scope: the voice is not in the scope (input peak ${peak:-none})"
+    echo "scope: $(cat "$d/out")"
+}
+
 case $MODE in
+scope) mode_scope ;;
 exact) mode_exact ;;
 xrun) mode_xrun ;;
 guard) mode_guard ;;
