@@ -4,6 +4,7 @@
 #define SPIKETALK_CORE_PRIVATE_H
 
 #include <assert.h>
+#include <stddef.h>
 
 #if defined(__GNUC__)
 #define ST_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -19,6 +20,9 @@
 #endif
 
 #define ST_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The index of 'name' (case-insensitive) among names[0 .. n), or -1 (also for NULL). */
+int st_name_index(const char *const *names, size_t n, const char *name);
 
 #include "spiketalk/pipeline.h"
 #include "spiketalk/registry.h"

@@ -30,16 +30,14 @@ const char *st_integrator_help(st_integrator how)
 
 st_status st_integrator_parse(const char *name, st_integrator *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < ST_INT_COUNT; i++) {
-        if (!strcasecmp(name, names[i])) {
-            *out = (st_integrator)i;
-            return ST_OK;
-        }
-    }
-    return st_error_set(err, ST_ERR_INVAL,
-                        "--integrator: unknown integrator '%s' (choose euler, symplectic, "
-                        "izh2003, rk4 or rush-larsen)",
-                        name ? name : "");
+    int i = st_name_index(names, ST_INT_COUNT, name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--integrator: unknown integrator '%s' (choose euler, symplectic, "
+                            "izh2003, rk4 or rush-larsen)",
+                            name ? name : "");
+    *out = (st_integrator)i;
+    return ST_OK;
 }
 
 st_status st_spikes_reserve(st_spikes *sp, size_t more)

@@ -22,14 +22,13 @@ const char *st_envelope_name(st_envelope_mode m)
 
 st_status st_envelope_parse(const char *name, st_envelope_mode *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < 3; i++)
-        if (!strcasecmp(name, env_names[i])) {
-            *out = (st_envelope_mode)i;
-            return ST_OK;
-        }
-    return st_error_set(err, ST_ERR_INVAL,
-                        "--envelope: unknown envelope '%s' (hilbert, movavg or none)",
-                        name ? name : "");
+    int i = st_name_index(env_names, ST_COUNTOF(env_names), name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--envelope: unknown envelope '%s' (hilbert, movavg or none)",
+                            name ? name : "");
+    *out = (st_envelope_mode)i;
+    return ST_OK;
 }
 
 const char *st_norm_name(st_norm_mode m)
@@ -39,13 +38,13 @@ const char *st_norm_name(st_norm_mode m)
 
 st_status st_norm_parse(const char *name, st_norm_mode *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < 3; i++)
-        if (!strcasecmp(name, norm_names[i])) {
-            *out = (st_norm_mode)i;
-            return ST_OK;
-        }
-    return st_error_set(err, ST_ERR_INVAL,
-                        "--normalize: unknown mode '%s' (max, peak or none)", name ? name : "");
+    int i = st_name_index(norm_names, ST_COUNTOF(norm_names), name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--normalize: unknown mode '%s' (max, peak or none)",
+                            name ? name : "");
+    *out = (st_norm_mode)i;
+    return ST_OK;
 }
 
 /* ---- recipes -------------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <strings.h>
 
+#include "core-private.h"
 #include "spiketalk/dsp.h"
 
 static const char *const names[] = {"none", "full", "half", "offset"};
@@ -14,14 +15,13 @@ const char *st_rectify_name(st_rectify_mode m)
 
 st_status st_rectify_parse(const char *name, st_rectify_mode *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < 4; i++)
-        if (!strcasecmp(name, names[i])) {
-            *out = (st_rectify_mode)i;
-            return ST_OK;
-        }
-    return st_error_set(err, ST_ERR_INVAL,
-                        "--rectify: unknown mode '%s' (none, full, half or offset)",
-                        name ? name : "");
+    int i = st_name_index(names, ST_COUNTOF(names), name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--rectify: unknown mode '%s' (none, full, half or offset)",
+                            name ? name : "");
+    *out = (st_rectify_mode)i;
+    return ST_OK;
 }
 
 void st_rectify(st_rectify_mode m, const float *in, float *out, size_t n)

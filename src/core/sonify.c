@@ -5,6 +5,8 @@
 #include <math.h>
 #include <strings.h>
 
+#include "core-private.h"
+
 #define PI 3.14159265358979323846
 
 static const char *const names[] = {"membrane", "clicks"};
@@ -16,13 +18,12 @@ const char *st_sonify_name(st_sonify_mode m)
 
 st_status st_sonify_parse(const char *name, st_sonify_mode *out, st_error *err)
 {
-    for (unsigned i = 0; name && i < 2; i++)
-        if (!strcasecmp(name, names[i])) {
-            *out = (st_sonify_mode)i;
-            return ST_OK;
-        }
-    return st_error_set(err, ST_ERR_INVAL, "--sonify: unknown mode '%s' (membrane or clicks)",
-                        name ? name : "");
+    int i = st_name_index(names, ST_COUNTOF(names), name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--sonify: unknown mode '%s' (membrane or clicks)", name ? name : "");
+    *out = (st_sonify_mode)i;
+    return ST_OK;
 }
 
 static inline float limit(double x)

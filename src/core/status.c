@@ -2,6 +2,8 @@
 /* Status strings, error messages and the allocator hook. */
 #include "spiketalk/status.h"
 
+#include "core-private.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void *default_alloc(void *ud, void *ptr, size_t size)
 {
@@ -101,4 +104,12 @@ char *st_format_double(char *buf, size_t size, double x)
     }
     snprintf(buf, size, "%.17g", x);
     return buf;
+}
+
+int st_name_index(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcasecmp(name, names[i]))
+            return (int)i;
+    return -1;
 }

@@ -30,6 +30,29 @@ expect_error() {
     fi
 }
 
+# expect_process_fail CODE PATTERN ARGS...: `spiketalk process ARGS` exits with CODE and says
+# "spiketalk: ..." matching PATTERN, writes no $T/out.wav, and leaves every $T/in-* unchanged.
+expect_process_fail() {
+    local code=$1 pat=$2
+    shift 2
+    rm -f "$T/out.wav"
+    local before
+    before=$(md5sum "$T"/in-* 2>/dev/null)
+    "$ST" process "$@" >"$T/stdout" 2>"$T/err"
+    local rc=$?
+    if [ $rc -ne "$code" ]; then
+        bad "process $*: exit $rc, expected $code ($(cat "$T/err"))"
+    elif ! grep -qE "^spiketalk: .*$pat" "$T/err"; then
+        bad "process $*: message '$(cat "$T/err")' does not match '$pat'"
+    elif [ -e "$T/out.wav" ]; then
+        bad "process $*: wrote an output file"
+    elif [ "$before" != "$(md5sum "$T"/in-* 2>/dev/null)" ]; then
+        bad "process $*: changed an input file"
+    else
+        ok
+    fi
+}
+
 # json_field FILE KEY: the first number after "KEY": in FILE.
 json_field() { grep -oE "\"$2\": [-0-9.e]+" "$1" | head -1 | awk '{print $2}'; }
 

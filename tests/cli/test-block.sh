@@ -7,29 +7,6 @@
 . "$(dirname "$0")/lib.sh" "$1"
 DATA=$2
 
-# expect_fail CODE PATTERN ARGS...: exit CODE, a "spiketalk: " message matching PATTERN, no
-# $T/out.wav, and the input unchanged.
-expect_fail() {
-    local code=$1 pat=$2
-    shift 2
-    rm -f "$T/out.wav"
-    local before
-    before=$(md5sum "$T/in-tone.wav")
-    "$ST" process "$@" >"$T/stdout" 2>"$T/err"
-    local rc=$?
-    if [ $rc -ne "$code" ]; then
-        bad "process $*: exit $rc, expected $code ($(cat "$T/err"))"
-    elif ! grep -qE "^spiketalk: .*$pat" "$T/err"; then
-        bad "process $*: message '$(cat "$T/err")' does not match '$pat'"
-    elif [ -e "$T/out.wav" ]; then
-        bad "process $*: wrote an output file"
-    elif [ "$before" != "$(md5sum "$T/in-tone.wav")" ]; then
-        bad "process $*: changed the input file"
-    else
-        ok
-    fi
-}
-
 # spike_times FILE.json: the spike_times_ms array on one line.
 spike_times() { tr -d ' \n' <"$1" | grep -oE '"spike_times_ms":\[[^]]*\]'; }
 
@@ -82,19 +59,19 @@ done
 "$ST" process --help | grep -q -- '--peak-release' && ok || bad "--help lacks --peak-release"
 
 # ---- refused ----------------------------------------------------------------------------------
-expect_fail 2 "--block: .*>= 1" "$T/in-tone.wav" -o "$T/out.wav" --block 0
-expect_fail 2 "--block: 'x'" "$T/in-tone.wav" -o "$T/out.wav" --block x
-expect_fail 2 "--block: .*>= 1" "$T/in-tone.wav" -o "$T/out.wav" --block 2.5
-expect_fail 2 "--normalize: 'max'.*whole signal" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
+expect_process_fail 2 "--block: .*>= 1" "$T/in-tone.wav" -o "$T/out.wav" --block 0
+expect_process_fail 2 "--block: 'x'" "$T/in-tone.wav" -o "$T/out.wav" --block x
+expect_process_fail 2 "--block: .*>= 1" "$T/in-tone.wav" -o "$T/out.wav" --block 2.5
+expect_process_fail 2 "--normalize: 'max'.*whole signal" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
     --normalize max
-expect_fail 2 "--rectify: 'offset'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 --rectify offset
-expect_fail 2 "--block: recipe 'seed-live'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
+expect_process_fail 2 "--rectify: 'offset'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 --rectify offset
+expect_process_fail 2 "--block: recipe 'seed-live'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
     --recipe seed-live
-expect_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --decimate 9
-expect_fail 2 "--peak-release: only with --block" "$T/in-tone.wav" -o "$T/out.wav" \
+expect_process_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --decimate 9
+expect_process_fail 2 "--peak-release: only with --block" "$T/in-tone.wav" -o "$T/out.wav" \
     --peak-release 1
-expect_fail 2 "--peak-release: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --peak-release 0
-expect_fail 2 "--normalize: 'peak'.*--block" "$T/in-tone.wav" -o "$T/out.wav" --normalize peak
+expect_process_fail 2 "--peak-release: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --peak-release 0
+expect_process_fail 2 "--normalize: 'peak'.*--block" "$T/in-tone.wav" -o "$T/out.wav" --normalize peak
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind" || ok
 
 finish block

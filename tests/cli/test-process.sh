@@ -18,29 +18,6 @@ wav_header() {
     printf '%s' "$(le32 $((44100 * ba)))$(le16 $ba)$(le16 "$bits")data$(le32 "$n")"
 }
 
-# expect_fail CODE PATTERN ARGS...: exit CODE, a "spiketalk: " message matching PATTERN,
-# no $T/out.wav, and every input's checksum unchanged.
-expect_fail() {
-    local code=$1 pat=$2
-    shift 2
-    rm -f "$T/out.wav"
-    local before
-    before=$(md5sum "$T"/in-* 2>/dev/null)
-    "$ST" process "$@" >"$T/stdout" 2>"$T/err"
-    local rc=$?
-    if [ $rc -ne "$code" ]; then
-        bad "process $*: exit $rc, expected $code ($(cat "$T/err"))"
-    elif ! grep -qE "^spiketalk: .*$pat" "$T/err"; then
-        bad "process $*: message '$(cat "$T/err")' does not match '$pat'"
-    elif [ -e "$T/out.wav" ]; then
-        bad "process $*: wrote an output file"
-    elif [ "$before" != "$(md5sum "$T"/in-* 2>/dev/null)" ]; then
-        bad "process $*: changed an input file"
-    else
-        ok
-    fi
-}
-
 cp "$DATA/tone-burst.wav" "$T/in-tone.wav"
 
 # ---- good runs --------------------------------------------------------------------------------
@@ -92,26 +69,26 @@ echo "this is not audio" >"$T/in-text.wav"
 printf "$(wav_header 1 16 0)" >"$T/in-zero.wav"
 { printf "$(wav_header 3 32 16)"; printf '\x00\x00\x00\x3f\x00\x00\xc0\x7f\x00\x00\x00\x3f\x00\x00\x00\x00'; } >"$T/in-nan.wav"
 { printf "$(wav_header 3 32 12)"; printf '\x00\x00\x00\x3f\x00\x00\x80\x7f\x00\x00\x00\x00'; } >"$T/in-inf.wav"
-expect_fail 1 "in-trunc.wav: .*truncated" "$T/in-trunc.wav" -o "$T/out.wav"
-expect_fail 1 "in-empty.wav: " "$T/in-empty.wav" -o "$T/out.wav"
-expect_fail 1 "in-text.wav: " "$T/in-text.wav" -o "$T/out.wav"
-expect_fail 1 "in-zero.wav: .*no audio frames" "$T/in-zero.wav" -o "$T/out.wav"
-expect_fail 1 "in-nan.wav: .*not finite" "$T/in-nan.wav" -o "$T/out.wav"
-expect_fail 1 "in-inf.wav: .*not finite" "$T/in-inf.wav" -o "$T/out.wav"
-expect_fail 1 "missing.wav: " "$T/missing.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-trunc.wav: .*truncated" "$T/in-trunc.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-empty.wav: " "$T/in-empty.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-text.wav: " "$T/in-text.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-zero.wav: .*no audio frames" "$T/in-zero.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-nan.wav: .*not finite" "$T/in-nan.wav" -o "$T/out.wav"
+expect_process_fail 1 "in-inf.wav: .*not finite" "$T/in-inf.wav" -o "$T/out.wav"
+expect_process_fail 1 "missing.wav: " "$T/missing.wav" -o "$T/out.wav"
 
 # ---- bad flags and outputs ------------------------------------------------------------------
-expect_fail 2 "--gain: 'nan'" "$T/in-tone.wav" -o "$T/out.wav" --gain nan
-expect_fail 2 "--rectify: unknown mode 'square'" "$T/in-tone.wav" -o "$T/out.wav" --rectify square
-expect_fail 2 "--envelope: unknown" "$T/in-tone.wav" -o "$T/out.wav" --envelope fft
-expect_fail 2 "--recipe: unknown recipe 'seed-x'" "$T/in-tone.wav" -o "$T/out.wav" --recipe seed-x
-expect_fail 2 "--preset: unknown preset 'RSS'.*RS" "$T/in-tone.wav" -o "$T/out.wav" --preset RSS
-expect_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --decimate 0
-expect_fail 2 "--dt: " "$T/in-tone.wav" -o "$T/out.wav" --dt -1
-expect_fail 1 "/nonexistent-dir/out.wav: " "$T/in-tone.wav" -o /nonexistent-dir/out.wav
-expect_fail 1 "in-tone.wav: .*input" "$T/in-tone.wav" -o "$T/in-tone.wav"
-expect_fail 1 "/nonexistent-dir/p.png: " "$T/in-tone.wav" -o "$T/out.wav" --plot /nonexistent-dir/p.png
-expect_fail 2 "no input file" -o "$T/out.wav"
+expect_process_fail 2 "--gain: 'nan'" "$T/in-tone.wav" -o "$T/out.wav" --gain nan
+expect_process_fail 2 "--rectify: unknown mode 'square'" "$T/in-tone.wav" -o "$T/out.wav" --rectify square
+expect_process_fail 2 "--envelope: unknown" "$T/in-tone.wav" -o "$T/out.wav" --envelope fft
+expect_process_fail 2 "--recipe: unknown recipe 'seed-x'" "$T/in-tone.wav" -o "$T/out.wav" --recipe seed-x
+expect_process_fail 2 "--preset: unknown preset 'RSS'.*RS" "$T/in-tone.wav" -o "$T/out.wav" --preset RSS
+expect_process_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --decimate 0
+expect_process_fail 2 "--dt: " "$T/in-tone.wav" -o "$T/out.wav" --dt -1
+expect_process_fail 1 "/nonexistent-dir/out.wav: " "$T/in-tone.wav" -o /nonexistent-dir/out.wav
+expect_process_fail 1 "in-tone.wav: .*input" "$T/in-tone.wav" -o "$T/in-tone.wav"
+expect_process_fail 1 "/nonexistent-dir/p.png: " "$T/in-tone.wav" -o "$T/out.wav" --plot /nonexistent-dir/p.png
+expect_process_fail 2 "no input file" -o "$T/out.wav"
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind" || ok
 
 finish process
