@@ -350,71 +350,20 @@ st_status st_audio_write(const char *path, const float *x, size_t n, double fs_h
 {
     if (!path || !*path)
         return st_error_set(err, ST_ERR_IO, "output: empty file name");
-    if (fmt != ST_WAV_FLOAT32 && fmt != ST_WAV_PCM16)
-        return st_error_set(err, ST_ERR_INVAL, "%s: unknown WAV sample format %d", path,
-                            (int)fmt);
-    /* WAV stores a whole number of Hz; a rate like 44100/3 computed in floating point lands
-     * a hair off an integer, so round rather than refuse. */
-    if (!(fs_hz >= 1.0 && fs_hz <= MAX_WRITE_FS_HZ))
-        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (1 to %g)",
-                            path, fs_hz, MAX_WRITE_FS_HZ);
     if (n > 0 && !x)
         return st_error_set(err, ST_ERR_INVAL, "%s: no samples given", path);
+    /* refused before anything is created (the piece-by-piece writer would write silence) */
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]))
             return st_error_set(err, ST_ERR_NUMERIC,
                                 "%s: sample %zu is not finite; nothing written", path, i);
-    st_status st = st_audio_check_output(path, input_path, err);
-    if (st)
-        return st;
-
-    size_t len = strlen(path);
-    char *tmp = st_malloc(len + 16);
-    if (!tmp)
-        return st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", path);
-    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
-    SNDFILE *sf = NULL;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = st_error_set(err, ST_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-        tmp[0] = '\0'; /* nothing of ours to remove */
-        goto cleanup;
-    }
-    fchmod(fd, 0644); /* mkstemp's 0600 would hide the result from other users */
-    SF_INFO info = {.samplerate = (int)lround(fs_hz), .channels = 1,
-                    .format = SF_FORMAT_WAV |
-                              (fmt == ST_WAV_PCM16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT)};
-    sf = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
-    if (!sf) {
-        char why[200];
-        st = st_error_set(err, ST_ERR_IO, "%s: cannot write WAV: %s", path,
-                          sf_reason(NULL, why, sizeof why));
-        goto cleanup;
-    }
-    /* no PEAK chunk: it carries the time of writing, and equal sound must give equal files */
-    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
-    st = write_samples(sf, x, n, fmt, path, err);
-    if (st)
-        goto cleanup;
-    /* sf_close writes the final header sizes; its failure means a broken file. */
-    int rc = sf_close(sf);
-    sf = NULL;
-    if (rc != 0) {
-        st = st_error_set(err, ST_ERR_IO, "%s: write failed: %s", path, sf_error_number(rc));
-        goto cleanup;
-    }
-    rc = close(fd);
-    fd = -1;
-    if (rc != 0 || rename(tmp, path) != 0)
-        st = st_error_set(err, ST_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-cleanup:
-    if (sf)
-        sf_close(sf);
-    if (fd >= 0)
-        close(fd);
-    if (st && tmp[0])
-        unlink(tmp);
-    st_free(tmp);
+    /* the whole signal is the piece-by-piece writer's one piece */
+    st_wav_writer *w;
+    st_status st = st_wav_writer_open(path, fs_hz, fmt, input_path, &w, err);
+    if (!st && (st = st_wav_writer_write(w, x, n, err)))
+        st_wav_writer_abort(w);
+    else if (!st)
+        st = st_wav_writer_commit(w, err);
     return st;
 }
 
@@ -438,6 +387,8 @@ st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
     if (fmt != ST_WAV_FLOAT32 && fmt != ST_WAV_PCM16)
         return st_error_set(err, ST_ERR_INVAL, "%s: unknown WAV sample format %d", path,
                             (int)fmt);
+    /* WAV stores a whole number of Hz; a rate like 44100/3 computed in floating point lands
+     * a hair off an integer, so round rather than refuse. */
     if (!(fs_hz >= 1.0 && fs_hz <= MAX_WRITE_FS_HZ))
         return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (1 to %g)",
                             path, fs_hz, MAX_WRITE_FS_HZ);
