@@ -24,9 +24,12 @@
  *
  * Time convention: the update that uses the input I_k = I(t_k) advances the state from t_k to
  * t_{k+1} = t_k + dt; a spike is stamped t_{k+1}, the end of the step in which v passed vpeak.
- * Integrators: euler, symplectic (the study's and the 2004 script's), izh2003, rk4.
- * Floating-point order follows the reference scripts: q2*(v*v) + q1*v + q0 - u + I, and
- * (dt*a)*(...), so presets reproduce their numbers exactly (build without FMA contraction).
+ * Integrators: euler, symplectic, izh2003, rk4, and study. 'symplectic' evaluates in the order
+ * of Izhikevich's 2004 figure script, q2*(v*v) + q1*v + q0 - u + I and (dt*a)*(...), which the
+ * 20 features use; 'study' is the same scheme in the order of the study's Python loop,
+ * dt*(q2*v*v + q1*v + q0 - u + I) = (q2*v)*v and dt*(a*(...)), which the seven study presets and
+ * the seed recipes use. Each reproduces its reference's spikes exactly (build without FMA
+ * contraction: -ffp-contract=off).
  *
  * E. M. Izhikevich, Simple model of spiking neurons, IEEE Trans. Neural Networks 14:1569 (2003);
  * Which model to use for cortical spiking neurons?, IEEE Trans. Neural Networks 15:1063 (2004). */

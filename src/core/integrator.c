@@ -9,14 +9,15 @@
 #include "spiketalk/spikes.h"
 
 static const char *const names[ST_INT_COUNT] = {"euler", "symplectic", "izh2003", "rk4",
-                                                "rush-larsen"};
+                                                "rush-larsen", "study"};
 
 static const char *const helps[ST_INT_COUNT] = {
     "forward Euler: v and u both from the old state (the 2007 book's code)",
-    "v first, then u from the new v (the study and the 2004 figure script)",
+    "v first, then u from the new v, in the order of the 2004 figure script",
     "two half steps of v, then u from the new v (the 2003 network code)",
     "classical fourth-order Runge-Kutta on (v, u)",
-    "Hodgkin-Huxley only (spiketalk hh): exact exponential step of each gate, Euler for v"};
+    "Hodgkin-Huxley only (spiketalk hh): exact exponential step of each gate, Euler for v",
+    "the study's loop: symplectic in its order, v + h*(0.04*v*v + ...), u + h*(a*(b*v - u))"};
 
 const char *st_integrator_name(st_integrator how)
 {
@@ -34,7 +35,7 @@ st_status st_integrator_parse(const char *name, st_integrator *out, st_error *er
     if (i < 0)
         return st_error_set(err, ST_ERR_INVAL,
                             "--integrator: unknown integrator '%s' (choose euler, symplectic, "
-                            "izh2003, rk4 or rush-larsen)",
+                            "izh2003, rk4, rush-larsen or study)",
                             name ? name : "");
     *out = (st_integrator)i;
     return ST_OK;

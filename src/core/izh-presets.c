@@ -23,10 +23,12 @@
             .q0 = 140, .uv_mv = -65, .udecay = 0 }
 
 /* The study (seed program 1): v0 = -65, u0 = b v0, I = 5 for t > 300 ms, h = 0.5 ms, 1000 ms,
- * symplectic Euler. Those protocol values are the model's defaults. */
+ * symplectic Euler in the study's own floating-point order (ST_INT_STUDY). Those protocol
+ * values are the model's defaults. */
 #define STUDY(NAME, TITLE, A, B, C, D)                                                    \
     {.name = NAME, .title = TITLE, .model = ST_MODEL_IZH, .kind = ST_PRESET_CELL,          \
-     .params = {IZH(A, B, C, D)}, .v0_mv = -65, .u0 = NAN}
+     .params = {IZH(A, B, C, D)}, .v0_mv = -65, .u0 = NAN, .integrator = ST_INT_STUDY,    \
+     .has_integrator = true}
 
 /* A 2004 feature: figure1.m's parameters, V0, tau, T and input; u0 = b V0 unless given. */
 #define FEATURE(NAME, L, TITLE, P, V0, U0, TAU, T, INPUT, NOTE)                           \

@@ -69,6 +69,12 @@ static ST_ALWAYS_INLINE void step(const coef *k, st_integrator how, double dt, d
         v += dt * fv(k, v, u, I);
         u += dta * gu(k, v, u);
         break;
+    case ST_INT_STUDY:
+        /* the study's Python, token for token: v + h * (0.04 * v * v + 5 * v + 140 - u + I),
+         * then u + h * (a * (b * v - u)) (with uv = 0 and udecay = 1 these are exact) */
+        v = v + dt * (k->q2 * v * v + k->q1 * v + k->q0 - u + I);
+        u = u + dt * (k->a * (k->b * (v - k->uv) - k->udecay * u));
+        break;
     case ST_INT_IZH2003:
         v += 0.5 * dt * fv(k, v, u, I);
         v += 0.5 * dt * fv(k, v, u, I);
@@ -146,6 +152,9 @@ void st_izh_process(st_izh_state *s, const st_izh_params *p, st_integrator how, 
         break;
     case ST_INT_IZH2003:
         run(s, p, ST_INT_IZH2003, dt_ms, current, v_out, u_out, n, spikes);
+        break;
+    case ST_INT_STUDY:
+        run(s, p, ST_INT_STUDY, dt_ms, current, v_out, u_out, n, spikes);
         break;
     default:
         run(s, p, ST_INT_RK4, dt_ms, current, v_out, u_out, n, spikes);

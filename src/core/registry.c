@@ -251,8 +251,9 @@ static const st_model models[ST_MODEL_COUNT] = {
         .spike_rule = "v > vpeak",
         .params = izh_params,
         .n_params = ST_COUNTOF(izh_params),
-        .integrators = ALL_INTEGRATORS,
-        .default_integrator = ST_INT_SYMPLECTIC,
+        /* the model's defaults are the study's protocol, in the study's arithmetic */
+        .integrators = ALL_INTEGRATORS | ST_INT_BIT(ST_INT_STUDY),
+        .default_integrator = ST_INT_STUDY,
         .u_name = "u",
         .default_gain = 10,
         .default_dt_ms = 0.5,
