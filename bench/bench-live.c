@@ -30,7 +30,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Runs 'x' through a fresh stream in BLOCK-frame blocks, timing each call into 'ns'. */
-static int run(const st_stream_config *c, const float *x, size_t n, double fs, double *ns,
+static int run(const st_pipeline_config *c, const float *x, size_t n, double fs, double *ns,
                size_t *delay, uint64_t *spikes)
 {
     st_stream *s;
@@ -80,10 +80,10 @@ int main(void)
            "median", "p99", "delay", "spikes");
     const char *names[2] = {"default", "hilbert"};
     for (int k = 0; k < 2; k++) {
-        st_stream_config c;
-        st_stream_config_default(&c);
+        st_pipeline_config c;
+        st_pipeline_recipe("default", true, &c, NULL);
         if (k == 1)
-            c.pipe.envelope = ST_ENV_HILBERT;
+            c.envelope = ST_ENV_HILBERT;
         size_t delay;
         uint64_t spikes;
         if (run(&c, x, n, fs, ns, &delay, &spikes) || /* a warm-up pass, then the measured one */

@@ -63,7 +63,7 @@ static int sixty_seconds(const st_audio *demo, const char *spiketalk)
         double t0 = now();
         st_audio a;
         st_pipeline_config c;
-        st_pipeline_config_default(&c);
+        st_pipeline_recipe("default", false, &c, NULL);
         c.keep_taps = false;
         st_pipeline_result res;
         if (st_audio_read(in, &a, &err) ||
@@ -101,7 +101,7 @@ static int seed_hilbert(const char *demo_path, const st_audio *demo, const char 
         double t0 = now();
         st_pipeline_config c;
         st_pipeline_result res;
-        if (st_pipeline_recipe("seed-hilbert", &c, NULL) ||
+        if (st_pipeline_recipe("seed-hilbert", false, &c, NULL) ||
             st_pipeline_run(&c, demo->x, demo->n, demo->fs_hz, &res, NULL, NULL, NULL))
             return 1;
         double t = now() - t0;

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The audio stages before the neuron: noise gate, rectification, envelopes (Hilbert, moving
- * average, boxcar smoothing), the input current, and FFT resampling.
+/* The audio stages before the neuron: noise gate, rectification, envelopes (the moving average,
+ * the streaming FIR Hilbert envelope and the whole-signal FFT Hilbert envelope, boxcar
+ * smoothing) and FFT resampling.
  *
- * Audio buffers are float, full scale 1. Each stage with memory has a state struct with
- * init/reset/process; 'process' never allocates and gives the same output however a signal is
- * split into blocks. The Hilbert envelope and FFT resampling work on a whole signal (offline). */
+ * The stages compute in double precision (the study's arrays were numpy float64 from the gate
+ * to the current; a current rounded to float moves spikes by milliseconds); audio enters and
+ * leaves the pipeline as float, full scale 1. Each stage with memory has a state struct with
+ * init/reset/process/free: 'init' allocates on the control thread, 'process' never allocates,
+ * locks or fails, accepts any n >= 0 and gives the same output however a signal is split into
+ * blocks. The whole-signal Hilbert envelope and FFT resampling work on a whole signal
+ * (offline). */
 #ifndef SPIKETALK_DSP_H
 #define SPIKETALK_DSP_H
 
@@ -20,23 +25,51 @@ extern "C" {
 
 /* ---- noise gate -------------------------------------------------------------------------- */
 
+/* How the gate finds its threshold. Samples with |x| <= threshold become 0. */
+typedef enum st_gate_mode {
+    ST_GATE_OFF = 0,     /* no gate: samples pass */
+    ST_GATE_FIXED,       /* a given threshold */
+    ST_GATE_LEADING      /* k * std of the first 'window' samples, at least 'floor'; a stream
+                            stays closed (silent) while it learns them */
+} st_gate_mode;
+
 typedef struct st_gate_params {
-    float threshold;          /* |x| <= threshold -> 0; full scale = 1 */
+    st_gate_mode mode;
+    double threshold;         /* ST_GATE_FIXED: full scale 1 */
+    double k;                 /* ST_GATE_LEADING: threshold = k * std(window) */
+    size_t window;            /* ST_GATE_LEADING: samples */
+    double floor;             /* the learned threshold is at least this (1e-4: digital silence
+                                 still gates; the study had none: 0) */
 } st_gate_params;
 
-typedef struct st_gate_state {
+typedef struct st_gate {
+    st_gate_params p;
+    double *buf;              /* the learning window (LEADING), 'window' samples */
+    size_t seen;              /* samples of the window so far */
+    double thr;               /* the threshold in use; valid once 'open' */
+    bool open;                /* the threshold is known */
     uint64_t gated;           /* samples zeroed so far */
-} st_gate_state;
+} st_gate;
 
-/* k times the (population) standard deviation of x[0 .. window), at least 'floor'. A window
- * longer than the signal uses the whole signal. */
-ST_API double st_gate_threshold(const float *x, size_t n, size_t window, double k, double floor);
+/* k times the standard deviation of x[0 .. min(window, n)), at least 'floor' (floor when the
+ * window is empty). Computed as numpy's np.std is: the mean and the mean square deviation by
+ * numpy's pairwise summation, so the study's threshold comes out to the last bit. */
+ST_API double st_gate_threshold(const double *x, size_t n, size_t window, double k,
+                                double floor);
 
-ST_API void st_gate_reset(st_gate_state *s);
+/* Checks 'p' (a finite threshold or k >= 0 and floor >= 0, window >= 1 when leading) and
+ * allocates the learning window. ST_ERR_INVAL naming the flag (--gate-thr, --gate-k,
+ * --gate-window), ST_ERR_NOMEM. */
+ST_API st_status st_gate_init(st_gate *g, const st_gate_params *p, st_error *err);
+ST_API void st_gate_reset(st_gate *g);
+ST_API void st_gate_free(st_gate *g);
 
-/* out[i] = |in[i]| <= threshold ? 0 : in[i]. in == out allowed. */
-ST_API void st_gate_process(st_gate_state *s, const st_gate_params *p, const float *in,
-                            float *out, size_t n);
+/* out[i] = |in[i]| <= threshold ? 0 : in[i]; 0 while a leading window is learned; a non-finite
+ * input counts as silence (0). in == out allowed. */
+ST_API void st_gate_process(st_gate *g, const double *in, double *out, size_t n);
+
+/* The threshold in use, NAN while a leading window is learned, 0 when the gate is off. */
+ST_API double st_gate_current_threshold(const st_gate *g);
 
 /* ---- rectification ----------------------------------------------------------------------- */
 
@@ -50,26 +83,50 @@ typedef enum st_rectify_mode {
 ST_API const char *st_rectify_name(st_rectify_mode m);
 ST_API st_status st_rectify_parse(const char *name, st_rectify_mode *out, st_error *err);
 
-/* Rectifies a whole signal. in == out allowed. */
-ST_API void st_rectify(st_rectify_mode m, const float *in, float *out, size_t n);
+/* Rectifies n samples (ST_RECT_OFFSET: the whole signal at once). in == out allowed. */
+ST_API void st_rectify(st_rectify_mode m, const double *in, double *out, size_t n);
 
 /* ---- moving average (trailing window) ------------------------------------------------------ */
 
-/* out[i] = mean of the last w inputs (of the i + 1 inputs so far while i < w). */
+/* The trailing window of the last w inputs, as the study's running sum wrote it: the sum gains
+ * the new input, then loses the one that left the window; the output is sum / (i + 1) while
+ * fewer than w + 1 inputs were seen (i < w), then sum / w, or sum * 2 / w with the study's
+ * scaling (its seed-movavg quirk). */
 typedef struct st_movavg {
     size_t w;           /* window, samples */
-    float *hist;        /* the last w inputs (ring) */
+    double *hist;       /* the last w inputs (ring) */
     size_t pos;         /* next slot of 'hist' */
     uint64_t seen;      /* inputs so far */
-    double sum;         /* sum of the inputs in the window */
-    bool seed_scaling;  /* the study's quirk: sum * 2 / w once the window is full */
+    double sum;         /* the running sum */
+    bool seed_scaling;  /* sum * 2 / w once the window is full */
 } st_movavg;
 
 /* Allocates the window (w >= 1). ST_ERR_INVAL for w == 0, ST_ERR_NOMEM. */
 ST_API st_status st_movavg_init(st_movavg *s, size_t w, bool seed_scaling, st_error *err);
 ST_API void st_movavg_reset(st_movavg *s);
-ST_API void st_movavg_process(st_movavg *s, const float *in, float *out, size_t n);
+ST_API void st_movavg_process(st_movavg *s, const double *in, double *out, size_t n);
 ST_API void st_movavg_free(st_movavg *s);
+
+/* ---- Hilbert envelope, streaming (FIR) ----------------------------------------------------- */
+
+/* |x + i H{x}| with H a causal FIR Hilbert transformer of 2M + 1 taps (ideal taps 2 / (pi m)
+ * for odd m under a Kaiser window, beta 5): the real part is the input delayed by M samples,
+ * so the envelope lags the sound by M. Within +-0.5 % from 0.018 fs to 0.482 fs at M = 44. */
+typedef struct st_fir_hilbert {
+    unsigned M;         /* half length: delay, samples */
+    double *coef;       /* taps h[1], h[3], .. (M + 1) / 2 of them */
+    double *ring;       /* the last 2M + 1 inputs, stored twice */
+    size_t pos;         /* next slot of 'ring' */
+} st_fir_hilbert;
+
+#define ST_FIR_HILBERT_MAX_HALF 8192u
+
+/* Designs the taps and allocates the ring (1 <= M <= ST_FIR_HILBERT_MAX_HALF). ST_ERR_INVAL,
+ * ST_ERR_NOMEM. */
+ST_API st_status st_fir_hilbert_init(st_fir_hilbert *h, unsigned M, st_error *err);
+ST_API void st_fir_hilbert_reset(st_fir_hilbert *h);
+ST_API void st_fir_hilbert_process(st_fir_hilbert *h, const double *in, double *out, size_t n);
+ST_API void st_fir_hilbert_free(st_fir_hilbert *h);
 
 /* ---- Hilbert envelope (whole signal) ------------------------------------------------------- */
 
@@ -78,8 +135,9 @@ ST_API void st_movavg_free(st_movavg *s);
  * as interleaved re, im pairs in 'z' (2 n doubles). FFTW with FFTW_ESTIMATE. */
 ST_API st_status st_analytic_signal(const double *x, size_t n, double *z, st_error *err);
 
-/* env[i] = |analytic signal of x|[i]. in == out allowed. */
-ST_API st_status st_hilbert_envelope(const float *x, size_t n, float *env, st_error *err);
+/* env[i] = |analytic signal of x|[i] (hypot, as numpy's abs of a complex). in == out
+ * allowed. */
+ST_API st_status st_hilbert_envelope(const double *x, size_t n, double *env, st_error *err);
 
 /* ---- FFT resampling (scipy.signal.resample) ------------------------------------------------ */
 

@@ -95,7 +95,7 @@ typedef struct st_live_stats {
  * at that rate (its errors name the flag), the rings, the recordings (temporary files beside
  * their paths, checked before anything else), and the PortAudio stream. On failure everything
  * is released, no file is left behind and *out is NULL. Control thread. */
-ST_API st_status st_live_open(const st_live_config *c, const st_stream_config *sc, st_live **out,
+ST_API st_status st_live_open(const st_live_config *c, const st_pipeline_config *sc, st_live **out,
                               st_error *err);
 
 ST_API const st_live_info *st_live_info_get(const st_live *l);

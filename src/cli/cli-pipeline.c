@@ -49,29 +49,18 @@ static bool count_flag(const char *flag, const char *text, size_t min, size_t *o
     return true;
 }
 
-/* Model, preset, parameters, integrator, initial state and the model's own gain. */
+/* Model, preset (through the library's one rule), parameters, integrator, initial state. */
 static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
 {
     st_error err = {0};
-    /* the study's recipes keep its integrator and its gain of 10 */
-    bool seed = o->recipe && !strncmp(o->recipe, "seed", 4);
-    if (o->model && !(c->model = st_model_find(o->model))) {
+    const st_model *m = NULL;
+    if (o->model && !(m = st_model_find(o->model))) {
         cli_error("--model: unknown model '%s' (izhikevich, izh2007 or hh)", o->model);
         return CLI_USAGE;
     }
-    const st_preset *p = NULL;
-    if (o->preset && !(p = cli_find_preset(c->model, o->preset, ST_PRESET_CELL, "--preset")))
-        return CLI_USAGE;
-    if (!p && o->model) /* another model without a preset: its default cell */
-        p = st_preset_find(c->model, c->model->default_preset, -1);
-    if (p) {
-        st_sim_config sc;
-        st_sim_config_init(&sc, c->model, p, NULL);
-        c->params = sc.params;
-        c->v0_mv = sc.v0_mv;
-        c->u0 = sc.u0;
-        c->how = seed ? ST_INT_SYMPLECTIC : sc.how;
-    }
+    if ((m || o->preset) && st_pipeline_set_neuron(c, m, o->preset, &err))
+        return cli_report(&err);
+    const st_preset *p = c->preset ? st_preset_find(c->model, c->preset, -1) : NULL;
     for (size_t i = 0; i < o->n_over; i++)
         if (!cli_set_param(c->model, &c->params, o->pname[i], o->pvalue[i]))
             return CLI_USAGE;
@@ -85,12 +74,12 @@ static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
     }
     if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
         return cli_report(&err);
-    if (!o->gain && o->model && !seed)
-        c->gain = c->model->default_gain; /* in the model's own current unit */
+    if (o->gain && !cli_number("--gain", o->gain, &c->gain))
+        return CLI_USAGE;
     return CLI_OK;
 }
 
-/* The stage flags over 'c' (the default recipe's stages). */
+/* The stage flags over the recipe's stages in 'c'. */
 static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
 {
     st_error err = {0};
@@ -99,7 +88,10 @@ static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
             cli_error("--gate: '%s' is neither on nor off", o->gate);
             return CLI_USAGE;
         }
-        c->gate_on = !strcmp(o->gate, "on");
+        if (!strcmp(o->gate, "off"))
+            c->gate = ST_GATE_OFF;
+        else if (c->gate == ST_GATE_OFF)
+            c->gate = ST_GATE_LEADING;
     }
     if (o->gate_k && !cli_number("--gate-k", o->gate_k, &c->gate_k))
         return CLI_USAGE;
@@ -112,8 +104,12 @@ static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
         }
         c->gate_window_n = 0;
     }
-    if (o->gate_thr && !cli_number("--gate-thr", o->gate_thr, &c->gate_threshold))
-        return CLI_USAGE;
+    if (o->gate_thr) {
+        if (!cli_number("--gate-thr", o->gate_thr, &c->gate_threshold))
+            return CLI_USAGE;
+        if (c->gate != ST_GATE_OFF)
+            c->gate = ST_GATE_FIXED;
+    }
     if ((o->rectify && st_rectify_parse(o->rectify, &c->rectify, &err)) ||
         (o->envelope && st_envelope_parse(o->envelope, &c->envelope, &err)) ||
         (o->normalize && st_norm_parse(o->normalize, &c->normalize, &err)) ||
@@ -124,8 +120,6 @@ static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
             return CLI_USAGE;
         c->smooth_s = 0;
     }
-    if (o->gain && !cli_number("--gain", o->gain, &c->gain))
-        return CLI_USAGE;
     size_t k;
     if (o->decimate) {
         if (!count_flag("--decimate", o->decimate, 1, &k))
@@ -138,45 +132,15 @@ static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
         cli_error("--dt: must be a finite number > 0 ms (got %s)", o->dt);
         return CLI_USAGE;
     }
-    return CLI_OK;
-}
-
-int cli_pipe_config(const cli_pipe_opts *o, st_pipeline_config *c)
-{
-    st_error err = {0};
-    if (st_pipeline_recipe(o->recipe ? o->recipe : "default", c, &err))
-        return cli_report(&err);
     if (o->peak_release) {
-        cli_error("--peak-release: only with --block N (the offline pipeline normalises by max "
-                  "or none)");
-        return CLI_USAGE;
-    }
-    int rc = stage_flags(o, c);
-    return rc ? rc : neuron_flags(o, c);
-}
-
-int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_config *sc)
-{
-    st_stream_config_default(sc);
-    st_pipeline_config scratch;
-    st_error err = {0};
-    if (o->recipe && st_pipeline_recipe(o->recipe, &scratch, &err))
-        return cli_report(&err); /* an unknown name */
-    if (o->recipe && strcmp(o->recipe, "default")) {
-        cli_error("%s: recipe '%s' is the study's offline algorithm; the streaming pipeline "
-                  "takes the default recipe's stages (and the flags that change them)",
-                  cmd, o->recipe);
-        return CLI_USAGE;
-    }
-    /* The stream's defaults (peak normalisation, its short windows) are the starting point;
-     * the flags change them as they change the offline recipe. */
-    int rc = stage_flags(o, &sc->pipe);
-    if (rc || (rc = neuron_flags(o, &sc->pipe)))
-        return rc;
-    if (o->peak_release) {
-        if (!cli_number("--peak-release", o->peak_release, &sc->peak_release_s))
+        if (c->mode != ST_RUN_STREAM) {
+            cli_error("--peak-release: only with --block N (the offline pipeline normalises by "
+                      "max or none)");
             return CLI_USAGE;
-        if (!(sc->peak_release_s > 0)) {
+        }
+        if (!cli_number("--peak-release", o->peak_release, &c->peak_release_s))
+            return CLI_USAGE;
+        if (!(c->peak_release_s > 0)) {
             cli_error("--peak-release: must be > 0 s (got %s)", o->peak_release);
             return CLI_USAGE;
         }
@@ -184,14 +148,11 @@ int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_co
     return CLI_OK;
 }
 
-const char *cli_pipe_neuron_name(const cli_pipe_opts *o)
+int cli_pipe_config(const cli_pipe_opts *o, bool streaming, st_pipeline_config *c)
 {
-    if (o->preset)
-        return o->preset;
-    if (o->model && st_model_find(o->model))
-        return st_model_find(o->model)->default_preset;
-    /* the study's recipes: RS, but FS for its live program; ours: FS */
-    if (o->recipe && !strncmp(o->recipe, "seed", 4))
-        return strcmp(o->recipe, "seed-live") ? "RS" : "FS";
-    return "FS";
+    st_error err = {0};
+    if (st_pipeline_recipe(o->recipe ? o->recipe : "default", streaming, c, &err))
+        return cli_report(&err);
+    int rc = stage_flags(o, c);
+    return rc ? rc : neuron_flags(o, c);
 }

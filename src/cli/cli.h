@@ -80,19 +80,12 @@ void cli_pipe_table(cli_pipe_opts *o, cli_opt *table, size_t *n);
  * reports "ARG: unknown option (see 'spiketalk CMD --help')" and returns CLI_USAGE. */
 int cli_pipe_param(cli_pipe_opts *o, int argc, char **argv, int *i, const char *cmd);
 
-/* The offline configuration the flags describe: the recipe (default: "default"), then each
- * flag. Prints why and returns CLI_USAGE (or the error's exit code) for a bad flag. */
-int cli_pipe_config(const cli_pipe_opts *o, st_pipeline_config *c);
-
-/* The streaming configuration the flags describe, by the rules of `process --block N`: the
- * stream's defaults (st_stream_config_default), then each flag; only the default recipe.
- * Prints why and returns CLI_USAGE for a bad flag; the configuration is checked against a
- * rate later (st_stream_check). */
-int cli_pipe_stream_config(const cli_pipe_opts *o, const char *cmd, st_stream_config *sc);
-
-/* The neuron's name for messages: the preset given, the model's default cell, or the
- * recipe's own neuron. */
-const char *cli_pipe_neuron_name(const cli_pipe_opts *o);
+/* The configuration the flags describe: the recipe (default: "default") for the whole signal
+ * or, with 'streaming', for a stream (`process --block N`, `live`: the stream's defaults, and
+ * only the default recipe), then each flag, the neuron through st_pipeline_set_neuron. Prints
+ * why and returns CLI_USAGE (or the error's exit code) for a bad flag; the configuration is
+ * checked against a rate later (st_pipeline_check). */
+int cli_pipe_config(const cli_pipe_opts *o, bool streaming, st_pipeline_config *c);
 
 /* Subcommands. */
 int cmd_process(int argc, char **argv);

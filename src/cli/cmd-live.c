@@ -122,7 +122,7 @@ static bool ranged(const char *flag, const char *text, double lo, double hi, boo
     return true;
 }
 
-static int configure(const opts *o, st_live_config *lc, st_stream_config *sc)
+static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc)
 {
     st_live_config_default(lc);
     double x;
@@ -161,10 +161,10 @@ static int configure(const opts *o, st_live_config *lc, st_stream_config *sc)
             return CLI_USAGE;
         }
     }
-    int rc = cli_pipe_stream_config(&o->pipe, "live", sc);
+    int rc = cli_pipe_config(&o->pipe, true, sc);
     /* The rules that do not depend on the rate, before the devices; the device's rate is
      * checked again when the stream is built. */
-    if (!rc && st_stream_check(sc, lc->fs_hz > 0 ? lc->fs_hz : 44100.0, &err))
+    if (!rc && st_pipeline_check(sc, lc->fs_hz > 0 ? lc->fs_hz : 44100.0, &err))
         rc = cli_report(&err);
     return rc;
 }
@@ -403,11 +403,10 @@ static int control(session *s, const sigset_t *mask)
 
 /* ---- the summary ----------------------------------------------------------------------------- */
 
-static void print_json(const session *s, const st_stream_config *sc, const st_live_stats *st)
+static void print_json(const session *s, const st_pipeline_config *c, const st_live_stats *st)
 {
     const st_live_info *in = s->info;
     const st_spikes *sp = st_live_spikes(s->live);
-    const st_pipeline_config *c = &sc->pipe;
     st_json j;
     st_json_init(&j, stdout);
     st_json_object_begin(&j, NULL);
@@ -441,7 +440,7 @@ static void print_json(const session *s, const st_stream_config *sc, const st_li
     st_json_string(&j, "envelope", st_envelope_name(c->envelope));
     st_json_string(&j, "normalize", st_norm_name(c->normalize));
     st_json_number(&j, "gain", c->gain);
-    st_json_number(&j, "gate_threshold", c->gate_on ? st->gate_threshold : 0.0);
+    st_json_number(&j, "gate_threshold", c->gate != ST_GATE_OFF ? st->gate_threshold : 0.0);
     st_json_string(&j, "sonify", st_sonify_name(c->sonify));
     st_json_string(&j, "model", c->model->name);
     st_json_string(&j, "preset", s->preset);
@@ -510,10 +509,10 @@ int cmd_live(int argc, char **argv)
     if (rc)
         return rc < 0 ? CLI_OK : rc;
     st_live_config lc;
-    st_stream_config sc;
+    st_pipeline_config sc;
     if ((rc = configure(&o, &lc, &sc)))
         return rc;
-    session s = {.o = &o, .model = sc.pipe.model, .preset = cli_pipe_neuron_name(&o.pipe),
+    session s = {.o = &o, .model = sc.model, .preset = sc.preset,
                  .tty = isatty(STDERR_FILENO) && !o.quiet, .stopped_by = "signal"};
     find_key_presets(&s);
     sigset_t wait_mask;

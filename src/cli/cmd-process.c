@@ -123,23 +123,22 @@ static int parse_args(int argc, char **argv, opts *o)
 /* ---- configuration ---------------------------------------------------------------------- */
 
 /* The configuration: offline from the flags, or with --block N the streaming one by the same
- * rules as `spiketalk live` ('block' stays 0 without --block). */
-static int configure(const opts *o, st_pipeline_config *c, st_stream_config *sc, size_t *block)
+ * rules as `spiketalk live`. */
+static int configure(const opts *o, st_pipeline_config *c)
 {
-    *block = 0;
-    if (!o->block)
-        return cli_pipe_config(&o->p, c);
-    double x;
-    if (!cli_number("--block", o->block, &x))
-        return CLI_USAGE;
-    if (!(x >= 1 && x <= 1e9 && x == floor(x))) {
-        cli_error("--block: must be a whole number >= 1 (got %s)", o->block);
-        return CLI_USAGE;
+    size_t block = 0;
+    if (o->block) {
+        double x;
+        if (!cli_number("--block", o->block, &x))
+            return CLI_USAGE;
+        if (!(x >= 1 && x <= 1e9 && x == floor(x))) {
+            cli_error("--block: must be a whole number >= 1 (got %s)", o->block);
+            return CLI_USAGE;
+        }
+        block = (size_t)x;
     }
-    *block = (size_t)x;
-    int rc = cli_pipe_stream_config(&o->p, "--block", sc);
-    if (!rc)
-        *c = sc->pipe;
+    int rc = cli_pipe_config(&o->p, block > 0, c);
+    c->block = block;
     return rc;
 }
 
@@ -254,7 +253,7 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
     const char *base = strrchr(o->in, '/');
     snprintf(t1, sizeof t1, "%s: raw, rectified (%s) and envelope (%s)", base ? base + 1 : o->in,
              st_rectify_name(c->rectify), st_envelope_name(c->envelope));
-    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", cli_pipe_neuron_name(&o->p),
+    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", c->preset,
              c->model->name, r->spikes.count, r->dt_ms);
     snprintf(y2, sizeof y2, "input current I (%s)",
              c->model->current_unit[0] ? c->model->current_unit : "dimensionless");
@@ -290,8 +289,7 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
 }
 
 static void print_json(const opts *o, const char *out, const st_audio *in,
-                       const st_pipeline_config *c, const st_pipeline_result *r,
-                       const st_stream_config *sc, size_t block, size_t delay)
+                       const st_pipeline_config *c, const st_pipeline_result *r)
 {
     st_json j;
     st_json_init(&j, stdout);
@@ -302,9 +300,10 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_number(&j, "input_rate_hz", r->fs_hz);
     st_json_uint(&j, "input_samples", r->n);
     st_json_number(&j, "duration_s", (double)r->n / r->fs_hz);
-    st_json_string(&j, "recipe", o->p.recipe ? o->p.recipe : "default");
+    st_json_string(&j, "recipe", c->recipe);
+    st_json_string(&j, "mode", st_run_mode_name(c->mode));
     st_json_object_begin(&j, "gate");
-    st_json_bool(&j, "on", c->gate_on);
+    st_json_bool(&j, "on", c->gate != ST_GATE_OFF);
     st_json_number(&j, "threshold", r->gate_threshold);
     st_json_number(&j, "k", c->gate_k);
     st_json_number(&j, "window_s", c->gate_window_n ? (double)c->gate_window_n / r->fs_hz
@@ -317,18 +316,18 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_number(&j, "gain", c->gain);
     st_json_string(&j, "normalize", st_norm_name(c->normalize));
     st_json_number(&j, "envelope_ref", r->env_ref);
-    if (block) {
+    if (c->mode == ST_RUN_STREAM) {
         if (c->normalize == ST_NORM_PEAK) {
-            st_json_number(&j, "peak_release_s", sc->peak_release_s);
-            st_json_number(&j, "peak_floor", sc->peak_floor);
+            st_json_number(&j, "peak_release_s", c->peak_release_s);
+            st_json_number(&j, "peak_floor", c->peak_floor);
         }
-        st_json_uint(&j, "block", block);
-        st_json_uint(&j, "algorithmic_delay_samples", delay);
-        st_json_number(&j, "algorithmic_delay_ms", 1000.0 * (double)delay / r->fs_hz);
+        st_json_uint(&j, "block", r->block);
+        st_json_uint(&j, "algorithmic_delay_samples", r->delay_samples);
+        st_json_number(&j, "algorithmic_delay_ms", 1000.0 * (double)r->delay_samples / r->fs_hz);
     }
     st_json_object_begin(&j, "neuron");
     st_json_string(&j, "model", c->model->name);
-    st_json_string(&j, "preset", cli_pipe_neuron_name(&o->p));
+    st_json_string(&j, "preset", c->preset);
     st_json_object_begin(&j, "params");
     for (size_t i = 0; i < c->model->n_params; i++)
         st_json_number(&j, c->model->params[i].name,
@@ -360,90 +359,24 @@ static void progress(void *ud, double f)
         fputs("\r                \r", stderr);
 }
 
-/* --block N: the streaming pipeline over the file, N samples per call, as `live` runs it;
- * 'r' gets the output, the spikes and, with 'taps', one row per sample of every stage. */
-static st_status stream_file(const st_stream_config *sc, const st_audio *in, size_t block,
-                             bool taps, st_pipeline_result *r, size_t *delay, st_error *err)
-{
-    memset(r, 0, sizeof *r);
-    size_t n = in->n;
-    r->fs_hz = in->fs_hz;
-    r->n = r->steps = n;
-    r->input = in->x;
-    r->dt_ms = 1000.0 / in->fs_hz;
-    r->decimate = 1;
-    r->env_ref = sc->pipe.normalize == ST_NORM_NONE ? 1.0 : NAN; /* peak: it moves */
-    st_stream *s = NULL;
-    st_status st = st_stream_create(sc, in->fs_hz, &s, err);
-    if (st)
-        return st;
-    *delay = st_stream_delay_samples(s);
-    float **dst[6] = {&r->gated, &r->rectified, &r->envelope, &r->current, &r->v, &r->u};
-    const float *(*const src[6])(const st_stream *) = {
-        st_stream_tap_gated, st_stream_tap_rectified, st_stream_tap_envelope,
-        st_stream_tap_current, st_stream_tap_v, st_stream_tap_u};
-    bool ok = (r->output = st_malloc(n * sizeof(float))) != NULL;
-    for (size_t k = 0; ok && taps && k < 6; k++)
-        ok = (*dst[k] = st_malloc(n * sizeof(float))) != NULL;
-    if (!ok || (taps && st_stream_enable_taps(s, block < n ? block : n, err))) {
-        st = st_error_set(err, ST_ERR_NOMEM, "process: out of memory (%zu samples)", n);
-        goto done;
-    }
-    for (size_t off = 0; off < n; off += block) {
-        size_t m = n - off < block ? n - off : block;
-        if (st_spikes_reserve(&r->spikes, m)) {
-            st = st_error_set(err, ST_ERR_NOMEM, "process: out of memory for spikes");
-            goto done;
-        }
-        st_stream_process(s, in->x + off, r->output + off, m, &r->spikes);
-        for (size_t k = 0; taps && k < 6; k++)
-            memcpy(*dst[k] + off, src[k](s), m * sizeof(float));
-    }
-    uint64_t at;
-    if (st_stream_fault(s, &at)) {
-        st = st_error_set(err, ST_ERR_NUMERIC,
-                          "neuron: v is not finite at t = %g ms (sample %llu); try a lower "
-                          "--gain",
-                          (double)at * r->dt_ms, (unsigned long long)at);
-        goto done;
-    }
-    st_stream_stats stats;
-    st_stream_stats_get(s, &stats);
-    r->gate_threshold = sc->pipe.gate_on ? stats.gate_threshold : 0.0;
-done:
-    st_stream_destroy(s);
-    if (st)
-        st_pipeline_result_free(r);
-    return st;
-}
-
 static int run(const opts *o, const char *out)
 {
     st_pipeline_config c;
-    st_stream_config sc;
-    size_t block = 0, delay = 0;
-    int rc = configure(o, &c, &sc, &block);
+    int rc = configure(o, &c);
     if (rc || (rc = check_outputs(o, out)))
         return rc;
-    c.keep_taps = o->trace || o->plot; /* otherwise the stages may work in place */
+    c.keep_taps = o->trace || o->plot; /* otherwise only the output and the spikes are kept */
     st_audio in;
     st_error err = {0};
     if (st_audio_read(o->in, &in, &err))
         return cli_report(&err);
-    if (block ? st_stream_check(&sc, in.fs_hz, &err) : st_pipeline_check(&c, in.fs_hz, &err)) {
+    if (st_pipeline_check(&c, in.fs_hz, &err)) {
         st_audio_free(&in);
         return cli_report(&err);
     }
-    if (block)
-        c = sc.pipe; /* what ran, for the messages, the plot and the JSON */
     bool show = !o->quiet && isatty(2) && (double)in.n / in.fs_hz > 3.0;
     st_pipeline_result r;
-    st_status st = block ? stream_file(&sc, &in, block, o->trace || o->plot, &r, &delay, &err)
-                   : o->p.recipe && !strcmp(o->p.recipe, "seed-live")
-                       ? st_recipe_seed_live(&c, in.x, in.n, in.fs_hz, &r, &err)
-                       : st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL,
-                                         NULL, &err);
-    if (st) {
+    if (st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL, NULL, &err)) {
         st_audio_free(&in);
         return cli_report(&err);
     }
@@ -457,17 +390,16 @@ static int run(const opts *o, const char *out)
     if (!rc && o->plot)
         rc = write_plot(o->plot, o, &c, &r);
     if (!rc && o->json)
-        print_json(o, out, &in, &c, &r, &sc, block, delay);
-    else if (!rc && !o->quiet && block)
+        print_json(o, out, &in, &c, &r);
+    else if (!rc && !o->quiet && c.mode == ST_RUN_STREAM)
         printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g, "
                "blocks of %zu, envelope delay %.3g ms) -> %s\n",
-               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, cli_pipe_neuron_name(&o->p),
-               st_envelope_name(c.envelope), r.gate_threshold, block,
-               1000.0 * (double)delay / r.fs_hz, out);
+               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, c.preset,
+               st_envelope_name(c.envelope), r.gate_threshold, r.block,
+               1000.0 * (double)r.delay_samples / r.fs_hz, out);
     else if (!rc && !o->quiet)
         printf("%s: %.2f s at %g Hz -> %zu spikes (%s neuron, %s envelope, gate %.4g) -> %s\n",
-               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count,
-               cli_pipe_neuron_name(&o->p),
+               o->in, (double)r.n / r.fs_hz, r.fs_hz, r.spikes.count, c.preset,
                st_envelope_name(c.envelope), r.gate_threshold, out);
     st_pipeline_result_free(&r);
     st_audio_free(&in);

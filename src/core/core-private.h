@@ -27,15 +27,14 @@ int st_name_index(const char *const *names, size_t n, const char *name);
 #include "spiketalk/pipeline.h"
 #include "spiketalk/registry.h"
 
-/* seed-live's literal sizes: a 1024-sample chunk becomes 232 neuron steps. */
-#define ST_SEED_LIVE_CHUNK 1024
-#define ST_SEED_LIVE_STEPS 232
+/* pipeline.c, shared with the drivers: allocate a result's output (and, when asked, its audio
+ * and per-step taps) for r->n samples and r->steps steps; the message of a neuron's blow-up at
+ * 'step'. */
+st_status st_pipeline_alloc_taps(st_pipeline_result *r, bool audio, bool steps, st_error *err);
+st_status st_pipeline_fault(const st_pipeline_result *r, uint64_t step, st_error *err);
 
-/* pipeline.c, shared with recipe-live.c: allocate a result's arrays; sonify its v (or
- * 'v_audio', one value per audio sample, when not NULL) into r->output. */
-st_status st_pipeline_alloc(st_pipeline_result *r, size_t n, size_t steps, st_error *err);
-st_status st_pipeline_sound(const st_pipeline_config *c, st_pipeline_result *r,
-                            const double *v_audio, st_error *err);
+/* chunks.c: the ST_RUN_CHUNKS driver (the study's live program) over r->input. */
+st_status st_chunks_run(const st_pipeline_config *c, st_pipeline_result *r, st_error *err);
 
 /* The preset tables (izh-presets.c, which checks these counts), read by the registry. */
 #define ST_IZH_N_PRESETS 27

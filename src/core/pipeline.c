@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The offline pipeline: stages run over the whole signal, every tap kept, and the recipes. */
+/* The pipeline engine (pipeline.h): configurations, the recipes, the one entry point, and the
+ * whole-signal driver. The streaming driver is stream.c, the chunked one chunks.c; all three
+ * feed the back end of backend.c. */
 #include "spiketalk/pipeline.h"
 
 #include <math.h>
@@ -7,17 +9,20 @@
 #include <strings.h>
 
 #include "core-private.h"
+#include "spiketalk/sim.h"
+#include "spiketalk/stream.h"
 
-#define NEURON_BLOCK 65536
+/* Neuron steps per pass of the whole-signal driver. */
+#define STEP_BLOCK 4096
 
 /* ---- names --------------------------------------------------------------------------------- */
 
 static const char *const env_names[] = {"none", "hilbert", "movavg"};
-static const char *const norm_names[] = {"max", "none", "peak"};
+static const char *const mode_names[] = {"whole", "stream", "chunks"};
 
 const char *st_envelope_name(st_envelope_mode m)
 {
-    return (unsigned)m < 3 ? env_names[m] : "?";
+    return (unsigned)m < ST_COUNTOF(env_names) ? env_names[m] : "?";
 }
 
 st_status st_envelope_parse(const char *name, st_envelope_mode *out, st_error *err)
@@ -31,20 +36,9 @@ st_status st_envelope_parse(const char *name, st_envelope_mode *out, st_error *e
     return ST_OK;
 }
 
-const char *st_norm_name(st_norm_mode m)
+const char *st_run_mode_name(st_run_mode m)
 {
-    return (unsigned)m < 3 ? norm_names[m] : "?";
-}
-
-st_status st_norm_parse(const char *name, st_norm_mode *out, st_error *err)
-{
-    int i = st_name_index(norm_names, ST_COUNTOF(norm_names), name);
-    if (i < 0)
-        return st_error_set(err, ST_ERR_INVAL,
-                            "--normalize: unknown mode '%s' (max, peak or none)",
-                            name ? name : "");
-    *out = (st_norm_mode)i;
-    return ST_OK;
+    return (unsigned)m < ST_COUNTOF(mode_names) ? mode_names[m] : "?";
 }
 
 /* ---- recipes -------------------------------------------------------------------------------- */
@@ -59,8 +53,8 @@ static const char *const recipe_helps[] = {
     "the study: gate 3 sigma of 441 samples, |hilbert| of the gated signal, every 9th "
     "sample, I = 10 env, RS, h = 0.2 ms",
     "seed-hilbert with I = 10 env / max(env)",
-    "the study: gate, full wave, running sum of 441 (sum/(i+1), then sum*2/w), every 9th "
-    "sample, I = 10 env, RS, h = 0.2 ms",
+    "the study: gate, full wave, running sum of int(fs/100) (sum/(i+1), then sum*2/w), every "
+    "9th sample, I = 10 env, RS, h = 0.2 ms",
     "seed-movavg with I = 10 env / max(env)",
     "the study: seed-movavg's envelope FFT-resampled to 5000/s, h = 0.2 ms, v FFT-resampled "
     "back to the file's length",
@@ -72,60 +66,79 @@ const char *const *st_recipe_names(void)
     return recipes;
 }
 
-const char *st_recipe_help(const char *name)
+static int recipe_index(const char *name)
 {
-    for (size_t i = 0; name && recipes[i]; i++)
+    for (int i = 0; name && recipes[i]; i++)
         if (!strcmp(name, recipes[i]))
-            return recipe_helps[i];
-    return NULL;
+            return i;
+    return -1;
 }
 
-/* The study's neuron: a cell preset of the 2003 model, v0 = -65, u0 = b v0, symplectic. */
+const char *st_recipe_help(const char *name)
+{
+    int i = recipe_index(name);
+    return i < 0 ? NULL : recipe_helps[i];
+}
+
+static bool is_seed(const st_pipeline_config *c)
+{
+    return c->recipe && !strncmp(c->recipe, "seed", 4);
+}
+
+/* A cell of the model, its parameters, initial state and integrator (the preset's, else the
+ * model's default). */
+static void apply_preset(st_pipeline_config *c, const st_preset *p)
+{
+    st_sim_config sc;
+    st_sim_config_init(&sc, c->model, p, NULL);
+    c->params = sc.params;
+    c->v0_mv = sc.v0_mv;
+    c->u0 = sc.u0;
+    c->how = sc.how;
+    c->preset = p ? p->name : c->model->default_preset;
+}
+
+/* The study's neuron: a cell preset of the 2003 model (v0 = -65, u0 = b v0, the study's
+ * integrator). */
 static void study_neuron(st_pipeline_config *c, const char *preset)
 {
     c->model = st_model_get(ST_MODEL_IZH);
-    const st_preset *p = st_preset_find(c->model, preset, ST_PRESET_CELL);
-    c->params = p->params;
-    c->v0_mv = -65;
-    c->u0 = c->params.izh.b * c->v0_mv;
-    c->how = ST_INT_SYMPLECTIC;
+    apply_preset(c, st_preset_find(c->model, preset, ST_PRESET_CELL));
 }
 
-void st_pipeline_config_default(st_pipeline_config *c)
+/* Our offline defaults ("default"), plus the streaming settings a stream will use. */
+static void defaults(st_pipeline_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->gate_on = true;
+    c->recipe = recipes[0];
+    c->mode = ST_RUN_WHOLE;
+    c->gate = ST_GATE_LEADING;
     c->gate_k = 3;
     c->gate_window_s = 0.1;
     c->gate_floor = 1e-4; /* -80 dBFS: a recording that starts in digital silence still gates */
-    c->gate_threshold = NAN;
     c->rectify = ST_RECT_FULL;
     c->envelope = ST_ENV_MOVAVG;
     c->movavg_s = 0.01;
-    c->smooth_n = 0;
     c->smooth_s = 0.020; /* longer than a voice's pitch period: no ripple in the current */
+    c->hilbert_half = 44;
     c->gain = 10;
     c->normalize = ST_NORM_MAX;
+    c->peak_release_s = 2.0;
+    c->peak_floor = 0.01;
     study_neuron(c, "FS");
     c->decimate = 1;
     c->sonify = ST_SONIFY_MEMBRANE;
     c->keep_taps = true;
 }
 
-st_status st_pipeline_recipe(const char *name, st_pipeline_config *c, st_error *err)
+/* The study's programs: seed-summary sections 3-5. Where the study's code wrote an expression
+ * of the rate it meant the rate (the moving average's int(fs / 100)); where it wrote a literal
+ * the literal stays, whatever the file's rate (the gate's 441 samples, every 9th sample,
+ * h = 0.2 ms, 5000 steps per second, the 1024-sample chunk). */
+static void seed_recipe(const char *name, st_pipeline_config *c)
 {
-    st_pipeline_config_default(c);
-    if (!strcmp(name, "default"))
-        return ST_OK;
-    if (!st_recipe_help(name))
-        return st_error_set(err, ST_ERR_INVAL,
-                            "--recipe: unknown recipe '%s' (default, seed-hilbert, "
-                            "seed-hilbert-norm, seed-movavg, seed-movavg-norm, seed-playback, "
-                            "seed-live)",
-                            name);
-    /* the study's literal sample counts, whatever the file's rate */
     c->gate_window_n = 441;
-    c->gate_floor = 0;
+    c->gate_floor = 0; /* the study had none */
     c->smooth_s = 0;
     c->gain = 10;
     c->normalize = strstr(name, "-norm") ? ST_NORM_MAX : ST_NORM_NONE;
@@ -135,22 +148,141 @@ st_status st_pipeline_recipe(const char *name, st_pipeline_config *c, st_error *
     if (!strncmp(name, "seed-movavg", 11) || !strcmp(name, "seed-playback")) {
         c->rectify = ST_RECT_FULL;
         c->envelope = ST_ENV_MOVAVG;
-        c->movavg_n = 441;
+        c->movavg_fs_div = 100;
         c->movavg_seed = true;
     }
     if (!strcmp(name, "seed-playback")) {
         c->decimate = 1;
         c->resample_hz = 5000;
     }
-    if (!strncmp(name, "seed-hilbert", 12) || !strcmp(name, "seed-live")) {
+    if (!strncmp(name, "seed-hilbert", 12)) {
         c->rectify = ST_RECT_NONE;
         c->envelope = ST_ENV_HILBERT;
     }
     if (!strcmp(name, "seed-live")) {
-        c->gate_on = false;
+        c->mode = ST_RUN_CHUNKS;
+        c->gate = ST_GATE_FIXED; /* |x| < 0.2 zeroed */
+        c->gate_threshold = 0.2;
+        c->rectify = ST_RECT_FULL;
+        c->envelope = ST_ENV_HILBERT;
+        c->smooth_n = 21;
+        c->smooth_sum = true;
         c->gain = 1;
+        c->normalize = ST_NORM_NONE;
+        c->decimate = 1;
+        c->chunk_n = 1024;
+        c->chunk_window = 10;
+        c->chunk_steps = 232;
+        c->chunk_run = 115;
         study_neuron(c, "FS");
     }
+}
+
+st_status st_pipeline_recipe(const char *name, bool streaming, st_pipeline_config *c,
+                             st_error *err)
+{
+    int i = recipe_index(name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--recipe: unknown recipe '%s' (default, seed-hilbert, "
+                            "seed-hilbert-norm, seed-movavg, seed-movavg-norm, seed-playback, "
+                            "seed-live)",
+                            name ? name : "");
+    defaults(c);
+    c->recipe = recipes[i];
+    if (i > 0 && streaming)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--recipe: '%s' is the study's offline algorithm and cannot stream "
+                            "(--block, live); the streaming pipeline takes the default recipe's "
+                            "stages (and the flags that change them)",
+                            name);
+    if (i > 0) {
+        seed_recipe(name, c);
+    } else if (streaming) {
+        /* a conversation wants the answer now: 1 ms mean and 2 ms smoothing (1.5 ms of
+         * delay) instead of the offline 10 + 20 ms; the neuron's own integration does the
+         * rest; and a peak-hold, since the loudest moment is not known yet */
+        c->mode = ST_RUN_STREAM;
+        c->normalize = ST_NORM_PEAK;
+        c->movavg_s = 0.001;
+        c->smooth_s = 0.002;
+    }
+    return ST_OK;
+}
+
+st_status st_pipeline_set_neuron(st_pipeline_config *c, const st_model *m, const char *preset,
+                                 st_error *err)
+{
+    if (m)
+        c->model = m;
+    const st_preset *p = NULL;
+    if (preset) {
+        p = st_preset_find(c->model, preset, -1);
+        if (!p) {
+            char close[256];
+            st_preset_suggest(c->model, preset, -1, close, sizeof close, 3);
+            return st_error_set(err, ST_ERR_INVAL,
+                                "--preset: unknown preset '%s' for model %s; closest: %s",
+                                preset, c->model->name, close);
+        }
+    } else if (m) {
+        p = st_preset_find(c->model, c->model->default_preset, -1);
+    } else {
+        p = c->preset ? st_preset_find(c->model, c->preset, -1) : NULL;
+    }
+    apply_preset(c, p);
+    if (m && !is_seed(c))
+        c->gain = c->model->default_gain; /* in the model's own current unit */
+    return ST_OK;
+}
+
+/* ---- checks ----------------------------------------------------------------------------------- */
+
+static size_t window_n(size_t n, double s, double fs_hz)
+{
+    return n ? n : (size_t)llround(s * fs_hz);
+}
+
+/* The moving average's window: the study's int(fs / div), or samples, or seconds. */
+static size_t movavg_window(const st_pipeline_config *c, double fs_hz)
+{
+    size_t w = c->movavg_fs_div ? (size_t)(fs_hz / (double)c->movavg_fs_div)
+                                : window_n(c->movavg_n, c->movavg_s, fs_hz);
+    return w ? w : 1;
+}
+
+static st_status check_stream(const st_pipeline_config *c, st_error *err)
+{
+    if (c->normalize == ST_NORM_MAX)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--normalize: 'max' needs the whole signal (its loudest moment) "
+                            "and cannot stream; use peak (a peak-hold with release) or none");
+    if (c->rectify == ST_RECT_OFFSET)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--rectify: 'offset' needs the whole signal (x - min x) and cannot "
+                            "stream; use none, full or half");
+    if (c->decimate != 1)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--decimate: the streaming pipeline steps the neuron once per "
+                            "sample (decimate 1)");
+    if (c->dt_ms != 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--dt: the streaming pipeline steps the neuron once per sample "
+                            "(dt = 1000 / fs ms)");
+    if (c->resample_hz != 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--recipe: FFT resampling needs the whole signal and cannot stream");
+    if (c->envelope == ST_ENV_HILBERT &&
+        !(c->hilbert_half >= 1 && c->hilbert_half <= ST_FIR_HILBERT_MAX_HALF))
+        return st_error_set(err, ST_ERR_INVAL, "hilbert half length: must be 1 .. %u (got %u)",
+                            ST_FIR_HILBERT_MAX_HALF, c->hilbert_half);
+    if (c->normalize == ST_NORM_PEAK && !(c->peak_release_s > 0 && isfinite(c->peak_release_s)))
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--peak-release: must be a finite number > 0 s (got %g)",
+                            c->peak_release_s);
+    if (c->normalize == ST_NORM_PEAK && !(c->peak_floor > 0 && isfinite(c->peak_floor)))
+        return st_error_set(err, ST_ERR_INVAL, "peak floor: must be a finite number > 0 (got %g)",
+                            c->peak_floor);
     return ST_OK;
 }
 
@@ -158,37 +290,59 @@ st_status st_pipeline_check(const st_pipeline_config *c, double fs_hz, st_error 
 {
     if (!(fs_hz > 0) || !isfinite(fs_hz))
         return st_error_set(err, ST_ERR_INVAL, "input: bad sample rate %g Hz", fs_hz);
+    if (!c->model)
+        return st_error_set(err, ST_ERR_INVAL, "--model: no model");
     if (!isfinite(c->gain))
         return st_error_set(err, ST_ERR_INVAL, "--gain: must be a finite number");
-    if (c->gate_on && !(c->gate_k >= 0 && isfinite(c->gate_k)))
+    if (c->gate == ST_GATE_LEADING && !(c->gate_k >= 0 && isfinite(c->gate_k)))
         return st_error_set(err, ST_ERR_INVAL, "--gate-k: must be a finite number >= 0");
-    if (!isnan(c->gate_threshold) && !(c->gate_threshold >= 0 && isfinite(c->gate_threshold)))
+    if (c->gate == ST_GATE_LEADING && window_n(c->gate_window_n, c->gate_window_s, fs_hz) < 1)
+        return st_error_set(err, ST_ERR_INVAL, "--gate-window: must be at least one sample");
+    if (c->gate == ST_GATE_FIXED && !(c->gate_threshold >= 0 && isfinite(c->gate_threshold)))
         return st_error_set(err, ST_ERR_INVAL, "--gate-thr: must be a finite number >= 0");
     if (c->decimate < 1)
         return st_error_set(err, ST_ERR_INVAL, "--decimate: must be >= 1");
-    if (c->normalize == ST_NORM_PEAK)
-        return st_error_set(err, ST_ERR_INVAL,
-                            "--normalize: 'peak' belongs to the streaming pipeline (--block N)");
     if (c->dt_ms != 0 && !(c->dt_ms > 0 && isfinite(c->dt_ms)))
         return st_error_set(err, ST_ERR_INVAL, "--dt: must be a finite number > 0 ms");
-    if (!(c->model->integrators & ST_INT_BIT(c->how)))
+    if ((unsigned)c->how >= ST_INT_COUNT || !(c->model->integrators & ST_INT_BIT(c->how)))
         return st_error_set(err, ST_ERR_INVAL, "--integrator: not offered by model %s",
                             c->model->name);
     if (!isfinite(c->v0_mv) || !isfinite(c->u0))
         return st_error_set(err, ST_ERR_INVAL, "--v0/--u0: must be finite numbers");
-    return c->model->check(&c->params, err);
+    st_status st = ST_OK;
+    if (c->mode == ST_RUN_STREAM)
+        st = check_stream(c, err);
+    else if (c->normalize == ST_NORM_PEAK)
+        st = st_error_set(err, ST_ERR_INVAL,
+                          "--normalize: 'peak' belongs to the streaming pipeline (--block N)");
+    else if (c->mode == ST_RUN_CHUNKS &&
+             !(c->chunk_n >= 1 && c->chunk_window >= 1 && c->chunk_steps >= 1 &&
+               c->chunk_run < c->chunk_steps))
+        st = st_error_set(err, ST_ERR_INVAL, "chunks: bad chunk sizes");
+    return st ? st : c->model->check(&c->params, err);
 }
 
-/* ---- the run ---------------------------------------------------------------------------------- */
+size_t st_pipeline_delay_samples(const st_pipeline_config *c, double fs_hz)
+{
+    if (c->mode != ST_RUN_STREAM)
+        return 0;
+    double delay = c->envelope == ST_ENV_HILBERT ? (double)c->hilbert_half : 0.0;
+    if (c->envelope == ST_ENV_MOVAVG)
+        delay += (double)(movavg_window(c, fs_hz) - 1) / 2.0;
+    size_t sm = window_n(c->smooth_n, c->smooth_s, fs_hz);
+    if (sm > 1)
+        delay += (double)(sm - 1) / 2.0;
+    return (size_t)llround(delay);
+}
+
+/* ---- results ---------------------------------------------------------------------------------- */
 
 void st_pipeline_result_free(st_pipeline_result *r)
 {
     st_free(r->gated);
-    if (!r->shared) {
-        st_free(r->rectified);
-        st_free(r->envelope);
-        st_free(r->output);
-    }
+    st_free(r->rectified);
+    st_free(r->envelope);
+    st_free(r->output);
     st_free(r->current);
     st_free(r->v);
     st_free(r->u);
@@ -200,9 +354,9 @@ size_t st_pipeline_sample(const st_pipeline_result *r, size_t k)
 {
     size_t s;
     if (r->chunked)
-        s = k / ST_SEED_LIVE_STEPS * ST_SEED_LIVE_CHUNK +
-            (size_t)llround((double)(k % ST_SEED_LIVE_STEPS) * ST_SEED_LIVE_CHUNK /
-                            ST_SEED_LIVE_STEPS);
+        s = k / r->chunk_steps * r->chunk_n +
+            (size_t)llround((double)(k % r->chunk_steps) * (double)r->chunk_n /
+                            (double)r->chunk_steps);
     else if (r->resample_hz > 0)
         s = (size_t)llround((double)k * r->fs_hz / r->resample_hz);
     else
@@ -210,256 +364,227 @@ size_t st_pipeline_sample(const st_pipeline_result *r, size_t k)
     return s < r->n ? s : r->n - 1;
 }
 
-st_status st_pipeline_alloc(st_pipeline_result *r, size_t n, size_t steps, st_error *err)
+st_status st_pipeline_alloc_taps(st_pipeline_result *r, bool audio, bool steps, st_error *err)
 {
-    r->n = n;
-    r->steps = steps;
-    r->gated = st_malloc(n * sizeof(float));
-    r->rectified = r->shared ? r->gated : st_malloc(n * sizeof(float));
-    r->envelope = r->shared ? r->gated : st_malloc(n * sizeof(float));
-    /* shared: the envelope is spent once the current is made, so the sound goes there */
-    r->output = r->shared ? r->gated : st_malloc(n * sizeof(float));
-    /* shared and one step per sample: the per-step signals are never stored (see fused) */
-    bool per_step = !r->shared || r->decimate != 1 || r->resample_hz > 0 || r->chunked;
-    r->current = per_step ? st_malloc(steps * sizeof(float)) : NULL;
-    r->v = per_step ? st_malloc(steps * sizeof(float)) : NULL;
-    r->u = r->shared ? NULL : st_malloc(steps * sizeof(float));
-    if (!r->gated || !r->rectified || !r->envelope || !r->output ||
-        (per_step && (!r->current || !r->v)) || (!r->u && !r->shared) ||
-        st_spikes_reserve(&r->spikes, 64))
-        return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", n);
+    bool ok = (r->output = st_malloc(r->n * sizeof *r->output)) != NULL;
+    if (ok && audio)
+        ok = (r->gated = st_malloc(r->n * sizeof(double))) &&
+             (r->rectified = st_malloc(r->n * sizeof(double))) &&
+             (r->envelope = st_malloc(r->n * sizeof(double)));
+    if (ok && steps)
+        ok = (r->current = st_malloc(r->steps * sizeof(double))) &&
+             (r->v = st_malloc(r->steps * sizeof(double))) &&
+             (r->u = st_malloc(r->steps * sizeof(double)));
+    if (!ok || st_spikes_reserve(&r->spikes, 64))
+        return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", r->n);
     return ST_OK;
 }
 
-/* Gate, rectify, envelope and smoothing into the result's audio taps. */
-static st_status front_end(const st_pipeline_config *c, st_pipeline_result *r, st_error *err)
+st_status st_pipeline_fault(const st_pipeline_result *r, uint64_t step, st_error *err)
 {
-    size_t n = r->n;
-    size_t win = c->gate_window_n ? c->gate_window_n : (size_t)llround(c->gate_window_s * r->fs_hz);
-    r->gate_threshold = !c->gate_on ? 0.0
-                        : !isnan(c->gate_threshold)
-                            ? c->gate_threshold
-                            : st_gate_threshold(r->input, n, win, c->gate_k, c->gate_floor);
-    if (c->gate_on) {
-        st_gate_state gs;
-        st_gate_reset(&gs);
-        st_gate_params gp = {(float)r->gate_threshold};
-        st_gate_process(&gs, &gp, r->input, r->gated, n);
-    } else {
-        memcpy(r->gated, r->input, n * sizeof(float));
-    }
-    st_rectify(c->rectify, r->gated, r->rectified, n);
-    st_status st = ST_OK;
+    return st_error_set(err, ST_ERR_NUMERIC,
+                        "neuron: v is not finite at t = %g ms (step %llu); try a smaller --dt "
+                        "or a lower --gain",
+                        (double)step * r->dt_ms, (unsigned long long)step);
+}
+
+/* ---- the whole-signal driver ------------------------------------------------------------------ */
+
+/* Gate, rectify, envelope and smoothing over the whole signal, into r's taps or in place in
+ * 'work' (n doubles): returns where the envelope is. */
+static const double *whole_front(const st_pipeline_config *c, st_pipeline_result *r,
+                                 double *work, st_status *st, st_error *err)
+{
+    const size_t n = r->n;
+    double *g = r->gated ? r->gated : work, *rc = r->rectified ? r->rectified : work;
+    double *e = r->envelope ? r->envelope : work;
+    for (size_t i = 0; i < n; i++)
+        g[i] = r->input[i];
+    /* the whole signal is known: the leading window's threshold applies from sample 0 */
+    double thr = c->gate == ST_GATE_FIXED ? c->gate_threshold
+                 : c->gate == ST_GATE_LEADING
+                     ? st_gate_threshold(g, n, window_n(c->gate_window_n, c->gate_window_s,
+                                                        r->fs_hz),
+                                         c->gate_k, c->gate_floor)
+                     : 0.0;
+    r->gate_threshold = thr;
+    st_gate gate;
+    st_gate_params gp = {c->gate == ST_GATE_OFF ? ST_GATE_OFF : ST_GATE_FIXED, thr, 0, 0, 0};
+    if ((*st = st_gate_init(&gate, &gp, err)))
+        return NULL;
+    st_gate_process(&gate, g, g, n);
+    st_gate_free(&gate);
+    st_rectify(c->rectify, g, rc, n);
     if (c->envelope == ST_ENV_HILBERT) {
-        st = st_hilbert_envelope(r->rectified, n, r->envelope, err);
+        *st = st_hilbert_envelope(rc, n, e, err);
     } else if (c->envelope == ST_ENV_MOVAVG) {
-        size_t w = c->movavg_n ? c->movavg_n : (size_t)llround(c->movavg_s * r->fs_hz);
         st_movavg ma;
-        if (!(st = st_movavg_init(&ma, w ? w : 1, c->movavg_seed, err))) {
-            st_movavg_process(&ma, r->rectified, r->envelope, n);
+        if (!(*st = st_movavg_init(&ma, movavg_window(c, r->fs_hz), c->movavg_seed, err))) {
+            st_movavg_process(&ma, rc, e, n);
             st_movavg_free(&ma);
         }
-    } else if (r->envelope != r->rectified) {
-        memcpy(r->envelope, r->rectified, n * sizeof(float));
+    } else if (e != rc) {
+        memcpy(e, rc, n * sizeof *e);
     }
-    size_t sm = c->smooth_n ? c->smooth_n : (size_t)llround(c->smooth_s * r->fs_hz);
-    if (!st && sm > 1) {
+    size_t sm = window_n(c->smooth_n, c->smooth_s, r->fs_hz);
+    if (!*st && sm > 1) {
         st_movavg ma;
-        if (!(st = st_movavg_init(&ma, sm, false, err))) {
-            st_movavg_process(&ma, r->envelope, r->envelope, n);
+        if (!(*st = st_movavg_init(&ma, sm, false, err))) {
+            st_movavg_process(&ma, e, e, n);
             st_movavg_free(&ma);
         }
     }
-    return st;
+    return *st ? NULL : e;
 }
 
-/* The neuron input: the envelope at each step (decimated or FFT-resampled), scaled. */
-static st_status current(const st_pipeline_config *c, st_pipeline_result *r, st_error *err)
+/* The study's way back: v FFT-resampled to the audio length, spikes flagged where their steps
+ * fall. */
+static st_status resampled_sound(st_backend *b, st_pipeline_result *r, const double *v,
+                                 st_error *err)
 {
-    double ref = 1.0, gain = c->gain;
-    if (c->resample_hz > 0) {
-        double *e = st_malloc(r->n * sizeof *e), *I = st_malloc(r->steps * sizeof *I);
-        st_status st = (!e || !I) ? st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory")
-                                  : ST_OK;
-        for (size_t i = 0; !st && i < r->n; i++)
-            e[i] = r->envelope[i];
-        if (!st)
-            st = st_resample_fft(e, r->n, I, r->steps, err);
-        if (!st && c->normalize == ST_NORM_MAX) {
-            ref = 0.0;
-            for (size_t k = 0; k < r->steps; k++)
-                ref = fmax(ref, I[k]);
-        }
-        for (size_t k = 0; !st && k < r->steps; k++)
-            r->current[k] = ref > 0 ? (float)(gain * I[k] / ref) : 0.0f;
-        st_free(e);
-        st_free(I);
-        r->env_ref = ref;
-        return st;
-    }
-    if (c->normalize == ST_NORM_MAX) {
-        ref = 0.0;
-        for (size_t k = 0; k < r->steps; k++)
-            ref = r->envelope[k * c->decimate] > ref ? r->envelope[k * c->decimate] : ref;
-    }
-    r->env_ref = ref;
-    const double scale = ref > 0 ? gain / ref : 0.0; /* silence: I = 0, never NaN */
-    const size_t K = c->decimate;
-    for (size_t k = 0; k < r->steps; k++)
-        r->current[k] = (float)(scale * r->envelope[k * K]);
-    return ST_OK;
-}
-
-static st_status neuron(const st_pipeline_config *c, st_pipeline_result *r,
-                        void (*progress)(void *, double), void *ud, st_error *err)
-{
-    enum { B = 4096 };
-    double I[B], v[B], u[B];
-    st_model_state s;
-    c->model->reset(&s, &c->params, c->v0_mv, c->u0);
-    r->v[0] = (float)c->v0_mv;
-    if (r->u)
-        r->u[0] = (float)c->u0;
-    size_t total = r->steps - 1, next_report = 0;
-    for (size_t k0 = 0; k0 < total; k0 += B) {
-        size_t n = total - k0 < B ? total - k0 : B;
-        if (st_spikes_reserve(&r->spikes, n))
-            return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
-        for (size_t i = 0; i < n; i++)
-            I[i] = r->current[k0 + i];
-        c->model->process(&s, &c->params, c->how, r->dt_ms, I, v, r->u ? u : NULL, n,
-                          &r->spikes);
-        uint64_t fault = c->model->fault_step(&s);
-        if (fault)
-            return st_error_set(err, ST_ERR_NUMERIC,
-                                "neuron: v is not finite at t = %g ms (step %llu); try a "
-                                "smaller --dt or a lower --gain",
-                                (double)fault * r->dt_ms, (unsigned long long)fault);
-        for (size_t i = 0; i < n; i++)
-            r->v[k0 + 1 + i] = (float)v[i];
-        for (size_t i = 0; r->u && i < n; i++)
-            r->u[k0 + 1 + i] = (float)u[i];
-        if (progress && k0 >= next_report) {
-            progress(ud, 0.3 + 0.6 * (double)(k0 + n) / (double)r->steps);
-            next_report = k0 + total / 50 + 1;
-        }
-    }
-    return ST_OK;
-}
-
-st_status st_pipeline_sound(const st_pipeline_config *c, st_pipeline_result *r,
-                            const double *v_audio, st_error *err)
-{
-    enum { B = 4096 };
-    double va[B];
+    double *va = st_malloc(r->n * sizeof *va);
     uint8_t *flag = st_calloc(r->n, 1);
-    if (!flag)
-        return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory");
-    for (size_t i = 0; i < r->spikes.count; i++) {
-        size_t j = r->spikes.step[i];
-        if (j < r->steps)
-            flag[st_pipeline_sample(r, j)] = 1;
-    }
-    st_sonify_params sp = {c->sonify, c->model->v_min_mv, c->model->v_max_mv, r->fs_hz, 20.0,
-                           1.0};
-    st_sonify_state ss;
-    st_status st = st_sonify_init(&ss, &sp, err);
-    double vpeak = c->model->vpeak(&c->params);
-    const size_t K = r->decimate ? r->decimate : 1;
-    for (size_t i0 = 0; !st && i0 < r->n; i0 += B) {
-        size_t n = r->n - i0 < B ? r->n - i0 : B;
-        for (size_t i = 0; i < n; i++) {
-            /* each step's state is held until the next step's sample */
-            size_t at = i0 + i, k = at / K;
-            va[i] = v_audio ? v_audio[at] : (flag[k * K] && !isnan(vpeak)) ? vpeak : r->v[k];
-        }
-        st_sonify_process(&ss, &sp, va, flag + i0, r->output + i0, n);
-    }
+    st_status st = (!va || !flag) ? st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory")
+                                  : st_resample_fft(v, r->steps, va, r->n, err);
+    for (size_t i = 0; !st && i < r->spikes.count; i++)
+        if (r->spikes.step[i] < r->steps)
+            flag[st_pipeline_sample(r, (size_t)r->spikes.step[i])] = 1;
+    if (!st)
+        st_backend_sound(b, va, flag, r->output, r->n);
+    st_free(va);
     st_free(flag);
     return st;
 }
 
-/* Membrane potential (spikes drawn to the peak) or clicks, at the audio rate. */
-static st_status sound(const st_pipeline_config *c, st_pipeline_result *r, st_error *err)
+/* The back end over the per-step envelope: env[k * stride] (the decimated signal) or the
+ * resampled one (stride 1). */
+static st_status whole_back(const st_pipeline_config *c, st_pipeline_result *r, st_backend *b,
+                            const double *env, size_t stride, double *v_keep,
+                            void (*progress)(void *, double), void *ud, st_error *err)
 {
-    if (!(c->resample_hz > 0))
-        return st_pipeline_sound(c, r, NULL, err);
-    /* the study's way back: v FFT-resampled to the audio length */
-    double *v = st_malloc(r->steps * sizeof *v), *va = st_malloc(r->n * sizeof *va);
-    st_status st = (!v || !va) ? st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory")
-                               : ST_OK;
-    for (size_t k = 0; !st && k < r->steps; k++)
-        v[k] = r->v[k];
+    double e[STEP_BLOCK];
+    const size_t K = r->decimate;
+    for (size_t k0 = 0; k0 < r->steps; k0 += STEP_BLOCK) {
+        size_t m = r->steps - k0 < STEP_BLOCK ? r->steps - k0 : STEP_BLOCK;
+        for (size_t i = 0; i < m; i++)
+            e[i] = env[(k0 + i) * stride];
+        if (st_spikes_reserve(&r->spikes, m))
+            return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
+        st_backend_taps t = {r->current ? r->current + k0 : NULL, v_keep ? v_keep + k0 : NULL,
+                             r->u ? r->u + k0 : NULL};
+        size_t at = c->resample_hz > 0 ? r->n : k0 * K;
+        st_backend_process(b, &c->params, e, m, c->resample_hz > 0 ? NULL : r->output + at,
+                           r->n - at, &r->spikes, &t);
+        uint64_t fault = st_backend_fault(b);
+        if (fault)
+            return st_pipeline_fault(r, fault, err);
+        if (progress && (k0 / STEP_BLOCK) % 16 == 0)
+            progress(ud, 0.3 + 0.7 * (double)(k0 + m) / (double)r->steps);
+    }
+    return ST_OK;
+}
+
+static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
+                           void (*progress)(void *, double), void *ud, st_error *err)
+{
+    const bool rs = c->resample_hz > 0;
+    /* the study resampled D seconds to D * 5000 values: round half to even, as Python */
+    r->steps = rs ? (size_t)nearbyint((double)r->n / r->fs_hz * c->resample_hz)
+                  : (r->n + c->decimate - 1) / c->decimate;
+    if (r->steps < 1)
+        r->steps = 1;
+    r->decimate = c->decimate;
+    r->resample_hz = c->resample_hz;
+    r->dt_ms = c->dt_ms > 0 ? c->dt_ms : 1000.0 * c->decimate / r->fs_hz;
+    double *work = NULL, *per_step = NULL, *v_tmp = NULL;
+    st_backend *b = NULL;
+    st_status st = st_pipeline_alloc_taps(r, c->keep_taps, c->keep_taps, err);
+    if (!st && !c->keep_taps && !(work = st_malloc(r->n * sizeof *work)))
+        st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", r->n);
+    const double *env = st ? NULL : whole_front(c, r, work, &st, err);
+    if (progress && !st)
+        progress(ud, 0.3);
+    /* the per-step envelope: every decimate-th sample, or the FFT-resampled signal */
+    size_t stride = rs ? 1 : c->decimate;
+    if (!st && rs) {
+        if (!(per_step = st_malloc(r->steps * sizeof *per_step)) ||
+            (!r->v && !(v_tmp = st_malloc(r->steps * sizeof *v_tmp))))
+            st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory");
+        else
+            st = st_resample_fft(env, r->n, per_step, r->steps, err);
+        env = per_step;
+    }
+    double ref = -INFINITY;
+    for (size_t k = 0; !st && c->normalize == ST_NORM_MAX && k < r->steps; k++)
+        ref = env[k * stride] > ref ? env[k * stride] : ref;
+    r->env_ref = c->normalize == ST_NORM_MAX ? ref : 1.0;
+    if (!st) {
+        st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = r->env_ref,
+                                .model = c->model, .params = c->params, .v0_mv = c->v0_mv,
+                                .u0 = c->u0, .how = c->how, .dt_ms = r->dt_ms,
+                                .sonify = c->sonify, .fs_hz = r->fs_hz,
+                                .hold = rs ? 1 : c->decimate};
+        st = st_backend_create(&bc, &b, err);
+    }
+    double *v = r->v ? r->v : v_tmp;
     if (!st)
-        st = st_resample_fft(v, r->steps, va, r->n, err);
-    if (!st)
-        st = st_pipeline_sound(c, r, va, err);
-    st_free(v);
-    st_free(va);
+        st = whole_back(c, r, b, env, stride, v, progress, ud, err);
+    if (!st && rs)
+        st = resampled_sound(b, r, v, err);
+    st_backend_destroy(b);
+    st_free(work);
+    st_free(per_step);
+    st_free(v_tmp);
     return st;
 }
 
-/* Current, neuron and sound block by block, for a shared result with one step per sample: no
- * per-step array is kept, and the samples are those current() + neuron() + sound() give. */
-static st_status fused(const st_pipeline_config *c, st_pipeline_result *r,
-                       void (*progress)(void *, double), void *ud, st_error *err)
+/* ---- blocks: the streaming driver over a buffer ------------------------------------------------ */
+
+static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
+                            void (*progress)(void *, double), void *ud, st_error *err)
 {
-    enum { B = 4096 };
-    double I[B], v[B], va[B];
-    uint8_t flag[B];
-    double ref = 1.0;
-    if (c->normalize == ST_NORM_MAX) {
-        ref = 0.0;
-        for (size_t k = 0; k < r->n; k++)
-            ref = r->envelope[k] > ref ? r->envelope[k] : ref;
-    }
-    r->env_ref = ref;
-    const double scale = ref > 0 ? c->gain / ref : 0.0, vpeak = c->model->vpeak(&c->params);
-    st_sonify_params sp = {c->sonify, c->model->v_min_mv, c->model->v_max_mv, r->fs_hz, 20.0,
-                           1.0};
-    st_sonify_state ss;
-    st_status st = st_sonify_init(&ss, &sp, err);
-    st_model_state s;
-    c->model->reset(&s, &c->params, c->v0_mv, c->u0);
-    double vnow = (float)c->v0_mv; /* the state at the block's first sample, as stored */
-    bool spike_now = false;
-    for (size_t i0 = 0; !st && i0 < r->n; i0 += B) {
-        size_t m = r->n - i0 < B ? r->n - i0 : B;
-        size_t steps = i0 + m == r->n ? m - 1 : m; /* the last sample's step is never shown */
-        for (size_t i = 0; i < steps; i++)
-            I[i] = (float)(scale * r->envelope[i0 + i]); /* rounded like the stored current */
-        size_t first = r->spikes.count;
-        if (st_spikes_reserve(&r->spikes, steps))
-            return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
-        c->model->process(&s, &c->params, c->how, r->dt_ms, I, v, NULL, steps, &r->spikes);
-        uint64_t fault = c->model->fault_step(&s);
-        if (fault)
-            return st_error_set(err, ST_ERR_NUMERIC,
-                                "neuron: v is not finite at t = %g ms (step %llu); try a "
-                                "smaller --dt or a lower --gain",
-                                (double)fault * r->dt_ms, (unsigned long long)fault);
-        memset(flag, 0, m);
-        flag[0] = spike_now;
-        spike_now = false;
-        for (size_t k = first; k < r->spikes.count; k++) {
-            size_t j = (size_t)r->spikes.step[k] - i0; /* stamps i0 + 1 .. i0 + steps */
-            if (j < m)
-                flag[j] = 1;
-            else
-                spike_now = true;
+    const size_t n = r->n, block = c->block ? c->block : 1024;
+    r->steps = n;
+    r->decimate = 1;
+    r->dt_ms = 1000.0 / r->fs_hz;
+    r->block = block;
+    r->delay_samples = st_pipeline_delay_samples(c, r->fs_hz);
+    r->env_ref = c->normalize == ST_NORM_NONE ? 1.0 : NAN; /* peak: it moves */
+    st_stream *s = NULL;
+    st_status st = st_pipeline_alloc_taps(r, c->keep_taps, c->keep_taps, err);
+    if (!st)
+        st = st_stream_create(c, r->fs_hz, &s, err);
+    if (!st && c->keep_taps)
+        st = st_stream_enable_taps(s, block < n ? block : n, err);
+    double *dst[6] = {r->gated, r->rectified, r->envelope, r->current, r->v, r->u};
+    const double *(*const src[6])(const st_stream *) = {
+        st_stream_tap_gated, st_stream_tap_rectified, st_stream_tap_envelope,
+        st_stream_tap_current, st_stream_tap_v, st_stream_tap_u};
+    for (size_t off = 0; !st && off < n; off += block) {
+        size_t m = n - off < block ? n - off : block;
+        if (st_spikes_reserve(&r->spikes, m)) {
+            st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
+            break;
         }
-        for (size_t i = 0; i < m; i++) {
-            double vi = i == 0 ? vnow : (float)v[i - 1]; /* rounded like the stored v */
-            va[i] = (flag[i] && !isnan(vpeak)) ? vpeak : vi;
-        }
-        if (steps)
-            vnow = (float)v[steps - 1];
-        st_sonify_process(&ss, &sp, va, flag, r->output + i0, m);
-        if (progress && (i0 / B) % 64 == 0)
-            progress(ud, 0.3 + 0.7 * (double)(i0 + m) / (double)r->n);
+        st_stream_process(s, r->input + off, r->output + off, m, &r->spikes);
+        for (size_t k = 0; c->keep_taps && k < 6; k++)
+            memcpy(dst[k] + off, src[k](s), m * sizeof(double));
+        if (progress && (off / block) % 256 == 0)
+            progress(ud, (double)(off + m) / (double)n);
     }
+    uint64_t at;
+    if (!st && st_stream_fault(s, &at))
+        st = st_pipeline_fault(r, at, err);
+    if (!st) {
+        st_stream_stats stats;
+        st_stream_stats_get(s, &stats);
+        r->gate_threshold = c->gate == ST_GATE_OFF ? 0.0 : stats.gate_threshold;
+    }
+    st_stream_destroy(s);
     return st;
 }
+
+/* ---- the entry point -------------------------------------------------------------------------- */
 
 st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n, double fs_hz,
                           st_pipeline_result *out, void (*progress)(void *ud, double fraction),
@@ -471,33 +596,25 @@ st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n,
         return st;
     if (n == 0)
         return st_error_set(err, ST_ERR_INVAL, "input: no samples");
-    size_t steps = c->resample_hz > 0 ? (size_t)llround((double)n * c->resample_hz / fs_hz)
-                                      : (n + c->decimate - 1) / c->decimate;
-    if (steps < 1)
-        steps = 1;
     out->fs_hz = fs_hz;
-    out->dt_ms = c->dt_ms > 0 ? c->dt_ms : 1000.0 * c->decimate / fs_hz;
-    out->decimate = c->decimate;
-    out->resample_hz = c->resample_hz;
+    out->n = n;
     out->input = x;
-    out->shared = !c->keep_taps;
-    if ((st = st_pipeline_alloc(out, n, steps, err)))
-        goto fail;
-    if ((st = front_end(c, out, err)))
-        goto fail;
-    if (progress)
-        progress(ud, 0.25);
-    if (!out->v) {
-        if ((st = fused(c, out, progress, ud, err)))
-            goto fail;
-    } else if ((st = current(c, out, err)) || (st = neuron(c, out, progress, ud, err)) ||
-               (st = sound(c, out, err))) {
-        goto fail;
+    switch (c->mode) {
+    case ST_RUN_STREAM:
+        st = run_stream(c, out, progress, ud, err);
+        break;
+    case ST_RUN_CHUNKS:
+        st = st_chunks_run(c, out, err);
+        break;
+    default:
+        st = run_whole(c, out, progress, ud, err);
+        break;
+    }
+    if (st) {
+        st_pipeline_result_free(out);
+        return st;
     }
     if (progress)
         progress(ud, 1.0);
     return ST_OK;
-fail:
-    st_pipeline_result_free(out);
-    return st;
 }

@@ -24,21 +24,21 @@ st_status st_rectify_parse(const char *name, st_rectify_mode *out, st_error *err
     return ST_OK;
 }
 
-void st_rectify(st_rectify_mode m, const float *in, float *out, size_t n)
+void st_rectify(st_rectify_mode m, const double *in, double *out, size_t n)
 {
     switch (m) {
     case ST_RECT_FULL:
         for (size_t i = 0; i < n; i++)
-            out[i] = fabsf(in[i]);
+            out[i] = fabs(in[i]);
         break;
     case ST_RECT_HALF:
         for (size_t i = 0; i < n; i++)
-            out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+            out[i] = in[i] > 0.0 ? in[i] : 0.0;
         break;
     case ST_RECT_OFFSET: {
-        float mn = INFINITY;
+        double mn = INFINITY;
         for (size_t i = 0; i < n; i++)
-            mn = fminf(mn, in[i]);
+            mn = fmin(mn, in[i]);
         for (size_t i = 0; i < n; i++)
             out[i] = in[i] - mn;
         break;

@@ -230,6 +230,41 @@ static const st_preset hh_presets[] = {
      .v0_mv = -65, .u0 = NAN},
 };
 
+/* ---- integrators ---------------------------------------------------------------------------- */
+
+static const char *const int_names[ST_INT_COUNT] = {"euler", "symplectic", "izh2003", "rk4",
+                                                "rush-larsen", "study"};
+
+static const char *const int_helps[ST_INT_COUNT] = {
+    "forward Euler: v and u both from the old state (the 2007 book's code)",
+    "v first, then u from the new v, in the order of the 2004 figure script",
+    "two half steps of v, then u from the new v (the 2003 network code)",
+    "classical fourth-order Runge-Kutta on (v, u)",
+    "Hodgkin-Huxley only (spiketalk hh): exact exponential step of each gate, Euler for v",
+    "the study's loop: symplectic in its order, v + h*(0.04*v*v + ...), u + h*(a*(b*v - u))"};
+
+const char *st_integrator_name(st_integrator how)
+{
+    return (unsigned)how < ST_INT_COUNT ? int_names[how] : NULL;
+}
+
+const char *st_integrator_help(st_integrator how)
+{
+    return (unsigned)how < ST_INT_COUNT ? int_helps[how] : "";
+}
+
+st_status st_integrator_parse(const char *name, st_integrator *out, st_error *err)
+{
+    int i = st_name_index(int_names, ST_INT_COUNT, name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--integrator: unknown integrator '%s' (choose euler, symplectic, "
+                            "izh2003, rk4, rush-larsen or study)",
+                            name ? name : "");
+    *out = (st_integrator)i;
+    return ST_OK;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define ALL_INTEGRATORS                                                      \

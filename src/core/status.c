@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Status strings, error messages and the allocator hook. */
+/* Status strings, error messages, name lookup and the shortest round-trip number format. */
 #include "spiketalk/status.h"
 
 #include "core-private.h"
@@ -12,20 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void *default_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
-/* One hook for the whole library, as lua_Alloc: tests install a failing one. */
-static st_alloc_fn alloc_fn = default_alloc;
-static void *alloc_ud = NULL;
 
 const char *st_status_str(st_status code)
 {
@@ -59,38 +45,6 @@ void st_error_clear(st_error *err)
         err->code = ST_OK;
         err->msg[0] = '\0';
     }
-}
-
-void st_set_allocator(st_alloc_fn fn, void *ud)
-{
-    alloc_fn = fn ? fn : default_alloc;
-    alloc_ud = fn ? ud : NULL;
-}
-
-void *st_malloc(size_t size)
-{
-    return alloc_fn(alloc_ud, NULL, size ? size : 1);
-}
-
-void *st_calloc(size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size)
-        return NULL;
-    void *p = st_malloc(n * size);
-    if (p)
-        memset(p, 0, n * size);
-    return p;
-}
-
-void *st_realloc(void *ptr, size_t size)
-{
-    return alloc_fn(alloc_ud, ptr, size ? size : 1);
-}
-
-void st_free(void *ptr)
-{
-    if (ptr)
-        alloc_fn(alloc_ud, ptr, 0);
 }
 
 char *st_format_double(char *buf, size_t size, double x)

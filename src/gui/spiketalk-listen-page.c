@@ -52,7 +52,6 @@ typedef struct job {
     double record_s;         /* ... or record this long (> 0) ... */
     sound *snd;              /* ... or process this one */
     st_pipeline_config cfg;
-    gboolean seed_live;
     const char *neuron;
     /* results */
     st_pipeline_result res;
@@ -121,7 +120,7 @@ static void job_free(job *j)
 }
 
 /* y[i] at x = i * dx, reduced to a min/max pair per bin beyond PLOT_POINTS points. */
-static gboolean reduce(curve *c, const float *y, size_t n, double dx)
+static gboolean reduce(curve *c, const double *y, size_t n, double dx)
 {
     size_t bin = n > PLOT_POINTS ? (n + PLOT_POINTS / 2 - 1) / (PLOT_POINTS / 2) : 1;
     size_t cap = bin > 1 ? 2 * (n / bin + 1) : n;
@@ -137,10 +136,10 @@ static gboolean reduce(curve *c, const float *y, size_t n, double dx)
             continue;
         }
         size_t end = MIN(n, i + bin);
-        float lo = y[i], hi = y[i];
+        double lo = y[i], hi = y[i];
         for (size_t k = i + 1; k < end; k++) {
-            lo = fminf(lo, y[k]);
-            hi = fmaxf(hi, y[k]);
+            lo = fmin(lo, y[k]);
+            hi = fmax(hi, y[k]);
         }
         c->x[c->n] = (double)i * dx;
         c->y[c->n++] = lo;
@@ -181,30 +180,32 @@ static st_status process(job *j)
     j->cfg.keep_taps = true;
     g_atomic_int_set(&j->progress_permille, 0);
     g_mutex_lock(spiketalk_pipeline_mutex());
-    st = j->seed_live ? st_recipe_seed_live(&j->cfg, a->x, a->n, a->fs_hz, &j->res, &j->err)
-                      : st_pipeline_run(&j->cfg, a->x, a->n, a->fs_hz, &j->res, on_progress, j,
-                                        &j->err);
+    st = st_pipeline_run(&j->cfg, a->x, a->n, a->fs_hz, &j->res, on_progress, j, &j->err);
     g_mutex_unlock(spiketalk_pipeline_mutex());
     if (st)
         return st;
     j->have_res = TRUE;
     /* the plot's copies: v with its spikes drawn to the peak */
     st_pipeline_result *r = &j->res;
-    float *vd = g_try_new(float, r->steps ? r->steps : 1);
+    double *vd = g_try_new(double, r->steps ? r->steps : 1);
     if (!vd)
         return st_error_set(&j->err, ST_ERR_NOMEM, "process: out of memory for the plot");
     memcpy(vd, r->v, r->steps * sizeof *vd);
     double vpeak = j->cfg.model->vpeak(&j->cfg.params);
     for (size_t i = 0; i < r->spikes.count && !isnan(vpeak); i++)
         if (r->spikes.step[i] < r->steps)
-            vd[r->spikes.step[i]] = (float)vpeak;
+            vd[r->spikes.step[i]] = vpeak;
     double dt_s = 1.0 / r->fs_hz;
-    gboolean ok = reduce(&j->raw, r->input, r->n, dt_s) &&
+    double *raw = g_try_new(double, r->n);
+    for (size_t i = 0; raw && i < r->n; i++)
+        raw[i] = r->input[i];
+    gboolean ok = raw && reduce(&j->raw, raw, r->n, dt_s) &&
                   reduce(&j->rect, r->rectified, r->n, dt_s) &&
                   reduce(&j->env, r->envelope, r->n, dt_s) &&
                   reduce(&j->v, vd, r->steps, r->dt_ms) &&
                   reduce(&j->cur, r->current, r->steps, r->dt_ms);
     g_free(vd);
+    g_free(raw);
     return ok ? ST_OK : st_error_set(&j->err, ST_ERR_NOMEM, "process: out of memory for the plot");
 }
 
@@ -236,24 +237,18 @@ static gboolean read_config(SpiketalkListenPage *self, job *j)
 {
     const char *recipe = recipe_name(self);
     st_pipeline_config *c = &j->cfg;
-    if (st_pipeline_recipe(recipe, c, &j->err))
-        return FALSE;
     guint n = gtk_drop_down_get_selected(self->neuron_dd);
     j->neuron = neurons[MIN(n, G_N_ELEMENTS(neurons) - 1)];
-    const st_preset *p = st_preset_find(c->model, j->neuron, ST_PRESET_CELL);
-    if (p) {
-        st_sim_config sc;
-        st_sim_config_init(&sc, c->model, p, NULL);
-        c->params = sc.params;
-        c->v0_mv = sc.v0_mv;
-        c->u0 = sc.u0;
-        c->how = g_str_has_prefix(recipe, "seed") ? ST_INT_SYMPLECTIC : sc.how;
-    }
-    c->gate_on = gtk_switch_get_active(self->gate_switch);
+    if (st_pipeline_recipe(recipe, FALSE, c, &j->err) ||
+        st_pipeline_set_neuron(c, NULL, j->neuron, &j->err))
+        return FALSE;
+    if (!gtk_switch_get_active(self->gate_switch))
+        c->gate = ST_GATE_OFF;
+    else if (c->gate == ST_GATE_OFF)
+        c->gate = ST_GATE_LEADING;
     c->rectify = (st_rectify_mode)gtk_drop_down_get_selected(self->rectify_dd);
     c->envelope = (st_envelope_mode)gtk_drop_down_get_selected(self->envelope_dd);
     c->gain = gtk_adjustment_get_value(self->gain_adj);
-    j->seed_live = !strcmp(recipe, "seed-live");
     return TRUE;
 }
 
@@ -262,16 +257,15 @@ static void recipe_to_controls(SpiketalkListenPage *self)
 {
     st_pipeline_config c;
     const char *recipe = recipe_name(self);
-    if (st_pipeline_recipe(recipe, &c, NULL))
+    if (st_pipeline_recipe(recipe, FALSE, &c, NULL))
         return;
     self->updating = TRUE;
-    gtk_switch_set_active(self->gate_switch, c.gate_on);
+    gtk_switch_set_active(self->gate_switch, c.gate != ST_GATE_OFF);
     gtk_drop_down_set_selected(self->rectify_dd, (guint)c.rectify);
     gtk_drop_down_set_selected(self->envelope_dd, (guint)c.envelope);
     gtk_adjustment_set_value(self->gain_adj, c.gain);
     for (guint i = 0; i < G_N_ELEMENTS(neurons); i++)
-        if (!strcmp(neurons[i], g_str_has_prefix(recipe, "seed") && strcmp(recipe, "seed-live")
-                                    ? "RS" : "FS"))
+        if (!strcmp(neurons[i], c.preset))
             gtk_drop_down_set_selected(self->neuron_dd, i);
     gtk_label_set_text(self->recipe_help, st_recipe_help(recipe));
     self->updating = FALSE;

@@ -472,19 +472,12 @@ void spiketalk_live_page_start(SpiketalkLivePage *self)
     c.output_device = dout ? dout->name : NULL;
     c.block = blocks[MIN(b, G_N_ELEMENTS(blocks) - 1)];
     c.scope = true;
-    st_stream_config sc;
-    st_stream_config_default(&sc);
+    st_pipeline_config sc;
     const st_preset *p = current_preset(self);
     st_error err = {0};
-    if (p) {
-        st_sim_config sim;
-        st_sim_config_init(&sim, self->model, p, NULL);
-        sc.pipe.params = sim.params;
-        sc.pipe.v0_mv = sim.v0_mv;
-        sc.pipe.u0 = sim.u0;
-        sc.pipe.how = sim.how;
-    }
-    if (st_live_open(&c, &sc, &self->live, &err)) {
+    if (st_pipeline_recipe("default", TRUE, &sc, &err) ||
+        (p && st_pipeline_set_neuron(&sc, NULL, p->name, &err)) ||
+        st_live_open(&c, &sc, &self->live, &err)) {
         report_open_error(self, &err);
         return;
     }
@@ -589,9 +582,9 @@ static void spiketalk_live_page_class_init(SpiketalkLivePageClass *klass)
 /* The model's first seven cell presets, the study's RS IB CH FS LTS TC RZ (the CLI's keys). */
 static void neuron_init(SpiketalkLivePage *self)
 {
-    st_stream_config sc;
-    st_stream_config_default(&sc);
-    self->model = sc.pipe.model;
+    st_pipeline_config sc;
+    st_pipeline_recipe("default", TRUE, &sc, NULL);
+    self->model = sc.model;
     GtkStringList *list = gtk_string_list_new(NULL);
     guint pick = 0;
     for (size_t i = 0; i < self->model->n_presets && self->n_presets < MAX_PRESETS; i++) {

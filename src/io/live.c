@@ -53,6 +53,7 @@ struct st_live {
     /* owned by the callback once the stream runs */
     float *in_mono, *out_mono;           /* one block each, for devices that are not mono */
     float *zeros;                        /* one block of silence for a missing input buffer */
+    float *env_f;                        /* one block of the envelope, for its recording */
     st_spikes cb_spikes;                 /* one block of stamps */
     uint64_t limit;                      /* frames the session runs; 0: until stopped */
     uint64_t alloc_at, stall_at;         /* test faults, frame index; UINT64_MAX: off */
@@ -153,20 +154,21 @@ static void record(st_live *l, int which, const float *x, size_t n)
 /* Condenses one piece into scope points; a full ring loses the point, the callback goes on. */
 static void feed_scope(st_live *l, const float *x, size_t m)
 {
-    const float *env = st_stream_tap_envelope(l->stream), *v = st_stream_tap_v(l->stream);
+    const double *env = st_stream_tap_envelope(l->stream), *v = st_stream_tap_v(l->stream);
     if (!env || !v)
         return;
     st_live_scope_point pt = l->scope_pt;
     unsigned fill = l->scope_fill;
     for (size_t f = 0; f < m; f++) {
         if (fill == 0) {
-            pt = (st_live_scope_point){x[f], x[f], env[f], v[f], v[f]};
+            pt = (st_live_scope_point){x[f], x[f], (float)env[f], (float)v[f], (float)v[f]};
         } else {
+            float e = (float)env[f], vf = (float)v[f];
             pt.in_min = x[f] < pt.in_min ? x[f] : pt.in_min;
             pt.in_max = x[f] > pt.in_max ? x[f] : pt.in_max;
-            pt.env = env[f] > pt.env ? env[f] : pt.env;
-            pt.v_min = v[f] < pt.v_min ? v[f] : pt.v_min;
-            pt.v_max = v[f] > pt.v_max ? v[f] : pt.v_max;
+            pt.env = e > pt.env ? e : pt.env;
+            pt.v_min = vf < pt.v_min ? vf : pt.v_min;
+            pt.v_max = vf > pt.v_max ? vf : pt.v_max;
         }
         if (++fill == l->scope_every) {
             if (st_ring_write(l->scope_ring, &pt, 1) < 1)
@@ -210,7 +212,12 @@ static void run_piece(st_live *l, const float *in, float *out, size_t off, size_
                 out[(off + f) * (size_t)och + (size_t)c] = y[f];
     record(l, REC_IN, x, m);
     record(l, REC_OUT, y, m);
-    record(l, REC_ENV, st_stream_tap_envelope(l->stream), m);
+    const double *env = st_stream_tap_envelope(l->stream);
+    if (env && l->ring[REC_ENV]) {
+        for (size_t f = 0; f < m; f++)
+            l->env_f[f] = (float)env[f];
+        record(l, REC_ENV, l->env_f, m);
+    }
     if (l->scope_ring)
         feed_scope(l, x, m);
     size_t put = st_ring_write(l->spike_ring, l->cb_spikes.step, l->cb_spikes.count);
@@ -473,7 +480,7 @@ static st_status open_stream(st_live *l, PaStreamParameters *in, PaStreamParamet
     return ST_OK;
 }
 
-st_status st_live_open(const st_live_config *c, const st_stream_config *sc, st_live **out,
+st_status st_live_open(const st_live_config *c, const st_pipeline_config *sc, st_live **out,
                        st_error *err)
 {
     *out = NULL;
@@ -501,9 +508,10 @@ st_status st_live_open(const st_live_config *c, const st_stream_config *sc, st_l
     l->in_mono = st_calloc(b, sizeof *l->in_mono);
     l->out_mono = st_calloc(b, sizeof *l->out_mono);
     l->zeros = st_calloc(b, sizeof *l->zeros);
+    l->env_f = st_calloc(b, sizeof *l->env_f);
     l->cb_spikes.step = st_calloc(b, sizeof *l->cb_spikes.step);
     l->cb_spikes.cap = b; /* at most one spike per neuron step, one step per sample */
-    if (!l->in_mono || !l->out_mono || !l->zeros || !l->cb_spikes.step) {
+    if (!l->in_mono || !l->out_mono || !l->zeros || !l->env_f || !l->cb_spikes.step) {
         st = st_error_set(err, ST_ERR_NOMEM, "live: out of memory");
         goto fail;
     }
@@ -695,6 +703,7 @@ void st_live_close(st_live *l)
     st_free(l->in_mono);
     st_free(l->out_mono);
     st_free(l->zeros);
+    st_free(l->env_f);
     st_free(l->cb_spikes.step);
     st_spikes_free(&l->spikes);
     st_free(l);

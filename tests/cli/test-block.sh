@@ -65,7 +65,7 @@ expect_process_fail 2 "--block: .*>= 1" "$T/in-tone.wav" -o "$T/out.wav" --block
 expect_process_fail 2 "--normalize: 'max'.*whole signal" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
     --normalize max
 expect_process_fail 2 "--rectify: 'offset'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 --rectify offset
-expect_process_fail 2 "--block: recipe 'seed-live'" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
+expect_process_fail 2 "--recipe: 'seed-live' is the study's offline algorithm and cannot stream" "$T/in-tone.wav" -o "$T/out.wav" --block 64 \
     --recipe seed-live
 expect_process_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --block 64 --decimate 9
 expect_process_fail 2 "--peak-release: only with --block" "$T/in-tone.wav" -o "$T/out.wav" \

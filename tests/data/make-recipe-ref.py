@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Reference results for the study's recipes, computed once with numpy/scipy the way the study's
-Python programs did it (seed-summary sections 3-5), and committed beside this script.
+"""The study's recipes as its programs computed them (seed-summary sections 3-5), with their I/O
+replaced: instead of recording from the microphone and plotting, each reads a WAV file and
+writes what the neuron received and did. The code is the study's: numpy float64 arrays from the
+gate to the current, its expressions token for token (0.04 * v * v, h * (a * (...)),
+10 * env / np.max(env), the running sum's s * 2 / w), its constants as it wrote them (the gate's
+441 samples, every 9th sample, h = 0.2, w = int(fs / 100), the 1024-sample chunk), and scipy's
+hilbert and resample. It can therefore disagree with spiketalk, which is the point.
+
+The reading is the one I/O part that had to be written: the samples are converted to float64
+exactly as libsndfile presents them (16-bit / 32768, 8-bit unsigned (x - 128) / 128, 32-bit
+/ 2^31, float as stored), and several channels are averaged (float64) into one.
 
 usage (Debian: python3-numpy python3-scipy):
-    python3 tests/data/make-recipe-ref.py tests/data/tone-burst.wav data/demo-voice.wav
+    python3 tests/data/make-recipe-ref.py [--out DIR] FILE.wav ...
+    python3 tests/data/make-recipe-ref.py --tone        (re)makes tests/data/tone-burst.wav
 
-For each input X.wav and recipe R it writes ref-R-X.json with the neuron input I sampled every
-'stride' steps, its sum and maximum, and the spike steps. The C test (test-recipes.c) runs the
-same recipe through libspiketalk and compares. Run with --tone to (re)make tone-burst.wav.
+For each input X.wav and recipe R it writes DIR/ref-R-X.json (DIR: beside this script) with the
+neuron input I sampled every 'stride' steps, its sum and maximum, the gate threshold, and the
+spike steps. tests/unit/test-recipes.c and tests/cli/test-recipes.sh compare spiketalk with it.
 """
 import json
 import os
@@ -18,77 +28,92 @@ import numpy as np
 import scipy.io.wavfile
 import scipy.signal
 
-RS = (0.02, 0.2, -65.0, 8.0)
-FS = (0.1, 0.2, -65.0, 2.0)
+# ---- I/O: a WAV file as float64, as libsndfile reads it -------------------------------------
 
 
 def read(path):
     fs, x = scipy.io.wavfile.read(path)
-    if x.dtype == np.int16:
+    if x.dtype == np.uint8:
+        x = (x.astype(np.float64) - 128.0) / 128.0
+    elif x.dtype == np.int16:
         x = x.astype(np.float64) / 32768.0
+    elif x.dtype == np.int32:
+        x = x.astype(np.float64) / 2147483648.0
     else:
         x = x.astype(np.float64)
     if x.ndim > 1:
         x = x.mean(axis=1)
-    return fs, x.astype(np.float32).astype(np.float64)
+    return fs, x
 
 
-def gate(x):
+# ---- the study's code ------------------------------------------------------------------------
+
+RS = (0.02, 0.2, -65, 8)
+FS = (0.1, 0.2, -65, 2)
+
+
+def noise_gate(x):
     thr = 3 * np.std(x[:441])
     y = x.copy()
     y[(y >= -thr) & (y <= thr)] = 0
-    return y
+    return y, thr
 
 
-def neuron(I, h, params, steps=None):
-    """v first, then u from the new v; reset when v > 30; v[k] is the state at t_k."""
-    a, b, c, d = params
-    n = len(I) if steps is None else steps
-    v = np.empty(n)
-    u = np.empty(n)
-    v[0] = -65.0
+def izhikevich(I, a, b, c, d):
+    h = 0.2
+    v = np.zeros(len(I))
+    u = np.zeros(len(I))
+    v[0] = -65
     u[0] = b * v[0]
     spikes = []
-    for k in range(n - 1):
-        vk = v[k] + h * (0.04 * v[k] ** 2 + 5 * v[k] + 140 - u[k] + I[k])
-        uk = u[k] + h * a * (b * vk - u[k])
-        if vk > 30:
-            vk = c
-            uk = uk + d
+    for k in range(len(I) - 1):
+        v[k + 1] = v[k] + h * (0.04 * v[k] * v[k] + 5 * v[k] + 140 - u[k] + I[k])
+        u[k + 1] = u[k] + h * (a * (b * v[k + 1] - u[k]))
+        if v[k + 1] > 30:
+            v[k + 1] = c
+            u[k + 1] = u[k + 1] + d
             spikes.append(k + 1)
-        v[k + 1] = vk
-        u[k + 1] = uk
     return v, spikes
 
 
-def movavg_seed(y, w=441):
-    out = np.empty(len(y))
-    s = 0.0
+def moving_average(y, fs):
+    w = int(fs / 100)
+    out = np.zeros(len(y))
+    s = 0
     for i in range(len(y)):
         s += y[i]
         if i >= w:
             s -= y[i - w]
-        out[i] = s / (i + 1) if i < w else s * 2 / w
+        if i < w:
+            out[i] = s / (i + 1)
+        else:
+            out[i] = s * 2 / w
     return out
 
 
 def recipe(name, fs, x):
-    g = gate(x)
+    gated, thr = noise_gate(x)
     if name.startswith("seed-hilbert"):
-        env = np.abs(scipy.signal.hilbert(g))[::9]
+        env = np.abs(scipy.signal.hilbert(gated))
+        env = env[::9]
     else:
-        env = movavg_seed(np.abs(g))
+        env = moving_average(np.abs(gated), fs)
         if name == "seed-playback":
-            env = scipy.signal.resample(env, int(round(len(x) * 5000 / fs)))
+            D = len(x) / fs
+            env = scipy.signal.resample(env, int(round(D * 5000)))
         else:
             env = env[::9]
-    I = 10 * env / np.max(env) if name.endswith("-norm") else 10 * env
-    v, spikes = neuron(I, 0.2, RS)
-    return I, spikes
+    if name.endswith("-norm"):
+        I = 10 * env / np.max(env)
+    else:
+        I = 10 * env
+    v, spikes = izhikevich(I, *RS)
+    return I, spikes, thr
 
 
 def seed_live(fs, x):
     chunk, nwin = 1024, 10
+    a_, b_, c_, d_ = FS
     nch = (len(x) + chunk - 1) // chunk
     buf = np.zeros(chunk * nwin)
     Is, spikes = [], []
@@ -103,18 +128,20 @@ def seed_live(fs, x):
         env = np.abs(scipy.signal.hilbert(buf))
         env = np.convolve(env, np.ones(21), "same")
         I = scipy.signal.resample(env[-chunk:], 232)
-        a_, b_, c_, d_ = FS
-        v, u = -65.0, b_ * -65.0
+        v = -65
+        u = b_ * v
         for i in range(115):
-            vn = v + 0.2 * (0.04 * v ** 2 + 5 * v + 140 - u + I[i])
-            u = u + 0.2 * a_ * (b_ * vn - u)
-            v = vn
+            v = v + 0.2 * (0.04 * v * v + 5 * v + 140 - u + I[i])
+            u = u + 0.2 * (a_ * (b_ * v - u))
             if v > 30:
                 v = c_
-                u += d_
+                u = u + d_
                 spikes.append(c * 232 + i + 1)
         Is.append(I)
-    return np.concatenate(Is), spikes
+    return np.concatenate(Is), spikes, 0.2
+
+
+# ---- the test signal and the output ----------------------------------------------------------
 
 
 def tone_burst(path):
@@ -125,23 +152,31 @@ def tone_burst(path):
     scipy.io.wavfile.write(path, fs, np.round(x * 32767).astype(np.int16))
 
 
+RECIPES = ["seed-hilbert", "seed-hilbert-norm", "seed-movavg", "seed-movavg-norm",
+           "seed-playback", "seed-live"]
+
+
 def main(argv):
-    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.dirname(os.path.abspath(__file__))
     if "--tone" in argv:
-        tone_burst(os.path.join(here, "tone-burst.wav"))
+        tone_burst(os.path.join(out, "tone-burst.wav"))
         argv = [a for a in argv if a != "--tone"]
+    if "--out" in argv:
+        i = argv.index("--out")
+        out = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
     for path in argv:
         fs, x = read(path)
         stem = os.path.splitext(os.path.basename(path))[0]
-        for name in ["seed-hilbert", "seed-hilbert-norm", "seed-movavg", "seed-movavg-norm",
-                     "seed-playback", "seed-live"]:
-            I, spikes = seed_live(fs, x) if name == "seed-live" else recipe(name, fs, x)
+        for name in RECIPES:
+            I, spikes, thr = seed_live(fs, x) if name == "seed-live" else recipe(name, fs, x)
             stride = max(1, len(I) // 200)
-            ref = {"recipe": name, "input": os.path.basename(path), "steps": len(I),
-                   "stride": stride, "I_sampled": [float(v) for v in I[::stride]],
+            ref = {"recipe": name, "input": os.path.basename(path), "rate_hz": int(fs),
+                   "steps": len(I), "stride": stride, "gate_threshold": float(thr),
+                   "I_sampled": [float(v) for v in I[::stride]],
                    "I_sum": float(np.sum(I)), "I_max": float(np.max(I)),
                    "spike_steps": [int(s) for s in spikes]}
-            with open(os.path.join(here, f"ref-{name}-{stem}.json"), "w") as f:
+            with open(os.path.join(out, f"ref-{name}-{stem}.json"), "w") as f:
                 json.dump(ref, f, indent=0)
             print(f"{stem:12s} {name:18s} steps {len(I):6d} spikes {len(spikes)}")
 

@@ -43,11 +43,10 @@ int main(int argc, char **argv)
     c.scope = true;
     c.record_in = in_path;
     c.record_env = env_path;
-    st_stream_config sc;
-    st_stream_config_default(&sc);
+    st_pipeline_config sc;
     st_error err = {0};
     st_live *l = NULL;
-    if (st_live_open(&c, &sc, &l, &err))
+    if (st_pipeline_recipe("default", true, &sc, &err) || st_live_open(&c, &sc, &l, &err))
         return failed("open", &err);
     st_live_scope_point *pts = calloc(MAX_POINTS, sizeof *pts);
     if (!pts)

@@ -14,9 +14,9 @@ static void test_dsp_hilbert_envelope_of_tone(void **state)
 {
     (void)state;
     enum { N = 44100 };
-    static float x[N], env[N];
+    static double x[N], env[N];
     for (int i = 0; i < N; i++)
-        x[i] = (float)(0.5 * sin(2 * PI * 440.0 * i / 44100.0));
+        x[i] = 0.5 * sin(2 * PI * 440.0 * i / 44100.0);
     assert_int_equal(st_hilbert_envelope(x, N, env, NULL), ST_OK);
     for (int i = N / 10; i < N - N / 10; i++)
         assert_close(env[i], 0.5, 0, 0.01);
@@ -61,9 +61,9 @@ static void test_dsp_movavg_constant_and_blocks(void **state)
 {
     (void)state;
     enum { N = 2000 };
-    static float x[N], y[N], z[N];
+    static double x[N], y[N], z[N];
     for (int i = 0; i < N; i++)
-        x[i] = 0.3f;
+        x[i] = 0.3;
     st_movavg m;
     assert_int_equal(st_movavg_init(&m, 441, false, NULL), ST_OK);
     st_movavg_process(&m, x, y, N);
@@ -71,7 +71,7 @@ static void test_dsp_movavg_constant_and_blocks(void **state)
         assert_close(y[i], 0.3, 1e-6, 0);
     /* the same output whatever the block sizes */
     for (int i = 0; i < N; i++)
-        x[i] = (float)sin(i * 0.37) * (float)(i % 17);
+        x[i] = sin(i * 0.37) * (i % 17);
     st_movavg_reset(&m);
     st_movavg_process(&m, x, y, N);
     st_movavg_reset(&m);
@@ -87,22 +87,39 @@ static void test_dsp_movavg_constant_and_blocks(void **state)
         int lo = i - 440 < 0 ? 0 : i - 440;
         for (int j = lo; j <= i; j++)
             s += x[j];
-        assert_close(y[i], s / (i - lo + 1), 1e-5, 0);
+        assert_close(y[i], s / (i - lo + 1), 1e-12, 0);
     }
+    st_movavg_free(&m);
+}
+
+/* The study's moving average: sum / (i + 1) for the first w outputs, then twice the mean
+ * (sum * 2 / w, its quirk); the window of a constant 0.3 gives 0.3 and then 0.6. */
+static void test_dsp_movavg_seed_scaling(void **state)
+{
+    (void)state;
+    enum { N = 1000, W = 441 };
+    static double x[N], y[N];
+    for (int i = 0; i < N; i++)
+        x[i] = 0.3;
+    st_movavg m;
+    assert_int_equal(st_movavg_init(&m, W, true, NULL), ST_OK);
+    st_movavg_process(&m, x, y, N);
+    for (int i = 0; i < N; i++)
+        assert_close(y[i], i < W ? 0.3 : 0.6, 1e-12, 0);
     st_movavg_free(&m);
 }
 
 static void test_dsp_rectify_modes(void **state)
 {
     (void)state;
-    const float x[5] = {-2, -0.5f, 0, 1, 3};
-    float y[5];
+    const double x[5] = {-2, -0.5, 0, 1, 3};
+    double y[5];
     st_rectify(ST_RECT_FULL, x, y, 5);
-    assert_memory_equal(y, ((float[5]){2, 0.5f, 0, 1, 3}), sizeof y);
+    assert_memory_equal(y, ((double[5]){2, 0.5, 0, 1, 3}), sizeof y);
     st_rectify(ST_RECT_HALF, x, y, 5);
-    assert_memory_equal(y, ((float[5]){0, 0, 0, 1, 3}), sizeof y);
+    assert_memory_equal(y, ((double[5]){0, 0, 0, 1, 3}), sizeof y);
     st_rectify(ST_RECT_OFFSET, x, y, 5);
-    assert_memory_equal(y, ((float[5]){0, 1.5f, 2, 3, 5}), sizeof y);
+    assert_memory_equal(y, ((double[5]){0, 1.5, 2, 3, 5}), sizeof y);
     st_rectify(ST_RECT_NONE, x, y, 5);
     assert_memory_equal(y, x, sizeof y);
 }
@@ -111,19 +128,49 @@ static void test_dsp_rectify_modes(void **state)
 static void test_dsp_gate_exact(void **state)
 {
     (void)state;
-    const float x[8] = {0.1f, -0.1f, 0.10001f, -0.2f, 0.05f, 0, -0.09999f, 1};
-    float y[8];
-    st_gate_params p = {0.1f};
-    st_gate_state s;
-    st_gate_reset(&s);
-    st_gate_process(&s, &p, x, y, 8);
-    const float want[8] = {0, 0, 0.10001f, -0.2f, 0, 0, 0, 1};
+    const double x[8] = {0.1, -0.1, 0.10001, -0.2, 0.05, 0, -0.09999, 1};
+    double y[8];
+    st_gate_params p = {.mode = ST_GATE_FIXED, .threshold = 0.1};
+    st_gate g;
+    assert_int_equal(st_gate_init(&g, &p, NULL), ST_OK);
+    st_gate_process(&g, x, y, 8);
+    const double want[8] = {0, 0, 0.10001, -0.2, 0, 0, 0, 1};
     assert_memory_equal(y, want, sizeof y);
-    assert_int_equal(s.gated, 5);
-    float w[4] = {1, -1, 1, -1}; /* mean 0, sigma 1 */
+    assert_int_equal(g.gated, 5);
+    st_gate_free(&g);
+    double w[4] = {1, -1, 1, -1}; /* mean 0, sigma 1 */
     assert_close(st_gate_threshold(w, 4, 4, 3, 0), 3.0, 1e-12, 0);
-    float zeros[100] = {0};
+    double zeros[100] = {0};
     assert_close(st_gate_threshold(zeros, 100, 50, 3, 1e-4), 1e-4, 0, 0);
+    /* 300 values k/300 - 0.5: sigma^2 = (300^2 - 1) / (12 * 300^2) exactly in closed form */
+    static double ramp[300];
+    for (int i = 0; i < 300; i++)
+        ramp[i] = i / 300.0 - 0.5;
+    assert_close(st_gate_threshold(ramp, 300, 300, 2, 0), 2 * sqrt((90000.0 - 1) / 1080000.0),
+                 1e-15, 1e-14);
+}
+
+/* A gate that learns a leading window is closed (0) while it learns, then applies k sigma of
+ * that window; NaN and infinite samples count as silence. */
+static void test_dsp_gate_leading_window(void **state)
+{
+    (void)state;
+    double x[12] = {1, -1, 1, -1, 0.5, 3.5, -2.9, NAN, INFINITY, 3.01, -3.0, 0};
+    double y[12];
+    st_gate_params p = {.mode = ST_GATE_LEADING, .k = 3, .window = 4, .floor = 1e-4};
+    st_gate g;
+    assert_int_equal(st_gate_init(&g, &p, NULL), ST_OK);
+    assert_true(isnan(st_gate_current_threshold(&g)));
+    st_gate_process(&g, x, y, 3);
+    st_gate_process(&g, x + 3, y + 3, 9);
+    assert_close(st_gate_current_threshold(&g), 3.0, 1e-12, 0);
+    const double want[12] = {0, 0, 0, 0, 0, 3.5, 0, 0, 0, 3.01, 0, 0};
+    assert_memory_equal(y, want, sizeof y);
+    st_gate_free(&g);
+    p.window = 0;
+    st_error err = {0};
+    assert_int_equal(st_gate_init(&g, &p, &err), ST_ERR_INVAL);
+    assert_non_null(strstr(err.msg, "--gate-window"));
 }
 
 /* Sonified output stays inside [-1, 1] for v across the whole range and for extreme input. */
@@ -163,7 +210,7 @@ static void test_dsp_pipeline_silence(void **state)
     const char *recipes[] = {"default", "seed-hilbert-norm", "seed-movavg-norm", "seed-playback"};
     for (size_t r = 0; r < 4; r++) {
         st_pipeline_config c;
-        assert_int_equal(st_pipeline_recipe(recipes[r], &c, NULL), ST_OK);
+        assert_int_equal(st_pipeline_recipe(recipes[r], false, &c, NULL), ST_OK);
         c.model = st_model_get(ST_MODEL_IZH);
         st_pipeline_result res;
         st_error err = {0};
@@ -187,7 +234,7 @@ static void test_dsp_pipeline_tone_burst(void **state)
     for (int i = 0; i < N; i++) /* 0.3 s silence, 0.4 s tone, 0.3 s silence */
         x[i] = (i > 13230 && i < 30870) ? (float)(0.5 * sin(2 * PI * 440.0 * i / 44100.0)) : 0;
     st_pipeline_config c;
-    st_pipeline_config_default(&c);
+    assert_int_equal(st_pipeline_recipe("default", false, &c, NULL), ST_OK);
     st_pipeline_result r;
     assert_int_equal(st_pipeline_run(&c, x, N, 44100, &r, NULL, NULL, NULL), ST_OK);
     assert_int_equal(r.steps, N);
@@ -213,15 +260,9 @@ static void test_dsp_pipeline_taps_do_not_change_output(void **state)
     const st_model_id models[] = {ST_MODEL_IZH, ST_MODEL_IZH07, ST_MODEL_HH};
     for (size_t m = 0; m < 3; m++) {
         st_pipeline_config c;
-        st_pipeline_config_default(&c);
-        c.model = st_model_get(models[m]);
-        st_sim_config sc;
-        assert_int_equal(st_sim_config_init(&sc, c.model, NULL, NULL), ST_OK);
-        c.params = sc.params;
-        c.v0_mv = sc.v0_mv;
-        c.u0 = sc.u0;
-        c.how = sc.how;
-        c.gain = c.model->default_gain;
+        assert_int_equal(st_pipeline_recipe("default", false, &c, NULL), ST_OK);
+        assert_int_equal(st_pipeline_set_neuron(&c, st_model_get(models[m]), NULL, NULL), ST_OK);
+        assert_true(c.gain == c.model->default_gain);
         st_pipeline_result a, b;
         c.keep_taps = true;
         assert_int_equal(st_pipeline_run(&c, x, N, 44100, &a, NULL, NULL, NULL), ST_OK);
@@ -244,8 +285,10 @@ int main(void)
         cmocka_unit_test(test_dsp_analytic_signal_of_cos),
         cmocka_unit_test(test_dsp_resample_exact_for_band_limited),
         cmocka_unit_test(test_dsp_movavg_constant_and_blocks),
+        cmocka_unit_test(test_dsp_movavg_seed_scaling),
         cmocka_unit_test(test_dsp_rectify_modes),
         cmocka_unit_test(test_dsp_gate_exact),
+        cmocka_unit_test(test_dsp_gate_leading_window),
         cmocka_unit_test(test_dsp_sonify_bounded),
         cmocka_unit_test(test_dsp_pipeline_silence),
         cmocka_unit_test(test_dsp_pipeline_tone_burst),

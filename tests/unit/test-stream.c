@@ -33,25 +33,16 @@ static void make_voice(float *x, size_t n)
 
 /* Sets the neuron of 'c' to preset 'name' (NULL: the default) of model 'id' as the CLI does,
  * with the model's default gain. */
-static void set_neuron(st_stream_config *c, st_model_id id, const char *name)
+static void set_neuron(st_pipeline_config *c, st_model_id id, const char *name)
 {
-    const st_model *m = st_model_get(id);
-    if (!name)
-        name = m->default_preset;
-    c->pipe.gain = m->default_gain;
-    st_sim_config sc;
-    assert_int_equal(st_sim_config_init(&sc, m, st_preset_find(m, name, -1), NULL), ST_OK);
-    c->pipe.model = m;
-    c->pipe.params = sc.params;
-    c->pipe.v0_mv = sc.v0_mv;
-    c->pipe.u0 = sc.u0;
-    c->pipe.how = sc.how;
+    assert_int_equal(st_pipeline_set_neuron(c, st_model_get(id), name, NULL), ST_OK);
 }
 
 /* Everything one run produces. */
 typedef struct run {
     size_t n, delay;
-    float *out, *env, *cur, *v;
+    float *out;
+    double *env, *cur, *v;
     st_spikes sp;
 } run;
 
@@ -67,7 +58,7 @@ static void run_free(run *r)
 
 /* Runs x through a new stream in blocks of sizes[0], sizes[1], ... (cycling), keeping the
  * output, the envelope, current and v taps, and the spikes. */
-static void run_blocks(const st_stream_config *c, const float *x, size_t n, const size_t *sizes,
+static void run_blocks(const st_pipeline_config *c, const float *x, size_t n, const size_t *sizes,
                        size_t n_sizes, run *r)
 {
     memset(r, 0, sizeof *r);
@@ -81,18 +72,18 @@ static void run_blocks(const st_stream_config *c, const float *x, size_t n, cons
     r->n = n;
     r->delay = st_stream_delay_samples(s);
     r->out = malloc(n * sizeof(float));
-    r->env = malloc(n * sizeof(float));
-    r->cur = malloc(n * sizeof(float));
-    r->v = malloc(n * sizeof(float));
+    r->env = malloc(n * sizeof(double));
+    r->cur = malloc(n * sizeof(double));
+    r->v = malloc(n * sizeof(double));
     assert_true(r->out && r->env && r->cur && r->v);
     assert_int_equal(st_spikes_reserve(&r->sp, n), ST_OK);
     for (size_t off = 0, k = 0; off < n; k++) {
         size_t b = sizes[k % n_sizes];
         size_t m = b < n - off ? b : n - off;
         st_stream_process(s, x + off, r->out + off, m, &r->sp);
-        memcpy(r->env + off, st_stream_tap_envelope(s), m * sizeof(float));
-        memcpy(r->cur + off, st_stream_tap_current(s), m * sizeof(float));
-        memcpy(r->v + off, st_stream_tap_v(s), m * sizeof(float));
+        memcpy(r->env + off, st_stream_tap_envelope(s), m * sizeof(double));
+        memcpy(r->cur + off, st_stream_tap_current(s), m * sizeof(double));
+        memcpy(r->v + off, st_stream_tap_v(s), m * sizeof(double));
         off += m;
     }
     st_stream_stats stats;
@@ -107,9 +98,9 @@ static void assert_runs_equal(const run *a, const run *b)
 {
     assert_int_equal(a->n, b->n);
     assert_memory_equal(a->out, b->out, a->n * sizeof(float));
-    assert_memory_equal(a->env, b->env, a->n * sizeof(float));
-    assert_memory_equal(a->cur, b->cur, a->n * sizeof(float));
-    assert_memory_equal(a->v, b->v, a->n * sizeof(float));
+    assert_memory_equal(a->env, b->env, a->n * sizeof(double));
+    assert_memory_equal(a->cur, b->cur, a->n * sizeof(double));
+    assert_memory_equal(a->v, b->v, a->n * sizeof(double));
     assert_int_equal(a->sp.count, b->sp.count);
     assert_int_equal(a->sp.dropped, 0);
     assert_memory_equal(a->sp.step, b->sp.step, a->sp.count * sizeof(uint64_t));
@@ -117,7 +108,7 @@ static void assert_runs_equal(const run *a, const run *b)
 
 /* Blocks of 1, 37, 64, 1024 and a mixed sequence (with empty calls) give bit-identical output,
  * taps and spikes; the configuration must make the neuron fire for the test to mean much. */
-static void check_block_invariance(const st_stream_config *c)
+static void check_block_invariance(const st_pipeline_config *c)
 {
     enum { N = 26460 }; /* 0.6 s */
     float *x = malloc(N * sizeof *x);
@@ -144,30 +135,30 @@ static void check_block_invariance(const st_stream_config *c)
 static void test_stream_blocks_default(void **state)
 {
     (void)state;
-    st_stream_config c;
-    st_stream_config_default(&c); /* movavg, boxcar, peak normalisation, FS */
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK); /* movavg, boxcar, peak normalisation, FS */
     check_block_invariance(&c);
 }
 
 static void test_stream_blocks_hilbert(void **state)
 {
     (void)state;
-    st_stream_config c;
-    st_stream_config_default(&c);
-    c.pipe.envelope = ST_ENV_HILBERT;
-    c.pipe.rectify = ST_RECT_NONE;
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.envelope = ST_ENV_HILBERT;
+    c.rectify = ST_RECT_NONE;
     check_block_invariance(&c);
 }
 
 static void test_stream_blocks_normalize_none(void **state)
 {
     (void)state;
-    st_stream_config c;
-    st_stream_config_default(&c);
-    c.pipe.normalize = ST_NORM_NONE;
-    c.pipe.gain = 40;
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.normalize = ST_NORM_NONE;
+    c.gain = 40;
     check_block_invariance(&c);
-    c.pipe.normalize = ST_NORM_PEAK;
+    c.normalize = ST_NORM_PEAK;
     c.peak_release_s = 0.05; /* a fast release moves the reference within the run */
     check_block_invariance(&c);
 }
@@ -176,20 +167,20 @@ static void test_stream_blocks_normalize_none(void **state)
 static void test_stream_blocks_models(void **state)
 {
     (void)state;
-    st_stream_config c;
-    st_stream_config_default(&c);
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     set_neuron(&c, ST_MODEL_IZH, "RS");
     check_block_invariance(&c);
     set_neuron(&c, ST_MODEL_IZH, "IB");
-    c.pipe.how = ST_INT_RK4;
+    c.how = ST_INT_RK4;
     check_block_invariance(&c);
     set_neuron(&c, ST_MODEL_IZH07, "RS"); /* gain 300 pA */
     check_block_invariance(&c);
     set_neuron(&c, ST_MODEL_IZH07, "FS");
-    c.pipe.envelope = ST_ENV_HILBERT;
+    c.envelope = ST_ENV_HILBERT;
     check_block_invariance(&c);
     /* Hodgkin-Huxley too: its trace holds the action potential itself (no vpeak) */
-    st_stream_config_default(&c);
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     set_neuron(&c, ST_MODEL_HH, NULL);
     check_block_invariance(&c);
 }
@@ -203,24 +194,25 @@ static void test_stream_hilbert_matches_offline(void **state)
 {
     (void)state;
     enum { N = 44100 };
-    float *x = malloc(N * sizeof *x), *off = malloc(N * sizeof *off);
-    assert_true(x && off);
+    float *x = malloc(N * sizeof *x);
+    double *xd = malloc(N * sizeof *xd), *off = malloc(N * sizeof *off);
+    assert_true(x && xd && off);
     static const double freqs[] = {1000, 3000, 10000, 20000};
     static const size_t smooth[] = {0, 882};
     static const size_t b[] = {333};
     for (size_t f = 0; f < ARRAY_LEN(freqs); f++) {
         for (int i = 0; i < N; i++)
-            x[i] = (float)(0.5 * sin(2 * PI * freqs[f] * i / FS));
-        assert_int_equal(st_hilbert_envelope(x, N, off, NULL), ST_OK);
+            xd[i] = x[i] = (float)(0.5 * sin(2 * PI * freqs[f] * i / FS));
+        assert_int_equal(st_hilbert_envelope(xd, N, off, NULL), ST_OK);
         for (size_t k = 0; k < 2; k++) {
-            st_stream_config c;
-            st_stream_config_default(&c);
-            c.pipe.gate_on = false;
-            c.pipe.rectify = ST_RECT_NONE;
-            c.pipe.envelope = ST_ENV_HILBERT;
-            c.pipe.smooth_n = smooth[k];
-            c.pipe.smooth_s = 0;
-            c.pipe.normalize = ST_NORM_NONE;
+            st_pipeline_config c;
+            assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+            c.gate = ST_GATE_OFF;
+            c.rectify = ST_RECT_NONE;
+            c.envelope = ST_ENV_HILBERT;
+            c.smooth_n = smooth[k];
+            c.smooth_s = 0;
+            c.normalize = ST_NORM_NONE;
             run r;
             run_blocks(&c, x, N, b, 1, &r);
             assert_int_equal(r.delay, k ? 485 : 44); /* 44 + 881 / 2 = 484.5, rounded */
@@ -230,6 +222,7 @@ static void test_stream_hilbert_matches_offline(void **state)
         }
     }
     free(x);
+    free(xd);
     free(off);
 }
 
@@ -244,21 +237,23 @@ static void test_stream_equals_offline_movavg(void **state)
     assert_non_null(x);
     make_voice(x, N);
     for (int g = 0; g < 2; g++) {
-        st_stream_config c;
-        st_stream_config_default(&c);
-        c.pipe.normalize = ST_NORM_NONE;
-        c.pipe.gain = 40;
-        c.pipe.gate_on = g == 1;
-        c.pipe.gate_threshold = 0.003;
+        st_pipeline_config c;
+        assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+        c.normalize = ST_NORM_NONE;
+        c.gain = 40;
+        c.gate = g == 1 ? ST_GATE_FIXED : ST_GATE_OFF;
+        c.gate_threshold = 0.003;
         run r;
         static const size_t b[] = {64};
         run_blocks(&c, x, N, b, 1, &r);
+        st_pipeline_config w = c; /* the same stages, run by the whole-signal driver */
+        w.mode = ST_RUN_WHOLE;
         st_pipeline_result o;
-        assert_int_equal(st_pipeline_run(&c.pipe, x, N, FS, &o, NULL, NULL, NULL), ST_OK);
+        assert_int_equal(st_pipeline_run(&w, x, N, FS, &o, NULL, NULL, NULL), ST_OK);
         assert_int_equal(o.steps, N);
-        assert_memory_equal(r.env, o.envelope, N * sizeof(float));
-        assert_memory_equal(r.cur, o.current, N * sizeof(float));
-        assert_memory_equal(r.v, o.v, N * sizeof(float));
+        assert_memory_equal(r.env, o.envelope, N * sizeof(double));
+        assert_memory_equal(r.cur, o.current, N * sizeof(double));
+        assert_memory_equal(r.v, o.v, N * sizeof(double));
         assert_true(r.sp.count >= 3);
         assert_int_equal(r.sp.count, o.spikes.count);
         assert_memory_equal(r.sp.step, o.spikes.step, r.sp.count * sizeof(uint64_t));
@@ -279,8 +274,8 @@ static void test_stream_gate_learns(void **state)
     make_voice(x, N);
     for (int i = 0; i < N; i++)
         x[i] += 0.3f; /* audible from the start */
-    st_stream_config c;
-    st_stream_config_default(&c);
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     st_stream *s;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     assert_int_equal(st_stream_enable_taps(s, N, NULL), ST_OK);
@@ -289,15 +284,20 @@ static void test_stream_gate_learns(void **state)
     st_stream_stats_get(s, &stats);
     assert_true(isnan(stats.gate_threshold));
     for (int i = 0; i < W - 1; i++)
-        assert_true(st_stream_tap_gated(s)[i] == 0.0f);
+        assert_true(st_stream_tap_gated(s)[i] == 0.0);
     st_stream_process(s, x + W - 1, y + W - 1, N - (W - 1), NULL);
     st_stream_stats_get(s, &stats);
-    double thr = st_gate_threshold(x, N, W, 3, 1e-4);
+    double *xd = malloc(W * sizeof *xd);
+    assert_non_null(xd);
+    for (int i = 0; i < W; i++)
+        xd[i] = x[i];
+    double thr = st_gate_threshold(xd, W, W, 3, 1e-4);
+    free(xd);
     assert_true(stats.gate_threshold == thr);
-    const float *g = st_stream_tap_gated(s);
+    const double *g = st_stream_tap_gated(s);
     for (int i = 1; i < N - (W - 1); i++) {
-        float xi = x[W - 1 + i];
-        assert_true(g[i] == (fabsf(xi) <= (float)thr ? 0.0f : xi));
+        double xi = x[W - 1 + i];
+        assert_true(g[i] == (fabs(xi) <= thr ? 0.0 : xi));
     }
     st_stream_destroy(s);
     free(x);
@@ -318,11 +318,11 @@ static void test_stream_sustained_pattern(void **state)
     assert_non_null(x);
     for (int i = 0; i < N; i++)
         x[i] = 0.5f;
-    st_stream_config c;
-    st_stream_config_default(&c);
-    c.pipe.gate_on = false;
-    c.pipe.normalize = ST_NORM_NONE;
-    c.pipe.gain = 30; /* I = 15 once the averages are full: several spikes per chunk */
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.gate = ST_GATE_OFF;
+    c.normalize = ST_NORM_NONE;
+    c.gain = 30; /* I = 15 once the averages are full: several spikes per chunk */
     static const size_t whole[] = {N}, chunk[] = {1024};
     run a, b;
     run_blocks(&c, x, N, whole, 1, &a);
@@ -356,13 +356,13 @@ static void test_stream_set_params_midstream(void **state)
     (void)state;
     enum { N = 22050, B = 64, SWITCH = 150 * B };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
-    float *v = malloc(N * sizeof *v), *cur = malloc(N * sizeof *cur);
+    double *v = malloc(N * sizeof *v), *cur = malloc(N * sizeof *cur);
     assert_true(x && y && v && cur);
     make_voice(x, N);
-    st_stream_config c;
-    st_stream_config_default(&c);
-    const st_model *m = c.pipe.model;
-    st_model_params fs = c.pipe.params;
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    const st_model *m = c.model;
+    st_model_params fs = c.params;
     st_model_params rs = st_preset_find(m, "RS", -1)->params;
     st_model_params ib = st_preset_find(m, "IB", -1)->params;
     st_stream *s;
@@ -379,8 +379,8 @@ static void test_stream_set_params_midstream(void **state)
             assert_int_equal(st_stream_set_params(s, &rs, NULL), ST_OK); /* the latest wins */
         }
         st_stream_process(s, x + off, y + off, n, NULL);
-        memcpy(v + off, st_stream_tap_v(s), n * sizeof(float));
-        memcpy(cur + off, st_stream_tap_current(s), n * sizeof(float));
+        memcpy(v + off, st_stream_tap_v(s), n * sizeof(double));
+        memcpy(cur + off, st_stream_tap_current(s), n * sizeof(double));
     }
     st_stream_destroy(s);
     /* the reference: one state, FS for the steps to samples 1 .. SWITCH - 1, then RS */
@@ -389,19 +389,19 @@ static void test_stream_set_params_midstream(void **state)
     for (int j = 0; j < N - 1; j++)
         I[j] = cur[j];
     st_model_state ns;
-    m->reset(&ns, &fs, c.pipe.v0_mv, c.pipe.u0);
-    vr[0] = c.pipe.v0_mv;
-    m->process(&ns, &fs, c.pipe.how, 1000.0 / FS, I, vr + 1, NULL, SWITCH - 1, NULL);
-    m->process(&ns, &rs, c.pipe.how, 1000.0 / FS, I + SWITCH - 1, vr + SWITCH, NULL,
+    m->reset(&ns, &fs, c.v0_mv, c.u0);
+    vr[0] = c.v0_mv;
+    m->process(&ns, &fs, c.how, 1000.0 / FS, I, vr + 1, NULL, SWITCH - 1, NULL);
+    m->process(&ns, &rs, c.how, 1000.0 / FS, I + SWITCH - 1, vr + SWITCH, NULL,
                N - SWITCH, NULL);
     for (int j = 0; j < N; j++)
-        assert_true(v[j] == (float)vr[j]);
+        assert_true(v[j] == vr[j]);
     /* it did switch: FS throughout differs after the switch */
-    m->reset(&ns, &fs, c.pipe.v0_mv, c.pipe.u0);
-    m->process(&ns, &fs, c.pipe.how, 1000.0 / FS, I, vr + 1, NULL, N - 1, NULL);
+    m->reset(&ns, &fs, c.v0_mv, c.u0);
+    m->process(&ns, &fs, c.how, 1000.0 / FS, I, vr + 1, NULL, N - 1, NULL);
     bool differs = false;
     for (int j = SWITCH; j < N; j++)
-        differs |= v[j] != (float)vr[j];
+        differs |= v[j] != vr[j];
     assert_true(differs);
     assert_true(fabs(v[SWITCH] - v[SWITCH - 1]) < 5.0); /* continuous at the switch */
     free(I);
@@ -420,9 +420,9 @@ static void test_stream_reset_repeats(void **state)
     float *x = malloc(N * sizeof *x), *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
     assert_true(x && a && b);
     make_voice(x, N);
-    st_stream_config c;
-    st_stream_config_default(&c);
-    c.pipe.envelope = ST_ENV_HILBERT;
+    st_pipeline_config c;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.envelope = ST_ENV_HILBERT;
     st_stream *s;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     st_stream_process(s, x, a, N, NULL);
@@ -455,11 +455,11 @@ static void test_stream_silence(void **state)
     x[9000] = -INFINITY;
     static const size_t b[] = {256};
     for (int k = 0; k < 6; k++) {
-        st_stream_config c;
-        st_stream_config_default(&c);
-        c.pipe.normalize = k % 2 ? ST_NORM_NONE : ST_NORM_PEAK;
-        c.pipe.envelope = k / 2 == 0 ? ST_ENV_MOVAVG : k / 2 == 1 ? ST_ENV_HILBERT : ST_ENV_NONE;
-        c.pipe.gate_on = k < 4;
+        st_pipeline_config c;
+        assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+        c.normalize = k % 2 ? ST_NORM_NONE : ST_NORM_PEAK;
+        c.envelope = k / 2 == 0 ? ST_ENV_MOVAVG : k / 2 == 1 ? ST_ENV_HILBERT : ST_ENV_NONE;
+        c.gate = k < 4 ? ST_GATE_LEADING : ST_GATE_OFF;
         run r;
         run_blocks(&c, x, N, b, 1, &r);
         assert_int_equal(r.sp.count, 0);
@@ -479,35 +479,35 @@ static void test_stream_refuses(void **state)
 {
     (void)state;
     static char sentinel;
-    st_stream_config c;
+    st_pipeline_config c;
     st_stream *s = (st_stream *)(void *)&sentinel;
     st_error err = {0};
-    st_stream_config_default(&c);
-    c.pipe.normalize = ST_NORM_MAX;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.normalize = ST_NORM_MAX;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
     assert_null(s);
     assert_non_null(strstr(err.msg, "--normalize: 'max'"));
-    st_stream_config_default(&c);
-    c.pipe.rectify = ST_RECT_OFFSET;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.rectify = ST_RECT_OFFSET;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
     assert_non_null(strstr(err.msg, "--rectify: 'offset'"));
-    st_stream_config_default(&c);
-    c.pipe.decimate = 9;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.decimate = 9;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
     assert_non_null(strstr(err.msg, "--decimate"));
-    st_stream_config_default(&c);
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     c.peak_release_s = 0;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
     assert_non_null(strstr(err.msg, "--peak-release"));
-    st_stream_config_default(&c);
-    c.pipe.envelope = ST_ENV_HILBERT;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.envelope = ST_ENV_HILBERT;
     c.hilbert_half = 0;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
-    st_stream_config_default(&c);
-    c.pipe.gain = NAN;
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.gain = NAN;
     assert_int_equal(st_stream_create(&c, FS, &s, &err), ST_ERR_INVAL);
     assert_non_null(strstr(err.msg, "--gain"));
-    st_stream_config_default(&c);
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     assert_int_equal(st_stream_create(&c, 0, &s, &err), ST_ERR_INVAL);
 }
 
@@ -515,19 +515,19 @@ static void test_stream_refuses(void **state)
 static void test_stream_delay(void **state)
 {
     (void)state;
-    st_stream_config c;
+    st_pipeline_config c;
     st_stream *s;
-    st_stream_config_default(&c);
+    assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     /* 1 ms and 2 ms windows at 44.1 kHz: 44 and 88 samples */
     assert_int_equal(st_stream_delay_samples(s), (size_t)llround(43 / 2.0 + 87 / 2.0));
     st_stream_destroy(s);
-    c.pipe.envelope = ST_ENV_HILBERT;
+    c.envelope = ST_ENV_HILBERT;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     assert_int_equal(st_stream_delay_samples(s), (size_t)llround(44 + 87 / 2.0));
     st_stream_destroy(s);
-    c.pipe.envelope = ST_ENV_NONE;
-    c.pipe.smooth_s = 0;
+    c.envelope = ST_ENV_NONE;
+    c.smooth_s = 0;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     assert_int_equal(st_stream_delay_samples(s), 0);
     st_stream_destroy(s);
@@ -561,9 +561,9 @@ static void test_stream_alloc_failure(void **state)
 {
     (void)state;
     for (int env = 0; env < 3; env++) {
-        st_stream_config c;
-        st_stream_config_default(&c);
-        c.pipe.envelope = (st_envelope_mode)env;
+        st_pipeline_config c;
+        assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+        c.envelope = (st_envelope_mode)env;
         int failures = 0;
         for (long k = 0; k < 40; k++) {
             n_calls = n_live = 0;
@@ -598,15 +598,15 @@ static void test_stream_no_alloc_in_process(void **state)
     assert_true(x && y);
     make_voice(x, N);
     for (int env = 0; env < 3; env++) {
-        st_stream_config c;
-        st_stream_config_default(&c);
-        c.pipe.envelope = (st_envelope_mode)env;
+        st_pipeline_config c;
+        assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+        c.envelope = (st_envelope_mode)env;
         st_stream *s;
         assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
         assert_int_equal(st_stream_enable_taps(s, 64, NULL), ST_OK);
         st_spikes sp = {0};
         assert_int_equal(st_spikes_reserve(&sp, N), ST_OK);
-        st_model_params rs = st_preset_find(c.pipe.model, "RS", -1)->params;
+        st_model_params rs = st_preset_find(c.model, "RS", -1)->params;
         n_calls = n_live = 0;
         fail_at = -1;
         st_set_allocator(counting_alloc, NULL);
