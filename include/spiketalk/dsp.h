@@ -90,8 +90,8 @@ ST_API void st_rectify(st_rectify_mode m, const double *in, double *out, size_t 
 
 /* The trailing window of the last w inputs, as the study's running sum wrote it: the sum gains
  * the new input, then loses the one that left the window; the output is sum / (i + 1) while
- * fewer than w + 1 inputs were seen (i < w), then sum / w, or sum * 2 / w with the study's
- * scaling (its seed-movavg quirk). */
+ * fewer than w + 1 inputs were seen (i < w), then the mean sum * (1 / w), or sum * 2 / w with
+ * the study's scaling (its seed-movavg quirk, in its order). */
 typedef struct st_movavg {
     size_t w;           /* window, samples */
     double *hist;       /* the last w inputs (ring) */

@@ -198,6 +198,13 @@ static size_t sound(st_backend *b, size_t n, float *out, size_t room)
 {
     const size_t hold = b->c.hold;
     const double vpeak = b->vpeak;
+    if (hold == 1) { /* one step per sample: the buffers line up */
+        size_t m = n < room ? n : room;
+        for (size_t i = 0; i < m; i++)
+            b->va[i] = b->flag[i] && !isnan(vpeak) ? vpeak : b->v[i];
+        st_sonify_process(&b->ss, &b->sp, b->va, b->flag, out, m);
+        return m;
+    }
     size_t w = 0, fill = 0;
     for (size_t i = 0; i < n && w + fill < room; i++) {
         for (size_t h = 0; h < hold && w + fill < room; h++) {

@@ -4,6 +4,7 @@
 #define SPIKETALK_CORE_PRIVATE_H
 
 #include <assert.h>
+#include <math.h>
 #include <stddef.h>
 
 #if defined(__GNUC__)
@@ -32,6 +33,28 @@ int st_name_index(const char *const *names, size_t n, const char *name);
  * 'step'. */
 st_status st_pipeline_alloc_taps(st_pipeline_result *r, bool audio, bool steps, st_error *err);
 st_status st_pipeline_fault(const st_pipeline_result *r, uint64_t step, st_error *err);
+
+/* frontend.c: the causal front end (gate, rectify, moving average / FIR Hilbert / none,
+ * boxcar), block by block with its state carried across blocks. */
+typedef struct st_front {
+    st_gate gate;
+    st_rectify_mode rectify;
+    bool use_envma, use_fir, use_smooth;
+    st_movavg envma, smooth;
+    st_fir_hilbert fir;
+} st_front;
+
+/* The windows a configuration asks for at fs_hz, in samples. */
+size_t st_front_movavg_window(const st_pipeline_config *c, double fs_hz);
+size_t st_front_smooth_window(const st_pipeline_config *c, double fs_hz);
+size_t st_front_gate_window(const st_pipeline_config *c, double fs_hz);
+
+st_status st_front_init(st_front *f, const st_pipeline_config *c, const st_gate_params *gate,
+                        double fs_hz, st_error *err);
+void st_front_reset(st_front *f);
+/* x -> gated g -> rectified r -> envelope e, n samples; g, r and e may be the same buffer. */
+void st_front_process(st_front *f, const double *x, double *g, double *r, double *e, size_t n);
+void st_front_free(st_front *f);
 
 /* chunks.c: the ST_RUN_CHUNKS driver (the study's live program) over r->input. */
 st_status st_chunks_run(const st_pipeline_config *c, st_pipeline_result *r, st_error *err);

@@ -35,21 +35,46 @@ void st_movavg_reset(st_movavg *s)
 void st_movavg_process(st_movavg *s, const double *in, double *out, size_t n)
 {
     const size_t w = s->w;
-    const double wd = (double)w;
-    const bool seed = s->seed_scaling;
-    size_t pos = s->pos;
+    double *hist = s->hist;
+    size_t pos = s->pos, i = 0;
     uint64_t seen = s->seen;
     double sum = s->sum;
-    for (size_t i = 0; i < n; i++) {
+    /* the study's order: s += y[i], then s -= y[i - w] once i >= w; s / (i + 1) while i < w */
+    for (; i < n && seen < w; i++) {
         double x = in[i];
-        /* the study's order: s += y[i], then s -= y[i - w] once i >= w */
         sum = sum + x;
-        if (seen >= w)
-            sum = sum - s->hist[pos];
-        s->hist[pos] = x;
+        hist[pos] = x;
         pos = pos + 1 == w ? 0 : pos + 1;
         seen++;
-        out[i] = seen <= w ? sum / (double)seen : seed ? sum * 2 / wd : sum / wd;
+        out[i] = sum / (double)seen;
+    }
+    /* the window is full: the mean, or the study's sum * 2 / w, evaluated as it wrote it; the
+     * ring is walked in runs up to its end, so the loops have no wrap test */
+    const bool seed = s->seed_scaling;
+    const double wd = (double)w, inv = 1.0 / wd;
+    seen += n - i;
+    while (i < n) {
+        size_t run = n - i < w - pos ? n - i : w - pos;
+        double *h = hist + pos;
+        const double *x = in + i;
+        double *y = out + i;
+        if (seed) {
+            for (size_t j = 0; j < run; j++) {
+                sum = sum + x[j];
+                sum = sum - h[j];
+                h[j] = x[j];
+                y[j] = sum * 2 / wd;
+            }
+        } else {
+            for (size_t j = 0; j < run; j++) {
+                sum = sum + x[j];
+                sum = sum - h[j];
+                h[j] = x[j];
+                y[j] = sum * inv;
+            }
+        }
+        i += run;
+        pos = pos + run == w ? 0 : pos + run;
     }
     s->pos = pos;
     s->seen = seen;

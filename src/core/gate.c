@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The noise gate: its threshold (fixed, or learned from the leading window) and the gating. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -99,14 +100,15 @@ void st_gate_process(st_gate *g, const double *in, double *out, size_t n)
             g->open = true;
         }
     }
-    const bool on = g->p.mode != ST_GATE_OFF;
-    const double thr = g->thr;
+    /* a sample passes when it is finite and, with the gate on, louder than the threshold
+     * (NaN fails both tests) */
+    const double thr = g->p.mode == ST_GATE_OFF ? -1.0 : g->thr;
     uint64_t gated = g->gated;
     for (; i < n; i++) {
-        double x = isfinite(in[i]) ? in[i] : 0.0;
-        bool quiet = on && fabs(x) <= thr;
-        gated += quiet;
-        out[i] = quiet ? 0.0 : x;
+        double x = in[i], a = fabs(x);
+        bool pass = a > thr && a <= DBL_MAX;
+        gated += !pass;
+        out[i] = pass ? x : 0.0;
     }
     g->gated = gated;
 }

@@ -243,14 +243,6 @@ static size_t window_n(size_t n, double s, double fs_hz)
     return n ? n : (size_t)llround(s * fs_hz);
 }
 
-/* The moving average's window: the study's int(fs / div), or samples, or seconds. */
-static size_t movavg_window(const st_pipeline_config *c, double fs_hz)
-{
-    size_t w = c->movavg_fs_div ? (size_t)(fs_hz / (double)c->movavg_fs_div)
-                                : window_n(c->movavg_n, c->movavg_s, fs_hz);
-    return w ? w : 1;
-}
-
 static st_status check_stream(const st_pipeline_config *c, st_error *err)
 {
     if (c->normalize == ST_NORM_MAX)
@@ -328,7 +320,7 @@ size_t st_pipeline_delay_samples(const st_pipeline_config *c, double fs_hz)
         return 0;
     double delay = c->envelope == ST_ENV_HILBERT ? (double)c->hilbert_half : 0.0;
     if (c->envelope == ST_ENV_MOVAVG)
-        delay += (double)(movavg_window(c, fs_hz) - 1) / 2.0;
+        delay += (double)(st_front_movavg_window(c, fs_hz) - 1) / 2.0;
     size_t sm = window_n(c->smooth_n, c->smooth_s, fs_hz);
     if (sm > 1)
         delay += (double)(sm - 1) / 2.0;
@@ -390,6 +382,27 @@ st_status st_pipeline_fault(const st_pipeline_result *r, uint64_t step, st_error
 
 /* ---- the whole-signal driver ------------------------------------------------------------------ */
 
+/* The gate's threshold over the whole signal: the leading window's is known before sample 0. */
+static st_status whole_gate(const st_pipeline_config *c, st_pipeline_result *r, st_gate_params *gp,
+                            st_error *err)
+{
+    double thr = c->gate == ST_GATE_FIXED ? c->gate_threshold : 0.0;
+    if (c->gate == ST_GATE_LEADING) {
+        size_t w = st_front_gate_window(c, r->fs_hz);
+        w = w < r->n ? w : r->n;
+        double *x = st_malloc((w ? w : 1) * sizeof *x);
+        if (!x)
+            return st_error_set(err, ST_ERR_NOMEM, "gate: out of memory (%zu samples)", w);
+        for (size_t i = 0; i < w; i++)
+            x[i] = r->input[i];
+        thr = st_gate_threshold(x, w, w, c->gate_k, c->gate_floor);
+        st_free(x);
+    }
+    r->gate_threshold = thr;
+    *gp = (st_gate_params){c->gate == ST_GATE_OFF ? ST_GATE_OFF : ST_GATE_FIXED, thr, 0, 0, 0};
+    return ST_OK;
+}
+
 /* Gate, rectify, envelope and smoothing over the whole signal, into r's taps or in place in
  * 'work' (n doubles): returns where the envelope is. */
 static const double *whole_front(const st_pipeline_config *c, st_pipeline_result *r,
@@ -398,20 +411,12 @@ static const double *whole_front(const st_pipeline_config *c, st_pipeline_result
     const size_t n = r->n;
     double *g = r->gated ? r->gated : work, *rc = r->rectified ? r->rectified : work;
     double *e = r->envelope ? r->envelope : work;
+    st_gate_params gp;
+    st_gate gate;
+    if ((*st = whole_gate(c, r, &gp, err)) || (*st = st_gate_init(&gate, &gp, err)))
+        return NULL;
     for (size_t i = 0; i < n; i++)
         g[i] = r->input[i];
-    /* the whole signal is known: the leading window's threshold applies from sample 0 */
-    double thr = c->gate == ST_GATE_FIXED ? c->gate_threshold
-                 : c->gate == ST_GATE_LEADING
-                     ? st_gate_threshold(g, n, window_n(c->gate_window_n, c->gate_window_s,
-                                                        r->fs_hz),
-                                         c->gate_k, c->gate_floor)
-                     : 0.0;
-    r->gate_threshold = thr;
-    st_gate gate;
-    st_gate_params gp = {c->gate == ST_GATE_OFF ? ST_GATE_OFF : ST_GATE_FIXED, thr, 0, 0, 0};
-    if ((*st = st_gate_init(&gate, &gp, err)))
-        return NULL;
     st_gate_process(&gate, g, g, n);
     st_gate_free(&gate);
     st_rectify(c->rectify, g, rc, n);
@@ -419,7 +424,7 @@ static const double *whole_front(const st_pipeline_config *c, st_pipeline_result
         *st = st_hilbert_envelope(rc, n, e, err);
     } else if (c->envelope == ST_ENV_MOVAVG) {
         st_movavg ma;
-        if (!(*st = st_movavg_init(&ma, movavg_window(c, r->fs_hz), c->movavg_seed, err))) {
+        if (!(*st = st_movavg_init(&ma, st_front_movavg_window(c, r->fs_hz), c->movavg_seed, err))) {
             st_movavg_process(&ma, rc, e, n);
             st_movavg_free(&ma);
         }
@@ -484,18 +489,22 @@ static st_status whole_back(const st_pipeline_config *c, st_pipeline_result *r, 
     return ST_OK;
 }
 
-static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
-                           void (*progress)(void *, double), void *ud, st_error *err)
+static st_status whole_backend(const st_pipeline_config *c, st_pipeline_result *r,
+                               st_backend **b, st_error *err)
+{
+    st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = r->env_ref,
+                            .model = c->model, .params = c->params, .v0_mv = c->v0_mv,
+                            .u0 = c->u0, .how = c->how, .dt_ms = r->dt_ms, .sonify = c->sonify,
+                            .fs_hz = r->fs_hz, .hold = c->resample_hz > 0 ? 1 : c->decimate};
+    return st_backend_create(&bc, b, err);
+}
+
+/* The whole signal kept stage by stage (taps), or a front end that needs all of it at once
+ * (the FFT Hilbert envelope, x - min x, FFT resampling). */
+static st_status whole_arrays(const st_pipeline_config *c, st_pipeline_result *r,
+                              void (*progress)(void *, double), void *ud, st_error *err)
 {
     const bool rs = c->resample_hz > 0;
-    /* the study resampled D seconds to D * 5000 values: round half to even, as Python */
-    r->steps = rs ? (size_t)nearbyint((double)r->n / r->fs_hz * c->resample_hz)
-                  : (r->n + c->decimate - 1) / c->decimate;
-    if (r->steps < 1)
-        r->steps = 1;
-    r->decimate = c->decimate;
-    r->resample_hz = c->resample_hz;
-    r->dt_ms = c->dt_ms > 0 ? c->dt_ms : 1000.0 * c->decimate / r->fs_hz;
     double *work = NULL, *per_step = NULL, *v_tmp = NULL;
     st_backend *b = NULL;
     st_status st = st_pipeline_alloc_taps(r, c->keep_taps, c->keep_taps, err);
@@ -518,14 +527,8 @@ static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
     for (size_t k = 0; !st && c->normalize == ST_NORM_MAX && k < r->steps; k++)
         ref = env[k * stride] > ref ? env[k * stride] : ref;
     r->env_ref = c->normalize == ST_NORM_MAX ? ref : 1.0;
-    if (!st) {
-        st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = r->env_ref,
-                                .model = c->model, .params = c->params, .v0_mv = c->v0_mv,
-                                .u0 = c->u0, .how = c->how, .dt_ms = r->dt_ms,
-                                .sonify = c->sonify, .fs_hz = r->fs_hz,
-                                .hold = rs ? 1 : c->decimate};
-        st = st_backend_create(&bc, &b, err);
-    }
+    if (!st)
+        st = whole_backend(c, r, &b, err);
     double *v = r->v ? r->v : v_tmp;
     if (!st)
         st = whole_back(c, r, b, env, stride, v, progress, ud, err);
@@ -536,6 +539,87 @@ static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
     st_free(per_step);
     st_free(v_tmp);
     return st;
+}
+
+/* Without taps and with a causal front end: the signal in blocks through the front end twice,
+ * once for the loudest moment (normalize max), once into the back end. The same stages give the
+ * same numbers as whole_arrays, with no signal-sized work buffer. */
+static st_status whole_blocks(const st_pipeline_config *c, st_pipeline_result *r,
+                              void (*progress)(void *, double), void *ud, st_error *err)
+{
+    enum { B = 1024 }; /* samples per block: the block and the windows stay in the L1 cache */
+    const size_t n = r->n, K = c->decimate;
+    st_gate_params gp;
+    st_front f;
+    st_backend *b = NULL;
+    st_status st = whole_gate(c, r, &gp, err);
+    if (st || (st = st_front_init(&f, c, &gp, r->fs_hz, err)))
+        return st;
+    double *x = st_malloc(2 * B * sizeof *x), *e = x + B;
+    if (!x || !(r->output = st_malloc(n * sizeof *r->output)) || st_spikes_reserve(&r->spikes, 64))
+        st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", n);
+    double ref = -INFINITY;
+    for (int pass = c->normalize == ST_NORM_MAX ? 0 : 1; !st && pass < 2; pass++) {
+        if (pass == 1) {
+            r->env_ref = c->normalize == ST_NORM_MAX ? ref : 1.0;
+            st_front_reset(&f);
+            if ((st = whole_backend(c, r, &b, err)))
+                break;
+        }
+        size_t k = 0; /* steps so far */
+        for (size_t off = 0; !st && off < n; off += B) {
+            size_t m = n - off < B ? n - off : B, ns = 0;
+            for (size_t i = 0; i < m; i++)
+                x[i] = r->input[off + i];
+            st_front_process(&f, x, x, x, x, m);
+            const double *es = x; /* the step samples: all of them, or every K-th */
+            if (K > 1) {
+                for (size_t i = (K - off % K) % K; i < m; i += K)
+                    e[ns++] = x[i];
+                es = e;
+            } else {
+                ns = m;
+            }
+            if (pass == 0) {
+                for (size_t i = 0; i < ns; i++)
+                    ref = es[i] > ref ? es[i] : ref;
+                continue;
+            }
+            if (st_spikes_reserve(&r->spikes, ns)) {
+                st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory for spikes");
+                break;
+            }
+            st_backend_process(b, &c->params, es, ns, r->output + k * K, n - k * K, &r->spikes,
+                               NULL);
+            k += ns;
+            uint64_t fault = st_backend_fault(b);
+            if (fault)
+                st = st_pipeline_fault(r, fault, err);
+            if (progress && (off / B) % 64 == 0)
+                progress(ud, 0.5 * pass + 0.5 * (double)(off + m) / (double)n);
+        }
+    }
+    st_backend_destroy(b);
+    st_front_free(&f);
+    st_free(x);
+    return st;
+}
+
+static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
+                           void (*progress)(void *, double), void *ud, st_error *err)
+{
+    const bool rs = c->resample_hz > 0;
+    /* the study resampled D seconds to D * 5000 values: round half to even, as Python */
+    r->steps = rs ? (size_t)nearbyint((double)r->n / r->fs_hz * c->resample_hz)
+                  : (r->n + c->decimate - 1) / c->decimate;
+    if (r->steps < 1)
+        r->steps = 1;
+    r->decimate = c->decimate;
+    r->resample_hz = c->resample_hz;
+    r->dt_ms = c->dt_ms > 0 ? c->dt_ms : 1000.0 * c->decimate / r->fs_hz;
+    bool causal = c->envelope != ST_ENV_HILBERT && c->rectify != ST_RECT_OFFSET && !rs;
+    return !c->keep_taps && causal ? whole_blocks(c, r, progress, ud, err)
+                                   : whole_arrays(c, r, progress, ud, err);
 }
 
 /* ---- blocks: the streaming driver over a buffer ------------------------------------------------ */

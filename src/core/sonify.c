@@ -81,16 +81,16 @@ void st_sonify_process(st_sonify_state *s, const st_sonify_params *p, const doub
     const double scale = 2.0 / (p->v_max_mv - p->v_min_mv), lo = p->v_min_mv, r = s->r;
     double x1 = s->x1, y1 = s->y1;
     bool primed = s->primed;
+    if (!primed && n > 0 && isfinite(v[0])) {
+        x1 = (v[0] - lo) * scale - 1.0; /* start from the first value: no start-up thump */
+        primed = true;
+    }
     for (size_t i = 0; i < n; i++) {
         double x = isfinite(v[i]) ? (v[i] - lo) * scale - 1.0 : x1;
-        if (!primed) {
-            x1 = x; /* start from the first value, so the blocker does not thump */
-            primed = true;
-        }
         double y = r < 1.0 ? x - x1 + r * y1 : x;
         x1 = x;
         y1 = y;
-        out[i] = limit(y);
+        out[i] = fabs(y) <= 0.8 ? (float)y : limit(y); /* the limiter's linear part inline */
     }
     s->x1 = x1;
     s->y1 = y1;

@@ -23,11 +23,8 @@ struct st_stream {
     st_pipeline_config cfg;
     double fs_hz;               /* Hz */
     size_t delay;               /* st_stream_delay_samples, samples */
-    bool use_envma, use_smooth, use_fir;
     /* the stages */
-    st_gate gate;
-    st_movavg envma, smooth;    /* envelope moving average, boxcar smoothing */
-    st_fir_hilbert fir;
+    st_front front_end;         /* gate, rectify, envelope, boxcar */
     st_backend *back;
     /* state of the processing thread */
     uint64_t pos;               /* samples processed */
@@ -51,25 +48,12 @@ struct st_stream {
 
 /* ---- create / destroy / reset -------------------------------------------------------------- */
 
-static size_t window(size_t n, double s, double fs_hz)
-{
-    return n ? n : (size_t)llround(s * fs_hz);
-}
-
 static st_status stages(st_stream *s, st_error *err)
 {
     const st_pipeline_config *p = &s->cfg;
     st_gate_params gp = {p->gate, p->gate_threshold, p->gate_k,
-                         window(p->gate_window_n, p->gate_window_s, s->fs_hz), p->gate_floor};
-    st_status st = st_gate_init(&s->gate, &gp, err);
-    if (!st && s->use_fir)
-        st = st_fir_hilbert_init(&s->fir, p->hilbert_half, err);
-    if (!st && s->use_envma) {
-        size_t w = window(p->movavg_n, p->movavg_s, s->fs_hz);
-        st = st_movavg_init(&s->envma, w ? w : 1, p->movavg_seed, err);
-    }
-    if (!st && s->use_smooth)
-        st = st_movavg_init(&s->smooth, window(p->smooth_n, p->smooth_s, s->fs_hz), false, err);
+                         st_front_gate_window(p, s->fs_hz), p->gate_floor};
+    st_status st = st_front_init(&s->front_end, p, &gp, s->fs_hz, err);
     if (!st) {
         st_backend_config bc = {
             .gain = p->gain, .normalize = p->normalize, .ref = 1.0,
@@ -97,9 +81,6 @@ st_status st_stream_create(const st_pipeline_config *c, double fs_hz, st_stream 
         return st_error_set(err, ST_ERR_NOMEM, "stream: out of memory");
     s->cfg = *c;
     s->fs_hz = fs_hz;
-    s->use_envma = c->envelope == ST_ENV_MOVAVG;
-    s->use_fir = c->envelope == ST_ENV_HILBERT;
-    s->use_smooth = window(c->smooth_n, c->smooth_s, fs_hz) > 1;
     s->delay = st_pipeline_delay_samples(c, fs_hz);
     if ((st = stages(s, err))) {
         st_stream_destroy(s);
@@ -121,10 +102,7 @@ void st_stream_destroy(st_stream *s)
     for (size_t i = 0; i < N_TAPS; i++)
         st_free(s->tap[i]);
     st_backend_destroy(s->back);
-    st_movavg_free(&s->smooth);
-    st_movavg_free(&s->envma);
-    st_fir_hilbert_free(&s->fir);
-    st_gate_free(&s->gate);
+    st_front_free(&s->front_end);
     st_free(s);
 }
 
@@ -159,19 +137,13 @@ static double bits_double(uint64_t b)
 void st_stream_reset(st_stream *s)
 {
     s->pos = 0;
-    st_gate_reset(&s->gate);
-    if (s->use_fir)
-        st_fir_hilbert_reset(&s->fir);
-    if (s->use_envma)
-        st_movavg_reset(&s->envma);
-    if (s->use_smooth)
-        st_movavg_reset(&s->smooth);
+    st_front_reset(&s->front_end);
     st_backend_reset(s->back);
     atomic_store_explicit(&s->fault, false, memory_order_relaxed);
     atomic_store_explicit(&s->m_fault, 0, memory_order_relaxed);
     atomic_store_explicit(&s->m_samples, 0, memory_order_relaxed);
     atomic_store_explicit(&s->m_spikes, 0, memory_order_relaxed);
-    atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->gate)),
+    atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->front_end.gate)),
                           memory_order_relaxed);
     atomic_store_explicit(&s->m_peak, float_bits(0.0f), memory_order_relaxed);
     atomic_store_explicit(&s->m_env, float_bits(0.0f), memory_order_relaxed);
@@ -191,21 +163,6 @@ static const st_model_params *take_params(st_stream *s)
     return &s->slot[s->front];
 }
 
-/* The causal front end over one chunk: gate, rectify, envelope, boxcar into s->e. */
-static void front_end(st_stream *s, size_t m)
-{
-    st_gate_process(&s->gate, s->x, s->g, m);
-    st_rectify(s->cfg.rectify, s->g, s->r, m);
-    if (s->use_envma)
-        st_movavg_process(&s->envma, s->r, s->e, m);
-    else if (s->use_fir)
-        st_fir_hilbert_process(&s->fir, s->r, s->e, m);
-    else
-        memcpy(s->e, s->r, m * sizeof *s->e);
-    if (s->use_smooth)
-        st_movavg_process(&s->smooth, s->e, s->e, m);
-}
-
 void st_stream_process(st_stream *s, const float *in, float *out, size_t n, st_spikes *spikes)
 {
     const st_model_params *p = take_params(s);
@@ -217,7 +174,7 @@ void st_stream_process(st_stream *s, const float *in, float *out, size_t n, st_s
             peak = a > peak ? a : peak;
             s->x[i] = in[off + i];
         }
-        front_end(s, m);
+        st_front_process(&s->front_end, s->x, s->g, s->r, s->e, m);
         st_backend_taps bt = {NULL, NULL, NULL};
         if (off < s->tap_max) {
             size_t k = s->tap_max - off < m ? s->tap_max - off : m;
@@ -242,7 +199,7 @@ void st_stream_process(st_stream *s, const float *in, float *out, size_t n, st_s
     st_backend_last(s->back, &env, &cur, &v);
     atomic_store_explicit(&s->m_spikes, st_backend_spike_count(s->back), memory_order_relaxed);
     atomic_fetch_add_explicit(&s->m_samples, n, memory_order_relaxed);
-    atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->gate)),
+    atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->front_end.gate)),
                           memory_order_relaxed);
     atomic_store_explicit(&s->m_peak, float_bits(isfinite(peak) ? peak : 0.0f),
                           memory_order_relaxed);
