@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Envelopes: the trailing moving average, the streaming FIR Hilbert envelope, and the
- * whole-signal Hilbert envelope (FFTW). */
-#include <fftw3.h>
+/* Envelopes that stream: the trailing moving average and the FIR Hilbert envelope. (The
+ * whole-signal Hilbert envelope is an FFT: fft.c.) */
 #include <math.h>
 #include <string.h>
 
@@ -164,75 +163,4 @@ void st_fir_hilbert_free(st_fir_hilbert *h)
     st_free(h->coef);
     st_free(h->ring);
     memset(h, 0, sizeof *h);
-}
-
-/* ---- Hilbert, whole signal ------------------------------------------------------------------ */
-
-/* The analytic signal of in[0..n) into Z (n complex); 'in' may be overwritten. */
-static st_status analytic(double *in, size_t n, fftw_complex *Z, st_error *err)
-{
-    /* r2c writes the n/2 + 1 non-negative frequencies into the front of Z */
-    fftw_plan fwd = fftw_plan_dft_r2c_1d((int)n, in, Z, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-    fftw_plan inv = fftw_plan_dft_1d((int)n, Z, Z, FFTW_BACKWARD, FFTW_ESTIMATE);
-    if (!fwd || !inv) {
-        if (fwd)
-            fftw_destroy_plan(fwd);
-        if (inv)
-            fftw_destroy_plan(inv);
-        return st_error_set(err, ST_ERR_NOMEM, "hilbert: cannot plan the FFT");
-    }
-    fftw_execute(fwd);
-    /* h = 1 at DC (and Nyquist for even n), 2 for positive, 0 for negative frequencies, then
-     * the inverse and its 1/n afterwards, in scipy's order (the doubling is exact) */
-    size_t half = n / 2;
-    for (size_t k = 1; k < (n + 1) / 2; k++) {
-        Z[k][0] *= 2.0;
-        Z[k][1] *= 2.0;
-    }
-    memset(Z + half + 1, 0, (n - half - 1) * sizeof *Z);
-    fftw_execute(inv);
-    const double s = 1.0 / (double)n;
-    for (size_t k = 0; k < n; k++) {
-        Z[k][0] *= s;
-        Z[k][1] *= s;
-    }
-    fftw_destroy_plan(fwd);
-    fftw_destroy_plan(inv);
-    return ST_OK;
-}
-
-st_status st_analytic_signal(const double *x, size_t n, double *z, st_error *err)
-{
-    if (n == 0)
-        return ST_OK;
-    if (n > (size_t)INT32_MAX)
-        return st_error_set(err, ST_ERR_INVAL, "hilbert: signal too long");
-    double *in = fftw_alloc_real(n);
-    if (!in)
-        return st_error_set(err, ST_ERR_NOMEM, "hilbert: out of memory");
-    memcpy(in, x, n * sizeof *in);
-    st_status st = analytic(in, n, (fftw_complex *)z, err);
-    fftw_free(in);
-    return st;
-}
-
-st_status st_hilbert_envelope(const double *x, size_t n, double *env, st_error *err)
-{
-    if (n == 0)
-        return ST_OK;
-    if (n > (size_t)INT32_MAX)
-        return st_error_set(err, ST_ERR_INVAL, "hilbert: signal too long");
-    double *in = fftw_alloc_real(n);
-    fftw_complex *Z = fftw_alloc_complex(n);
-    st_status st = ST_OK;
-    if (!in || !Z)
-        st = st_error_set(err, ST_ERR_NOMEM, "hilbert: out of memory");
-    if (!st)
-        memcpy(in, x, n * sizeof *in);
-    if (!st && !(st = analytic(in, n, Z, err)))
-        for (size_t i = 0; i < n; i++) /* hypot: numpy's abs of a complex number */
-            env[i] = hypot(Z[i][0], Z[i][1]);
-    fftw_free(in);
-    fftw_free(Z);
-    return st;
 }
