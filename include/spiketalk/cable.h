@@ -164,6 +164,41 @@ ST_API st_status st_cable_config_check(const st_cable_config *cfg, st_error *err
 ST_API st_status st_cable_run(const st_cable_config *cfg, st_cable_step_fn fn, void *ud,
                               st_cable_result *res, st_error *err);
 
+/* ---- recording a run ---------------------------------------------------------------------- */
+
+#define ST_CABLE_MAX_PROBES 8
+
+/* What a run leaves for figures and traces: the space-time image v(x, t) and v(t) at fixed
+ * points, each bounded in size however long the run. */
+typedef struct st_cable_record {
+    /* the image: column c holds v at t = c * tstride * dt, row r the compartment
+     * floor((r + 1/2) N / ny), from x = 0 up; NAN where the run did not reach */
+    double *z;
+    size_t nx, ny;
+    uint64_t tstride;
+    double *xs;                              /* ny: each row's position, mm */
+    /* v(t) at fixed points, every pstride-th step */
+    size_t n_at;
+    double at_mm[ST_CABLE_MAX_PROBES];       /* mm */
+    st_cable_probe probe[ST_CABLE_MAX_PROBES];
+    double *t_ms, *v_mv[ST_CABLE_MAX_PROBES];
+    size_t n, cap;
+    uint64_t pstride;
+    double dt_ms, duration_ms, length_mm;    /* of the run it records */
+} st_cable_record;
+
+/* Prepares a record of a run of 'c': an image of at most max_cols x max_rows cells and at
+ * most max_points samples of v at each of the n_at (<= ST_CABLE_MAX_PROBES) positions. The
+ * positions must lie on the axon. ST_ERR_INVAL naming --at, ST_ERR_NOMEM. */
+ST_API st_status st_cable_record_init(st_cable_record *r, const st_cable_config *c,
+                                      const double *at_mm, size_t n_at, size_t max_cols,
+                                      size_t max_rows, size_t max_points, st_error *err);
+
+/* An st_cable_step_fn with 'ud' an st_cable_record: takes what it keeps of step j. */
+ST_API int st_cable_record_step(void *ud, uint64_t j, const st_cable *c, st_error *err);
+
+ST_API void st_cable_record_free(st_cable_record *r);
+
 #ifdef __cplusplus
 }
 #endif

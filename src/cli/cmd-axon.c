@@ -6,15 +6,15 @@
 
 #include "cli.h"
 #include "spiketalk/output.h"
+#include "spiketalk/figure.h"
 #include "spiketalk/plot.h"
 
-#define MAX_AT 8
+#define MAX_AT ST_CABLE_MAX_PROBES
 /* The space-time image keeps at most this many time columns and position rows. */
 #define IMG_MAX_COLS 1500u
 #define IMG_MAX_ROWS 800u
 /* Points kept per probe trace for the plot (every k-th step beyond). */
 #define PLOT_MAX 200000u
-#define N_PROFILES 4
 /* Above this step the velocity errs by more than ~2 % (README: convergence table). */
 #define COARSE_DT_MS 0.05
 
@@ -30,15 +30,7 @@ typedef struct rec {
     double at_mm[MAX_AT];
     st_cable_probe pr[MAX_AT];
     FILE *trace;
-    /* the space-time image: column c holds v at t = c * tstride * dt, row r compartment
-     * floor((r + 1/2) N / ny) */
-    double *z;
-    size_t nx, ny;
-    uint64_t tstride;
-    /* probe traces for the plot, every pstride-th step */
-    double *pt, *pv[MAX_AT];
-    size_t pn, pcap;
-    uint64_t pstride;
+    st_cable_record record;   /* for the plot */
     bool plot;
 } rec;
 
@@ -249,166 +241,32 @@ static int build_config(const opts *o, st_cable_config *c, rec *r)
 static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
 {
     rec *r = ud;
-    double t = (double)j * c->dt_ms;
     if (j == 0)
         for (size_t k = 0; k < r->n_at; k++)
             r->pr[k] = st_cable_probe_at(c, r->at_mm[k]);
     if (r->trace) {
         double row[MAX_AT + 1];
-        row[0] = t;
+        row[0] = (double)j * c->dt_ms;
         for (size_t k = 0; k < r->n_at; k++)
             row[k + 1] = st_cable_probe_v(c, &r->pr[k]);
         st_csv_row(r->trace, row, r->n_at + 1);
     }
-    if (!r->plot)
-        return 0;
-    if (j % r->tstride == 0 && j / r->tstride < r->nx) {
-        size_t col = (size_t)(j / r->tstride);
-        for (size_t row = 0; row < r->ny; row++) {
-            size_t i = (size_t)(((double)row + 0.5) * (double)c->n / (double)r->ny);
-            r->z[row * r->nx + col] = c->v[i];
-        }
-    }
-    if (j % r->pstride == 0 && r->pn < r->pcap) {
-        r->pt[r->pn] = t;
-        for (size_t k = 0; k < r->n_at; k++)
-            r->pv[k][r->pn] = st_cable_probe_v(c, &r->pr[k]);
-        r->pn++;
-    }
-    (void)err;
-    return 0;
-}
-
-static int rec_alloc(rec *r, const st_cable_config *c)
-{
-    uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
-    r->tstride = steps / IMG_MAX_COLS + 1;
-    r->nx = (size_t)(steps / r->tstride) + 1;
-    r->ny = c->cable.compartments < IMG_MAX_ROWS ? c->cable.compartments : IMG_MAX_ROWS;
-    r->pstride = steps / PLOT_MAX + 1;
-    r->pcap = (size_t)(steps / r->pstride) + 1;
-    r->z = malloc(r->nx * r->ny * sizeof *r->z);
-    r->pt = malloc(r->pcap * sizeof *r->pt);
-    bool ok = r->z && r->pt;
-    for (size_t k = 0; k < r->n_at; k++)
-        ok = ok && (r->pv[k] = malloc(r->pcap * sizeof *r->pv[k]));
-    if (!ok) {
-        cli_error("--plot: out of memory");
-        return CLI_FAIL;
-    }
-    for (size_t i = 0; i < r->nx * r->ny; i++)
-        r->z[i] = NAN;
-    return CLI_OK;
-}
-
-static void rec_free(rec *r)
-{
-    free(r->z);
-    free(r->pt);
-    for (size_t k = 0; k < MAX_AT; k++)
-        free(r->pv[k]);
+    return r->plot ? st_cable_record_step(&r->record, j, c, err) : 0;
 }
 
 /* ---- the plot ----------------------------------------------------------------------------- */
 
-static const st_rgb palette[MAX_AT] = {
-    {0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.58, 0.40, 0.74},
-    {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50}, {0.74, 0.74, 0.13}};
-
-/* The times of the profiles: when the front passes 1/5 .. 4/5 of the length, or evenly spread
- * when nothing was conducted. */
-static void profile_times(const st_cable_config *c, const st_cable_result *res, double *t)
-{
-    double len = c->cable.length_mm;
-    for (int k = 0; k < N_PROFILES; k++) {
-        double x = len * (k + 1) / (N_PROFILES + 1.0);
-        t[k] = res->conducted ? res->t_cross_ms[0] + (x - res->x_mm[0]) / res->velocity_m_s
-                              : c->duration_ms * (k + 1) / (N_PROFILES + 1.0);
-        t[k] = fmin(fmax(t[k], 0.0), c->duration_ms);
-    }
-}
-
 static int write_plot(const char *path, const st_cable_config *c, const rec *r,
                       const st_cable_result *res)
 {
-    double len = c->cable.length_mm, dt_col = (double)r->tstride * c->dt_ms;
-    st_plot_image img = {.z = r->z, .nx = r->nx, .ny = r->ny, .x0 = -0.5 * dt_col,
-                         .x1 = ((double)r->nx - 0.5) * dt_col, .y0 = 0.0, .y1 = len,
-                         .zmin = -80.0, .zmax = 40.0, .colormap = ST_CMAP_VIRIDIS,
-                         .zlabel = "v (mV)", .smooth = true};
-    /* the measured front, from L/4 to 3L/4 */
-    double fx[2] = {res->t_cross_ms[0], res->t_cross_ms[2]}, fy[2] = {res->x_mm[0], res->x_mm[2]};
-    char flabel[96], ptitle[160], title[256];
-    snprintf(flabel, sizeof flabel, "0 mV front, %.2f m/s", res->velocity_m_s);
-    st_plot_series front = {.x = fx, .y = fy, .n = res->conducted ? 2 : 0,
-                            .label = res->conducted ? flabel : NULL, .color = ST_RGB_RED,
-                            .line_width = 2.0};
-    /* profiles from the image's columns, one point per image row */
-    double tp[N_PROFILES], xs[IMG_MAX_ROWS], prof[N_PROFILES][IMG_MAX_ROWS];
-    char plabel[N_PROFILES][48], alabel[MAX_AT][48];
-    st_plot_series sp[N_PROFILES], sa[MAX_AT];
-    profile_times(c, res, tp);
-    for (size_t row = 0; row < r->ny; row++)
-        xs[row] = ((double)row + 0.5) * len / (double)r->ny;
-    for (int k = 0; k < N_PROFILES; k++) {
-        size_t col = (size_t)fmin(round(tp[k] / dt_col), (double)(r->nx - 1));
-        for (size_t row = 0; row < r->ny; row++)
-            prof[k][row] = r->z[row * r->nx + col];
-        snprintf(plabel[k], sizeof plabel[k], "t = %.2f ms", (double)col * dt_col);
-        sp[k] = (st_plot_series){.x = xs, .y = prof[k], .n = r->ny, .label = plabel[k],
-                                 .color = palette[k], .line_width = 1.6};
-    }
-    for (size_t k = 0; k < r->n_at; k++) {
-        snprintf(alabel[k], sizeof alabel[k], "x = %g mm", r->at_mm[k]);
-        sa[k] = (st_plot_series){.x = r->pt, .y = r->pv[k], .n = r->pn, .label = alabel[k],
-                                 .color = palette[k], .line_width = 1.6};
-    }
-    st_plot_panel p[3];
-    for (int k = 0; k < 3; k++) {
-        st_plot_panel_init(&p[k]);
-        p[k].ylabel = k == 0 ? "position x (mm)" : "v (mV)";
-        p[k].xlabel = k == 1 ? "position x (mm)" : "time (ms)";
-    }
-    if (res->conducted)
-        snprintf(ptitle, sizeof ptitle,
-                 "v(x, t): the spike travels as a straight band; its slope is the velocity, "
-                 "%.2f m/s", res->velocity_m_s);
-    else
-        snprintf(ptitle, sizeof ptitle, "v(x, t): no spike reached x = %g mm", res->x_mm[2]);
-    p[0].title = ptitle;
-    p[0].image = &img;
-    p[0].xmin = 0.0;
-    p[0].xmax = c->duration_ms;
-    p[0].ymin = 0.0;
-    p[0].ymax = len;
-    p[0].series = &front;
-    p[0].n_series = 1;
-    p[1].title = "profiles v(x) at four moments: the same shape, displaced";
-    p[1].xmin = 0.0;
-    p[1].xmax = len;
-    p[1].ymin = -90.0;
-    p[1].ymax = 50.0;
-    p[1].series = sp;
-    p[1].n_series = N_PROFILES;
-    p[2].title = "v(t) at fixed points: the same spike, delayed";
-    p[2].xmin = 0.0;
-    p[2].xmax = c->duration_ms;
-    p[2].ymin = -90.0;
-    p[2].ymax = 50.0;
-    p[2].series = sa;
-    p[2].n_series = r->n_at;
-    snprintf(title, sizeof title,
-             "Hodgkin\xe2\x80\x93Huxley axon: d %g \xc2\xb5m, Ra %g \xce\xa9\xc2\xb7" "cm, %g "
-             "\xc2\xb0" "C, dx %.4g \xc2\xb5m, dt %g ms (%s)",
-             c->cable.diameter_um, c->cable.ra_ohm_cm, c->cable.hh.temperature_c,
-             c->cable.length_mm * 1000.0 / (double)c->cable.compartments, c->dt_ms,
-             st_cable_scheme_name(c->scheme));
-    st_plot_figure fig = {.title = title, .panels = p, .n_panels = 3, .rows = 3, .cols = 1,
-                          .width = 1200, .height = 1350};
+    st_figure *f;
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
-        return cli_report(&err);
-    return CLI_OK;
+    st_status st = st_figure_axon(c, res, &r->record, NAN, &f, &err);
+    if (!st) {
+        st = st_figure_save(f, path, &err);
+        st_figure_free(f);
+    }
+    return st ? cli_report(&err) : CLI_OK;
 }
 
 /* ---- results ------------------------------------------------------------------------------ */
@@ -487,8 +345,9 @@ static int run(const opts *o, const st_cable_config *c, rec *r)
     st_cable_result res;
     int rc = CLI_OK;
     r->plot = o->plot != NULL;
-    if (r->plot && (rc = rec_alloc(r, c)))
-        return rc;
+    if (r->plot && st_cable_record_init(&r->record, c, r->at_mm, r->n_at, IMG_MAX_COLS,
+                                        IMG_MAX_ROWS, PLOT_MAX, &err))
+        return cli_report(&err);
     if (o->trace) {
         if (st_outfile_open(&trace, o->trace, &err))
             return cli_report(&err);
@@ -547,6 +406,6 @@ int cmd_axon(int argc, char **argv)
     if (o.plot && st_plot_check_path(o.plot, NULL, &err))
         return cli_report(&err);
     rc = run(&o, &c, &r);
-    rec_free(&r);
+    st_cable_record_free(&r.record);
     return rc;
 }

@@ -7,23 +7,19 @@
 
 #include "cli.h"
 #include "spiketalk/output.h"
+#include "spiketalk/figure.h"
+#include "spiketalk/hh-protocol.h"
 #include "spiketalk/plot.h"
 
-#define BLOCK 4096
 #define DEFAULT_INPUT "step:onset=10,amp=10"
 #define DEFAULT_DURATION_MS 100.0
 #define DEFAULT_DT_MS 0.01
 #define DEFAULT_V0_MV (-65.0)
 #define MAX_STEPS 1099511627776.0 /* 2^40 */
-/* The f-I protocol: a step of STEP_MS from rest; firing is "repetitive" when it goes on into
- * the last TAIL_MS. Thresholds are refined by bisection until they are known to TOL. */
-#define FI_STEP_MS 500.0
-#define FI_TAIL_MS 100.0
+/* The f-I protocol is the library's (hh-protocol.h); at most this many grid points. */
 #define FI_MAX_POINTS 1001
-#define FI_TOL 0.01
 /* Points kept per plotted series; longer runs keep a min/max pair per bin. */
 #define PLOT_MAX 400000u
-#define NCOLS 9 /* t_ms, I, v, m, h, n, INa, IK, IL */
 
 /* The membrane parameters a flag can set: the registry's hh table, less the temperature,
  * which has its own flag with range checks below. */
@@ -135,7 +131,8 @@ static void help(FILE *f)
         "  spiketalk hh --fi 0:20:1 --plot fi.png            # f-I curve and both thresholds\n"
         "\n"
         "A. L. Hodgkin and A. F. Huxley, J. Physiol. 117:500-544 (1952).\n",
-        FI_STEP_MS, FI_TOL, FI_TAIL_MS, FI_STEP_MS - FI_TAIL_MS, FI_STEP_MS);
+        ST_HH_FI_STEP_MS, ST_HH_FI_TOL, ST_HH_FI_TAIL_MS, ST_HH_FI_STEP_MS - ST_HH_FI_TAIL_MS,
+        ST_HH_FI_STEP_MS);
 }
 
 /* ---- arguments ---------------------------------------------------------------------------- */
@@ -209,7 +206,7 @@ static int build_config(const opts *o, config *c)
     c->p = st_hh_params_default();
     c->how = ST_INT_RK4;
     c->dt_ms = DEFAULT_DT_MS;
-    c->duration_ms = o->fi ? FI_STEP_MS : DEFAULT_DURATION_MS;
+    c->duration_ms = o->fi ? ST_HH_FI_STEP_MS : DEFAULT_DURATION_MS;
     c->v0_mv = DEFAULT_V0_MV;
     const st_model *m = hh_model();
     st_model_params mp = {.hh = c->p};
@@ -250,7 +247,7 @@ static int build_config(const opts *o, config *c)
     }
     if (o->fi && (o->input || o->duration)) {
         cli_error("--fi: runs its own %g ms steps; --input and --duration do not apply",
-                  FI_STEP_MS);
+                  ST_HH_FI_STEP_MS);
         return CLI_USAGE;
     }
     if (o->fi)
@@ -272,184 +269,39 @@ static void warn_temperature(double t_c)
 /* ---- the run -------------------------------------------------------------------------------- */
 
 /* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run. */
-typedef int (*row_fn)(void *ud, const double row[NCOLS]);
-
-static void make_row(const st_hh_params *p, double t, double I, const double *y, double *row)
+static st_hh_run_config run_config(const config *c)
 {
-    row[0] = t;
-    row[1] = I;
-    memcpy(row + 2, y, ST_HH_NVARS * sizeof *y);
-    st_hh_currents(p, y, &row[6], &row[7], &row[8]);
-}
-
-/* Runs round(duration/dt) steps from rest at v0 under 'stim', appending spike times to 'sp'
- * and handing every time point t_0 .. t_N to 'fn' (may be NULL). */
-static st_status run_hh(const config *c, const st_stimulus *stim, double duration_ms,
-                        st_hh_spikes *sp, row_fn fn, void *ud, st_error *err)
-{
-    double I[BLOCK + 1], y[BLOCK * ST_HH_NVARS];
-    double dt = c->dt_ms, row[NCOLS];
-    uint64_t steps = (uint64_t)llround(duration_ms / dt);
-    st_hh_state s;
-    st_hh_reset(&s, c->v0_mv);
-    if (fn) {
-        make_row(&c->p, 0.0, st_stimulus_at(stim, 0.0), s.y, row);
-        if (fn(ud, row))
-            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
-    }
-    for (uint64_t k0 = 0; k0 < steps; k0 += BLOCK) {
-        size_t n = steps - k0 < BLOCK ? (size_t)(steps - k0) : BLOCK;
-        if (st_hh_spikes_reserve(sp, n / 2 + 1))
-            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
-        st_stimulus_render(stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
-        st_hh_process(&s, &c->p, c->how, dt, I, fn ? y : NULL, n, sp);
-        if (s.fault)
-            return st_error_set(err, ST_ERR_NUMERIC,
-                                "hh: v is not finite at t = %g ms (step %llu); try a smaller "
-                                "--dt (now %g ms)",
-                                (double)s.fault_step * dt, (unsigned long long)s.fault_step, dt);
-        for (size_t i = 0; fn && i < n; i++) {
-            make_row(&c->p, (double)(k0 + i + 1) * dt, I[i + 1], y + i * ST_HH_NVARS, row);
-            if (fn(ud, row))
-                return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
-        }
-    }
-    return ST_OK;
+    return (st_hh_run_config){c->p, c->how, c->dt_ms, c->v0_mv};
 }
 
 /* ---- trace and plot data ------------------------------------------------------------------ */
 
-/* The rows kept for the plot: all of them, or a min/max pair per bin of 'bin' rows. */
-typedef struct plotbuf {
-    double *col[NCOLS];
-    size_t n, cap;
-    uint64_t bin, in_bin;
-    double lo[NCOLS], hi[NCOLS];
-} plotbuf;
-
 typedef struct sink {
     FILE *trace;
-    plotbuf *pb;
+    st_rows *pb;
 } sink;
 
-static int plot_push(plotbuf *pb, const double *row)
-{
-    if (pb->n == pb->cap) {
-        size_t cap = pb->cap ? 2 * pb->cap : 4096;
-        for (int k = 0; k < NCOLS; k++) {
-            double *a = realloc(pb->col[k], cap * sizeof *a);
-            if (!a)
-                return -1;
-            pb->col[k] = a;
-        }
-        pb->cap = cap;
-    }
-    for (int k = 0; k < NCOLS; k++)
-        pb->col[k][pb->n] = row[k];
-    pb->n++;
-    return 0;
-}
-
-static int plot_add(plotbuf *pb, const double *row)
-{
-    if (pb->bin <= 1)
-        return plot_push(pb, row);
-    for (int k = 0; k < NCOLS; k++) {
-        pb->lo[k] = pb->in_bin ? fmin(pb->lo[k], row[k]) : row[k];
-        pb->hi[k] = pb->in_bin ? fmax(pb->hi[k], row[k]) : row[k];
-    }
-    if (++pb->in_bin < pb->bin)
-        return 0;
-    pb->in_bin = 0;
-    return plot_push(pb, pb->lo) || plot_push(pb, pb->hi) ? -1 : 0;
-}
-
-static int on_row(void *ud, const double row[NCOLS])
+static int on_row(void *ud, const double row[ST_HH_COLS], st_error *err)
 {
     sink *s = ud;
     if (s->trace)
-        st_csv_row(s->trace, row, NCOLS);
-    return s->pb ? plot_add(s->pb, row) : 0;
+        st_csv_row(s->trace, row, ST_HH_COLS);
+    if (s->pb && st_rows_add(s->pb, row))
+        return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
+    return 0;
 }
 
-static void plotbuf_free(plotbuf *pb)
+static int write_plot(const char *path, const config *c, const st_rows *pb, size_t spikes)
 {
-    for (int k = 0; k < NCOLS; k++)
-        free(pb->col[k]);
-}
-
-/* ---- plots ---------------------------------------------------------------------------------- */
-
-static int write_plot(const char *path, const config *c, const plotbuf *pb, size_t spikes)
-{
-    const struct { int col; const char *label; st_rgb color; } gates[] = {
-        {3, "m (Na activation)", ST_RGB_ORANGE},
-        {4, "h (Na inactivation)", ST_RGB_GREEN},
-        {5, "n (K activation)", ST_RGB_PURPLE}};
-    const struct { int col; const char *label; st_rgb color; } cur[] = {
-        {6, "INa", ST_RGB_RED}, {7, "IK", ST_RGB_BLUE}, {8, "IL", ST_RGB_GREY}};
-    st_plot_series sv[2], sg[3], sc[3];
-    sv[0] = (st_plot_series){.x = pb->col[0], .y = pb->col[2], .n = pb->n, .label = "v",
-                             .color = ST_RGB_BLUE};
-    sv[1] = (st_plot_series){.x = pb->col[0], .y = pb->col[1], .n = pb->n, .label = "I",
-                             .color = ST_RGB_RED, .axis = ST_AXIS_RIGHT};
-    for (int k = 0; k < 3; k++) {
-        sg[k] = (st_plot_series){.x = pb->col[0], .y = pb->col[gates[k].col], .n = pb->n,
-                                 .label = gates[k].label, .color = gates[k].color,
-                                 .line_width = 1.5};
-        sc[k] = (st_plot_series){.x = pb->col[0], .y = pb->col[cur[k].col], .n = pb->n,
-                                 .label = cur[k].label, .color = cur[k].color,
-                                 .line_width = 1.5};
-    }
-    st_plot_panel p[3];
-    char t0[320], input[200];
-    st_stimulus_format(&c->stim, input, sizeof input);
-    snprintf(t0, sizeof t0, "membrane potential and input (%s): %zu spike%s", input, spikes,
-             spikes == 1 ? "" : "s");
-    for (int k = 0; k < 3; k++) {
-        st_plot_panel_init(&p[k]);
-        p[k].xmin = 0.0;
-        p[k].xmax = c->duration_ms;
-    }
-    p[0].title = t0;
-    p[0].ylabel = "v (mV)";
-    p[0].y2label = "I (\xc2\xb5" "A/cm\xc2\xb2)";
-    p[0].ymin = -90.0;
-    p[0].ymax = 60.0;
-    p[0].series = sv;
-    p[0].n_series = 2;
-    p[0].legend = false; /* the axes' labels and colours say which is which */
-    /* Headroom above the data keeps the legends of the other panels off the traces. */
-    p[1].title = "gating variables";
-    p[1].ylabel = "open fraction";
-    p[1].ymin = -0.05;
-    p[1].ymax = 1.35;
-    p[1].series = sg;
-    p[1].n_series = 3;
-    p[2].title = "ionic currents (outward positive)";
-    p[2].xlabel = "time (ms)";
-    p[2].ylabel = "current (\xc2\xb5" "A/cm\xc2\xb2)";
-    p[2].series = sc;
-    p[2].n_series = 3;
-    double lo = 0.0, hi = 0.0;
-    for (int k = 6; k < NCOLS; k++)
-        for (size_t i = 0; i < pb->n; i++)
-            if (isfinite(pb->col[k][i])) {
-                lo = fmin(lo, pb->col[k][i]);
-                hi = fmax(hi, pb->col[k][i]);
-            }
-    p[2].ymin = lo - 0.05 * (hi - lo);
-    p[2].ymax = hi + 0.4 * (hi - lo) + 1.0;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Hodgkin\xe2\x80\x93Huxley point neuron, %g \xc2\xb0" "C, %s, dt %g ms",
-             c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
-    st_plot_figure fig = {.title = title, .panels = p, .n_panels = 3, .rows = 3, .cols = 1,
-                          .width = 1200, .height = 1050};
+    st_hh_run_config rc = run_config(c);
+    st_figure *f;
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
-        return cli_report(&err);
-    return CLI_OK;
+    st_status st = st_figure_hh(&rc, &c->stim, c->duration_ms, pb, spikes, &f, &err);
+    if (!st) {
+        st = st_figure_save(f, path, &err);
+        st_figure_free(f);
+    }
+    return st ? cli_report(&err) : CLI_OK;
 }
 
 /* ---- a single run ------------------------------------------------------------------------- */
@@ -486,11 +338,12 @@ static int run_single(const opts *o, const config *c)
 {
     st_error err = {0};
     st_outfile trace = {0};
-    plotbuf pb = {0};
+    st_rows pb;
     st_hh_spikes sp = {0};
     sink sk = {NULL, o->plot ? &pb : NULL};
     uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
-    pb.bin = steps + 1 > PLOT_MAX ? (steps + 1 + PLOT_MAX / 2 - 1) / (PLOT_MAX / 2) : 1;
+    st_rows_init(&pb, ST_HH_COLS, steps + 1, PLOT_MAX);
+    st_hh_run_config rcfg = run_config(c);
     int rc = CLI_OK;
     if (o->trace) {
         if (st_outfile_open(&trace, o->trace, &err))
@@ -499,7 +352,7 @@ static int run_single(const opts *o, const config *c)
         fputs("t_ms,I,v,m,h,n,INa,IK,IL\n", sk.trace);
     }
     bool rows = o->trace || o->plot;
-    if (run_hh(c, &c->stim, c->duration_ms, &sp, rows ? on_row : NULL, &sk, &err))
+    if (st_hh_run(&rcfg, &c->stim, c->duration_ms, &sp, rows ? on_row : NULL, &sk, &err))
         rc = cli_report(&err);
     if (o->trace) {
         if (rc)
@@ -542,146 +395,35 @@ static int run_single(const opts *o, const config *c)
             printf("wrote plot %s\n", o->plot);
     }
     st_hh_spikes_free(&sp);
-    plotbuf_free(&pb);
+    st_rows_free(&pb);
     return rc;
 }
 
 /* ---- the f-I curve -------------------------------------------------------------------------- */
 
-typedef struct fi_point {
-    double I;
-    st_hh_spikes sp;
-    double rate_hz, steady_hz;
-} fi_point;
-
-static bool fires(const st_hh_spikes *sp)
+static int write_fi_plot(const char *path, const config *c, const st_hh_fi *fi)
 {
-    return sp->count >= 1;
-}
-
-/* At least two spikes, the last in the final FI_TAIL_MS of the step. */
-static bool repetitive(const st_hh_spikes *sp)
-{
-    return sp->count >= 2 && sp->t_ms[sp->count - 1] > FI_STEP_MS - FI_TAIL_MS;
-}
-
-static const char *pattern(const st_hh_spikes *sp)
-{
-    return repetitive(sp) ? "repetitive" : sp->count > 1 ? "transient" : sp->count ? "single"
-                                                                                  : "none";
-}
-
-static st_status fi_run(const config *c, double I, st_hh_spikes *sp, st_error *err)
-{
-    st_stimulus stim = {.n = 1};
-    stim.term[0] = (st_stim_term){.kind = ST_STIM_STEP, .amp = I, .start_ms = 0.0,
-                                  .dur_ms = INFINITY};
-    sp->count = 0;
-    sp->dropped = 0;
-    return run_hh(c, &stim, FI_STEP_MS, sp, NULL, NULL, err);
-}
-
-/* Narrows [lo, hi] (test false at lo, true at hi) to FI_TOL; returns hi. */
-static st_status bisect(const config *c, bool (*test)(const st_hh_spikes *), double lo, double hi,
-                        double *out, st_error *err)
-{
-    st_hh_spikes sp = {0};
-    st_status rc = ST_OK;
-    while (hi - lo > FI_TOL && !rc) {
-        double mid = 0.5 * (lo + hi);
-        if (!(rc = fi_run(c, mid, &sp, err))) {
-            if (test(&sp))
-                hi = mid;
-            else
-                lo = mid;
-        }
-    }
-    st_hh_spikes_free(&sp);
-    *out = hi;
-    return rc;
-}
-
-/* The threshold of 'test' over the grid: NAN when no point passes or the first one does. */
-static st_status threshold(const config *c, const fi_point *pts, bool (*test)(const st_hh_spikes *),
-                           double *out, st_error *err)
-{
-    *out = NAN;
-    for (size_t k = 0; k < c->fi_n; k++)
-        if (test(&pts[k].sp))
-            return k == 0 ? ST_OK : bisect(c, test, pts[k - 1].I, pts[k].I, out, err);
-    return ST_OK;
-}
-
-static int write_fi_plot(const char *path, const config *c, const fi_point *pts, double th1,
-                         double th2)
-{
-    size_t n = c->fi_n;
-    double *x = malloc(n * sizeof *x), *r = malloc(n * sizeof *r), *s = malloc(n * sizeof *s);
-    int rc = CLI_OK;
-    if (!x || !r || !s) {
-        cli_error("--plot: out of memory");
-        rc = CLI_FAIL;
-        goto done;
-    }
-    double top = 1.0;
-    for (size_t k = 0; k < n; k++) {
-        x[k] = pts[k].I;
-        r[k] = pts[k].rate_hz;
-        s[k] = pts[k].steady_hz;
-        top = fmax(top, fmax(r[k], s[k]));
-    }
-    top *= 1.3; /* room for the legend above the curve */
-    double vx1[2] = {th1, th1}, vx2[2] = {th2, th2}, vy[2] = {0.0, top};
-    char l1[96], l2[96];
-    snprintf(l1, sizeof l1, "\xe2\x89\xa5 1 spike from %.2f \xc2\xb5" "A/cm\xc2\xb2", th1);
-    snprintf(l2, sizeof l2, "repetitive from %.2f \xc2\xb5" "A/cm\xc2\xb2", th2);
-    st_plot_series ser[4] = {
-        {.x = x, .y = s, .n = n, .label = "steady rate 1/ISI (last interval)",
-         .color = ST_RGB_RED, .line_width = 1.8},
-        {.x = x, .y = r, .n = n, .label = "mean rate over the 500 ms step", .color = ST_RGB_BLUE,
-         .line_width = 1.8},
-        {.x = vx1, .y = vy, .n = isnan(th1) ? 0 : 2, .label = isnan(th1) ? NULL : l1,
-         .color = ST_RGB_GREY},
-        {.x = vx2, .y = vy, .n = isnan(th2) ? 0 : 2, .label = isnan(th2) ? NULL : l2,
-         .color = ST_RGB_GREEN}};
-    st_plot_panel p;
-    st_plot_panel_init(&p);
-    p.xlabel = "input current I (\xc2\xb5" "A/cm\xc2\xb2)";
-    p.ylabel = "firing rate (Hz)";
-    p.xmin = c->fi_from;
-    p.xmax = c->fi_from + (double)(n - 1) * c->fi_step;
-    if (!(p.xmax > p.xmin))
-        p.xmax = p.xmin + 1.0;
-    p.ymin = 0.0;
-    p.ymax = top;
-    p.series = ser;
-    p.n_series = 4;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Hodgkin\xe2\x80\x93Huxley f\xe2\x80\x93I curve: %g ms steps from rest, %g \xc2\xb0"
-             "C, %s, dt %g ms",
-             FI_STEP_MS, c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
-    st_plot_figure fig = {.title = title, .panels = &p, .n_panels = 1, .width = 1000,
-                          .height = 620};
+    st_hh_run_config rc = run_config(c);
+    st_figure *f;
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
-        rc = cli_report(&err);
-done:
-    free(x);
-    free(r);
-    free(s);
-    return rc;
+    st_status st = st_figure_hh_fi(&rc, fi, &f, &err);
+    if (!st) {
+        st = st_figure_save(f, path, &err);
+        st_figure_free(f);
+    }
+    return st ? cli_report(&err) : CLI_OK;
 }
 
-static int write_fi_trace(const char *path, const config *c, const fi_point *pts)
+static int write_fi_trace(const char *path, const st_hh_fi *fi)
 {
     st_outfile of;
     st_error err = {0};
     if (st_outfile_open(&of, path, &err))
         return cli_report(&err);
     fputs("I_uA_cm2,spike_count,rate_hz,steady_rate_hz\n", of.f);
-    for (size_t k = 0; k < c->fi_n; k++) {
-        double row[4] = {pts[k].I, (double)pts[k].sp.count, pts[k].rate_hz, pts[k].steady_hz};
+    for (size_t k = 0; k < fi->n; k++) {
+        const st_hh_fi_point *pt = &fi->pts[k];
+        double row[4] = {pt->I_ua_cm2, (double)pt->spikes.count, pt->rate_hz, pt->steady_hz};
         st_csv_row(of.f, row, 4);
     }
     if (st_outfile_commit(&of, &err))
@@ -689,33 +431,34 @@ static int write_fi_trace(const char *path, const config *c, const fi_point *pts
     return CLI_OK;
 }
 
-static void print_fi(const opts *o, const config *c, const fi_point *pts, double th1,
-                     double th2)
+static void print_fi(const opts *o, const config *c, const st_hh_fi *fi)
 {
+    const st_hh_fi_point *pts = fi->pts;
+    const double th1 = fi->threshold_single, th2 = fi->threshold_repetitive;
     if (o->json) {
         st_json j;
         st_json_init(&j, stdout);
         st_json_object_begin(&j, NULL);
         json_settings(&j, c);
-        st_json_number(&j, "fi_step_ms", FI_STEP_MS);
+        st_json_number(&j, "fi_step_ms", ST_HH_FI_STEP_MS);
         st_json_number(&j, "fi_from_uA_cm2", c->fi_from);
         st_json_number(&j, "fi_to_uA_cm2", c->fi_to);
         st_json_number(&j, "fi_step_uA_cm2", c->fi_step);
         st_json_array_begin(&j, "fi", false);
         for (size_t k = 0; k < c->fi_n; k++) {
             st_json_object_begin(&j, NULL);
-            st_json_number(&j, "I_uA_cm2", pts[k].I);
-            st_json_uint(&j, "spike_count", pts[k].sp.count);
+            st_json_number(&j, "I_uA_cm2", pts[k].I_ua_cm2);
+            st_json_uint(&j, "spike_count", pts[k].spikes.count);
             st_json_number(&j, "rate_hz", pts[k].rate_hz);
             st_json_number(&j, "steady_rate_hz", pts[k].steady_hz);
-            st_json_string(&j, "pattern", pattern(&pts[k].sp));
-            json_times(&j, &pts[k].sp);
+            st_json_string(&j, "pattern", st_hh_fi_pattern(&pts[k].spikes));
+            json_times(&j, &pts[k].spikes);
             st_json_object_end(&j);
         }
         st_json_array_end(&j);
         st_json_number(&j, "fi_threshold_single_uA_cm2", th1);
         st_json_number(&j, "fi_threshold_repetitive_uA_cm2", th2);
-        st_json_number(&j, "fi_threshold_tolerance_uA_cm2", FI_TOL);
+        st_json_number(&j, "fi_threshold_tolerance_uA_cm2", ST_HH_FI_TOL);
         st_json_string(&j, "fi_single_definition", "at least 1 spike in the 500 ms step");
         st_json_string(&j, "fi_repetitive_definition",
                        "at least 2 spikes, the last in the final 100 ms of the 500 ms step");
@@ -727,24 +470,24 @@ static void print_fi(const opts *o, const config *c, const fi_point *pts, double
         return;
     }
     printf("f-I curve of the HH neuron: %g ms steps from rest, %g degrees C, %s, dt %g ms\n\n",
-           FI_STEP_MS, c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
+           ST_HH_FI_STEP_MS, c->p.temperature_c, st_integrator_name(c->how), c->dt_ms);
     printf("  I (uA/cm^2)  spikes  mean rate (Hz)  steady rate (Hz)  firing\n");
     for (size_t k = 0; k < c->fi_n; k++)
-        printf("  %11.4g  %6zu  %14.1f  %16.1f  %s\n", pts[k].I, pts[k].sp.count,
-               pts[k].rate_hz, pts[k].steady_hz, pattern(&pts[k].sp));
+        printf("  %11.4g  %6zu  %14.1f  %16.1f  %s\n", pts[k].I_ua_cm2, pts[k].spikes.count,
+               pts[k].rate_hz, pts[k].steady_hz, st_hh_fi_pattern(&pts[k].spikes));
     const char *what[2] = {"at least one spike", "repetitive firing (spikes in the last 100 ms)"};
     double th[2] = {th1, th2};
-    bool (*test[2])(const st_hh_spikes *) = {fires, repetitive};
+    bool (*test[2])(const st_hh_spikes *) = {st_hh_fi_fires, st_hh_fi_repetitive};
     printf("\n");
     for (int i = 0; i < 2; i++) {
         if (!isnan(th[i]))
-            printf("lowest current for %s: %.2f uA/cm^2 (to %g)\n", what[i], th[i], FI_TOL);
-        else if (c->fi_n && test[i](&pts[0].sp))
+            printf("lowest current for %s: %.2f uA/cm^2 (to %g)\n", what[i], th[i], ST_HH_FI_TOL);
+        else if (fi->n && test[i](&pts[0].spikes))
             printf("lowest current for %s: at or below %g uA/cm^2 (lower FROM to find it)\n",
                    what[i], c->fi_from);
         else
             printf("lowest current for %s: none up to %g uA/cm^2\n", what[i],
-                   pts[c->fi_n - 1].I);
+                   pts[fi->n - 1].I_ua_cm2);
     }
     if (o->trace)
         printf("wrote f-I table %s\n", o->trace);
@@ -755,38 +498,19 @@ static void print_fi(const opts *o, const config *c, const fi_point *pts, double
 static int run_fi(const opts *o, const config *c)
 {
     st_error err = {0};
-    fi_point *pts = calloc(c->fi_n, sizeof *pts);
-    if (!pts) {
-        cli_error("--fi: out of memory");
-        return CLI_FAIL;
-    }
-    int rc = CLI_OK;
-    double th1 = NAN, th2 = NAN;
-    for (size_t k = 0; k < c->fi_n && !rc; k++) {
-        fi_point *pt = &pts[k];
-        pt->I = c->fi_from + (double)k * c->fi_step;
-        if (fi_run(c, pt->I, &pt->sp, &err)) {
-            rc = cli_report(&err);
-            break;
-        }
-        size_t m = pt->sp.count;
-        pt->rate_hz = (double)m / (FI_STEP_MS / 1000.0);
-        pt->steady_hz = repetitive(&pt->sp) ? 1000.0 / (pt->sp.t_ms[m - 1] - pt->sp.t_ms[m - 2])
-                                            : 0.0;
-    }
-    if (!rc && (threshold(c, pts, fires, &th1, &err) ||
-                threshold(c, pts, repetitive, &th2, &err)))
-        rc = cli_report(&err);
-    if (!rc && o->trace)
-        rc = write_fi_trace(o->trace, c, pts);
-    if (!rc && o->plot)
-        rc = write_fi_plot(o->plot, c, pts, th1, th2);
-    if (!rc)
-        print_fi(o, c, pts, th1, th2);
-    for (size_t k = 0; k < c->fi_n; k++)
-        st_hh_spikes_free(&pts[k].sp);
-    free(pts);
-    return rc;
+    st_hh_run_config rc = run_config(c);
+    st_hh_fi fi;
+    if (st_hh_fi_curve(&rc, c->fi_from, c->fi_step, c->fi_n, &fi, &err))
+        return cli_report(&err);
+    int r = CLI_OK;
+    if (o->trace)
+        r = write_fi_trace(o->trace, &fi);
+    if (!r && o->plot)
+        r = write_fi_plot(o->plot, c, &fi);
+    if (!r)
+        print_fi(o, c, &fi);
+    st_hh_fi_free(&fi);
+    return r;
 }
 
 /* ---- the command ------------------------------------------------------------------------ */

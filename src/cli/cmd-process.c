@@ -9,6 +9,7 @@
 #include "spiketalk/audio.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
+#include "spiketalk/figure.h"
 #include "spiketalk/plot.h"
 #include "spiketalk/stream.h"
 
@@ -208,83 +209,17 @@ static int write_spikes(const char *path, const st_pipeline_result *r)
     return CLI_OK;
 }
 
-/* The study's two figures in one image: the sound stages, then the neuron. */
+/* The study's two figures in one image (figure.h). */
 static int write_plot(const char *path, const opts *o, const st_pipeline_config *c,
                       const st_pipeline_result *r)
 {
-    double dt_s = 1.0 / r->fs_hz;
-    st_plot_series a[3] = {
-        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "raw", .color = ST_RGB_PURPLE},
-        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "rectified",
-         .color = ST_RGB_ORANGE},
-        {.y = NULL, .n = r->n, .x0 = 0, .dx = dt_s, .label = "envelope", .color = ST_RGB_BLACK,
-         .line_width = 1.6}};
-    double *buf = malloc(3 * r->n * sizeof *buf);
-    double *vd = malloc(2 * r->steps * sizeof *vd), *Id = vd + r->steps;
-    if (!buf || !vd) {
-        free(buf);
-        free(vd);
-        cli_error("--plot: out of memory");
-        return CLI_FAIL;
-    }
-    for (size_t i = 0; i < r->n; i++) {
-        buf[i] = r->input[i];
-        buf[r->n + i] = r->rectified[i];
-        buf[2 * r->n + i] = r->envelope[i];
-    }
-    a[0].y = buf;
-    a[1].y = buf + r->n;
-    a[2].y = buf + 2 * r->n;
-    double vpeak = c->model->vpeak(&c->params);
-    for (size_t k = 0; k < r->steps; k++) {
-        vd[k] = r->v[k];
-        Id[k] = r->current[k];
-    }
-    for (size_t i = 0; i < r->spikes.count && !isnan(vpeak); i++)
-        if (r->spikes.step[i] < r->steps)
-            vd[r->spikes.step[i]] = vpeak; /* spikes drawn to the peak */
-    st_plot_series b[2] = {
-        {.y = vd, .n = r->steps, .x0 = 0, .dx = r->dt_ms, .label = "v (membrane potential)",
-         .color = ST_RGB_BLUE, .axis = ST_AXIS_LEFT},
-        {.y = Id, .n = r->steps, .x0 = 0, .dx = r->dt_ms, .label = "I (input current)",
-         .color = ST_RGB_BLACK, .axis = ST_AXIS_RIGHT}};
-    st_plot_panel p[2];
-    char t1[256], t2[256], y2[64];
-    const char *base = strrchr(o->in, '/');
-    snprintf(t1, sizeof t1, "%s: raw, rectified (%s) and envelope (%s)", base ? base + 1 : o->in,
-             st_rectify_name(c->rectify), st_envelope_name(c->envelope));
-    snprintf(t2, sizeof t2, "%s neuron (%s): %zu spikes, dt %.4g ms", c->preset,
-             c->model->name, r->spikes.count, r->dt_ms);
-    snprintf(y2, sizeof y2, "input current I (%s)",
-             c->model->current_unit[0] ? c->model->current_unit : "dimensionless");
-    st_plot_panel_init(&p[0]);
-    p[0].title = t1;
-    p[0].xlabel = "time (s)";
-    p[0].ylabel = "amplitude (full scale 1)";
-    p[0].xmin = 0;
-    p[0].xmax = (double)r->n / r->fs_hz;
-    if (c->rectify == ST_RECT_NONE) { /* 'rectified' is the raw signal: draw it once */
-        a[1] = a[2];
-    }
-    p[0].series = a;
-    p[0].n_series = c->rectify == ST_RECT_NONE ? 2 : 3;
-    st_plot_panel_init(&p[1]);
-    p[1].title = t2;
-    p[1].xlabel = "model time (ms)";
-    p[1].ylabel = "membrane potential v (mV)";
-    p[1].y2label = y2;
-    p[1].xmin = 0;
-    p[1].xmax = (double)r->steps * r->dt_ms;
-    p[1].ymin = c->model->v_min_mv;
-    p[1].ymax = c->model->v_max_mv;
-    p[1].series = b;
-    p[1].n_series = 2;
-    st_plot_figure fig = {.panels = p, .n_panels = 2, .rows = 2, .cols = 1, .width = 1200,
-                          .height = 850};
+    st_figure *f;
     st_error err = {0};
-    st_status st = st_plot_save(&fig, path, &err);
-    free(buf);
-    free(vd);
+    st_status st = st_figure_process(c, r, o->in, &f, &err);
+    if (!st) {
+        st = st_figure_save(f, path, &err);
+        st_figure_free(f);
+    }
     return st ? cli_report(&err) : CLI_OK;
 }
 

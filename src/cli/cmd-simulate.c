@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "spiketalk/output.h"
+#include "spiketalk/figure.h"
 #include "spiketalk/plot.h"
 
 #define MAX_OVERRIDES 32
@@ -23,21 +24,13 @@ typedef struct opts {
     bool json;
 } opts;
 
-/* Points kept for the plot of one run. */
-typedef struct plotbuf {
-    double *t, *v, *I;
-    size_t n, cap;
-    uint64_t bin;            /* steps per bin; 1 keeps every sample */
-    uint64_t in_bin;
-    double vmin, vmax, imin, imax, t0;
-} plotbuf;
-
 typedef struct run {
     const st_preset *preset;
     st_sim_config cfg;
     st_spikes spikes;
     size_t spike_cursor;     /* spikes already marked on the plot */
-    plotbuf pb;
+    st_rows pb;              /* t, v (spikes drawn to the peak), I for the plot */
+    bool plot;
     FILE *trace;
     st_status status;
     st_error err;
@@ -242,51 +235,6 @@ static int build_runs(const opts *o, run *runs)
 
 /* ---- per-block output ------------------------------------------------------------------- */
 
-static int plot_push(plotbuf *pb, double t, double v, double I)
-{
-    if (pb->n == pb->cap) {
-        size_t cap = pb->cap ? 2 * pb->cap : 4096;
-        double *a = realloc(pb->t, cap * sizeof *a);
-        if (a)
-            pb->t = a;
-        double *b = a ? realloc(pb->v, cap * sizeof *b) : NULL;
-        if (b)
-            pb->v = b;
-        double *c = b ? realloc(pb->I, cap * sizeof *c) : NULL;
-        if (!c)
-            return -1;
-        pb->I = c;
-        pb->cap = cap;
-    }
-    pb->t[pb->n] = t;
-    pb->v[pb->n] = v;
-    pb->I[pb->n] = I;
-    pb->n++;
-    return 0;
-}
-
-/* Adds one sample; with bins, each full bin adds its minimum and its maximum. */
-static int plot_add(plotbuf *pb, double t, double v, double I)
-{
-    if (pb->bin <= 1)
-        return plot_push(pb, t, v, I);
-    if (pb->in_bin == 0) {
-        pb->t0 = t;
-        pb->vmin = pb->vmax = v;
-        pb->imin = pb->imax = I;
-    }
-    pb->vmin = fmin(pb->vmin, v);
-    pb->vmax = fmax(pb->vmax, v);
-    pb->imin = fmin(pb->imin, I);
-    pb->imax = fmax(pb->imax, I);
-    if (++pb->in_bin < pb->bin)
-        return 0;
-    pb->in_bin = 0;
-    if (plot_push(pb, pb->t0, pb->vmin, pb->imin))
-        return -1;
-    return plot_push(pb, t, pb->vmax, pb->imax);
-}
-
 static int on_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
                     size_t n, st_error *err)
 {
@@ -301,7 +249,7 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
             double row[4] = {t, Ij, v[i], u[i]};
             st_csv_row(r->trace, row, 4);
         }
-        if (r->pb.bin) {
+        if (r->plot) {
             /* Show each spike as a line to vpeak, as the published figures do. */
             double vd = v[i];
             const st_spikes *sp = &r->spikes;
@@ -309,7 +257,7 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
                 r->spike_cursor++;
             if (r->spike_cursor < sp->count && sp->step[r->spike_cursor] == j && !isnan(vpeak))
                 vd = vpeak;
-            if (plot_add(&r->pb, t, vd, Ij))
+            if (st_rows_add(&r->pb, (double[3]){t, vd, Ij}))
                 return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
         }
     }
@@ -409,91 +357,21 @@ static int write_spikes(const char *path, const run *runs, int n)
     return CLI_OK;
 }
 
-/* Panel title: the preset and its main parameters (the study titled its plots a, b, c, d). */
-static void panel_title(const run *r, char *buf, size_t size, bool sheet)
-{
-    const st_model *m = r->cfg.model;
-    size_t len = 0;
-    if (r->preset && sheet && r->preset->letter)
-        len = (size_t)snprintf(buf, size, "(%s) %s", r->preset->letter, r->preset->title);
-    else if (r->preset)
-        len = (size_t)snprintf(buf, size, "%s%s", r->preset->name, sheet ? "" : ":");
-    if (sheet && r->preset && r->preset->letter)
-        return;
-    for (size_t i = 0; i < m->n_params && len < size; i++) {
-        if (m->params[i].advanced)
-            continue;
-        char val[40];
-        st_format_double(val, sizeof val, st_param_get(&r->cfg.params, &m->params[i]));
-        len += (size_t)snprintf(buf + len, size - len, " %s=%s", m->params[i].name, val);
-    }
-}
-
+/* The runs as the figure (figure.h) draws them. */
 static int write_plot(const char *path, run *runs, int n)
 {
-    st_plot_panel panels[MAX_RUNS];
-    st_plot_series series[MAX_RUNS][2];
-    char titles[MAX_RUNS][160], ylabel[64], y2label[64];
-    const st_model *m = runs[0].cfg.model;
-    bool sheet = n > 1;
-    /* short labels in a contact sheet; a rotated lone "I" would read as a dash */
-    snprintf(ylabel, sizeof ylabel, sheet ? "v (mV)" : "membrane potential v (mV)");
-    if (sheet)
-        snprintf(y2label, sizeof y2label, "input I%s%s%s", m->current_unit[0] ? " (" : "",
-                 m->current_unit, m->current_unit[0] ? ")" : "");
-    else
-        snprintf(y2label, sizeof y2label, "input current I (%s)",
-                 m->current_unit[0] ? m->current_unit : "dimensionless");
-    for (int r = 0; r < n; r++) {
-        plotbuf *pb = &runs[r].pb;
-        st_plot_panel *p = &panels[r];
-        st_plot_panel_init(p);
-        panel_title(&runs[r], titles[r], sizeof titles[r], sheet);
-        p->title = titles[r];
-        p->xlabel = "time (ms)";
-        p->ylabel = ylabel;
-        p->y2label = y2label;
-        p->xmin = 0;
-        p->xmax = runs[r].cfg.duration_ms;
-        p->ymin = m->v_min_mv;
-        p->ymax = m->v_max_mv;
-        p->legend = !sheet;
-        series[r][0] = (st_plot_series){.x = pb->t, .y = pb->v, .n = pb->n,
-                                        .label = "v (membrane potential)",
-                                        .color = ST_RGB_BLUE, .axis = ST_AXIS_LEFT};
-        series[r][1] = (st_plot_series){.x = pb->t, .y = pb->I, .n = pb->n,
-                                        .label = "I (input current)", .color = ST_RGB_RED,
-                                        .axis = ST_AXIS_RIGHT};
-        p->series = series[r];
-        p->n_series = 2;
-    }
-    char title[256];
-    const char *ftitle = NULL;
-    if (sheet && runs[0].preset && runs[0].preset->kind == ST_PRESET_FEATURE)
-        ftitle = "Izhikevich (2004): the 20 neuro-computational features";
-    else if (sheet) {
-        char input[200];
-        st_stimulus_format(&runs[0].cfg.stim, input, sizeof input);
-        snprintf(title, sizeof title, "%s: cell types, input %s", m->title, input);
-        ftitle = title;
-    } else if (runs[0].preset) {
-        char input[200];
-        st_stimulus_format(&runs[0].cfg.stim, input, sizeof input);
-        snprintf(title, sizeof title, "%s (%s), %s, %s, dt %g ms", runs[0].preset->name,
-                 runs[0].preset->title, input, st_integrator_name(runs[0].cfg.how),
-                 runs[0].cfg.dt_ms);
-        ftitle = title;
-    }
-    int cols = n > 7 ? 5 : (n > 1 ? 2 : 1);
-    int rows = (n + cols - 1) / cols;
-    st_plot_figure fig = {.title = ftitle, .panels = panels, .n_panels = (size_t)n,
-                          .rows = rows, .cols = cols,
-                          .width = n > 7 ? 1800 : (n > 1 ? 1400 : 1200),
-                          .height = n > 7 ? 1300 : (n > 1 ? 1400 : 650)};
+    st_figure_run fr[MAX_RUNS];
+    for (int r = 0; r < n; r++)
+        fr[r] = (st_figure_run){&runs[r].cfg, runs[r].preset, runs[r].pb.col[0],
+                                runs[r].pb.col[1], runs[r].pb.col[2], runs[r].pb.n, NULL};
+    st_figure *f;
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
-        return cli_report(&err);
-    return CLI_OK;
+    st_status st = st_figure_simulate(fr, (size_t)n, &f, &err);
+    if (!st) {
+        st = st_figure_save(f, path, &err);
+        st_figure_free(f);
+    }
+    return st ? cli_report(&err) : CLI_OK;
 }
 
 /* ---- the command ------------------------------------------------------------------------ */
@@ -519,8 +397,10 @@ static int simulate_one(run *r, const opts *o, st_outfile *trace)
     st_error err = {0};
     uint64_t steps = st_sim_steps(&r->cfg);
     if (o->plot) {
-        r->pb.bin = steps + 1 > PLOT_FULL ? (steps + 1 + PLOT_FULL / 2 - 1) / (PLOT_FULL / 2) : 1;
-        if (plot_add(&r->pb, 0.0, r->cfg.v0_mv, st_stimulus_at(&r->cfg.stim, 0.0)))
+        r->plot = true;
+        st_rows_init(&r->pb, 3, steps + 1, PLOT_FULL);
+        if (st_rows_add(&r->pb, (double[3]){0.0, r->cfg.v0_mv,
+                                            st_stimulus_at(&r->cfg.stim, 0.0)}))
             return cli_error("--plot: out of memory"), CLI_FAIL;
     }
     if (trace) {
@@ -580,9 +460,7 @@ int cmd_simulate(int argc, char **argv)
     }
     for (int r = 0; r < n; r++) {
         st_spikes_free(&runs[r].spikes);
-        free(runs[r].pb.t);
-        free(runs[r].pb.v);
-        free(runs[r].pb.I);
+        st_rows_free(&runs[r].pb);
     }
     return rc;
 }

@@ -400,3 +400,79 @@ st_status st_cable_run(const st_cable_config *cfg, st_cable_step_fn fn, void *ud
     st_cable_free(&c);
     return rc;
 }
+
+/* ---- recording a run ---------------------------------------------------------------------- */
+
+void st_cable_record_free(st_cable_record *r)
+{
+    st_free(r->z);
+    st_free(r->xs);
+    st_free(r->t_ms);
+    for (size_t k = 0; k < ST_CABLE_MAX_PROBES; k++)
+        st_free(r->v_mv[k]);
+    memset(r, 0, sizeof *r);
+}
+
+st_status st_cable_record_init(st_cable_record *r, const st_cable_config *c,
+                               const double *at_mm, size_t n_at, size_t max_cols,
+                               size_t max_rows, size_t max_points, st_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (n_at > ST_CABLE_MAX_PROBES)
+        return st_error_set(err, ST_ERR_INVAL, "--at: at most %d positions",
+                            ST_CABLE_MAX_PROBES);
+    const double len = c->cable.length_mm;
+    for (size_t k = 0; k < n_at; k++) {
+        if (!(at_mm[k] >= 0 && at_mm[k] <= len))
+            return st_error_set(err, ST_ERR_INVAL,
+                                "--at: %g mm lies outside the axon (0 to %g mm)", at_mm[k], len);
+        r->at_mm[k] = at_mm[k];
+    }
+    r->n_at = n_at;
+    r->dt_ms = c->dt_ms;
+    r->duration_ms = c->duration_ms;
+    r->length_mm = len;
+    uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
+    r->tstride = steps / (max_cols ? max_cols : 1) + 1;
+    r->nx = (size_t)(steps / r->tstride) + 1;
+    r->ny = c->cable.compartments < max_rows ? c->cable.compartments : max_rows;
+    r->pstride = steps / (max_points ? max_points : 1) + 1;
+    r->cap = (size_t)(steps / r->pstride) + 1;
+    bool ok = (r->z = st_malloc(r->nx * r->ny * sizeof *r->z)) &&
+              (r->xs = st_malloc(r->ny * sizeof *r->xs)) &&
+              (r->t_ms = st_malloc(r->cap * sizeof *r->t_ms));
+    for (size_t k = 0; ok && k < n_at; k++)
+        ok = (r->v_mv[k] = st_malloc(r->cap * sizeof *r->v_mv[k])) != NULL;
+    if (!ok) {
+        st_cable_record_free(r);
+        return st_error_set(err, ST_ERR_NOMEM, "axon: out of memory for the record");
+    }
+    for (size_t i = 0; i < r->nx * r->ny; i++)
+        r->z[i] = NAN;
+    for (size_t row = 0; row < r->ny; row++)
+        r->xs[row] = ((double)row + 0.5) * len / (double)r->ny;
+    return ST_OK;
+}
+
+int st_cable_record_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
+{
+    st_cable_record *r = ud;
+    (void)err;
+    if (j == 0)
+        for (size_t k = 0; k < r->n_at; k++)
+            r->probe[k] = st_cable_probe_at(c, r->at_mm[k]);
+    if (j % r->tstride == 0 && j / r->tstride < r->nx) {
+        size_t col = (size_t)(j / r->tstride);
+        for (size_t row = 0; row < r->ny; row++) {
+            size_t i = (size_t)(((double)row + 0.5) * (double)c->n / (double)r->ny);
+            r->z[row * r->nx + col] = c->v[i];
+        }
+    }
+    if (j % r->pstride == 0 && r->n < r->cap) {
+        r->t_ms[r->n] = (double)j * c->dt_ms;
+        for (size_t k = 0; k < r->n_at; k++)
+            r->v_mv[k][r->n] = st_cable_probe_v(c, &r->probe[k]);
+        r->n++;
+    }
+    return 0;
+}

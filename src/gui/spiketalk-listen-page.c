@@ -12,12 +12,10 @@
 #include "spiketalk-plot.h"
 #include "spiketalk-window.h"
 #include "spiketalk/audio.h"
+#include "spiketalk/figure.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
 #include "spiketalk/sim.h"
-
-/* Points per plotted series; longer signals are drawn from a min/max pair per bin. */
-#define PLOT_POINTS 200000u
 
 static const char *const neurons[] = {"RS", "IB", "CH", "FS", "LTS", "TC", "RZ"};
 
@@ -40,12 +38,6 @@ static void sound_unref(sound *s)
         g_atomic_rc_box_release_full(s, sound_clear);
 }
 
-/* One series reduced for the screen: explicit x, at most 2 * PLOT_POINTS / 2 points. */
-typedef struct curve {
-    double *x, *y;
-    size_t n;
-} curve;
-
 /* The work of one job: optionally get a sound (file or microphone), then process it. */
 typedef struct job {
     char *path;              /* read this file ... */
@@ -56,7 +48,7 @@ typedef struct job {
     /* results */
     st_pipeline_result res;
     gboolean have_res;
-    curve raw, rect, env, v, cur;
+    st_figure *fig;          /* the process figure, built in the worker */
     st_error err;
     volatile gint progress_permille;
 } job;
@@ -79,10 +71,6 @@ struct _SpiketalkListenPage {
     gboolean updating;
     guint poll;
     GCancellable *playing;
-    st_plot_series sa[3], sb[2];
-    st_plot_panel panels[2];
-    st_plot_figure fig;
-    char t1[320], t2[256], y2[64];
 };
 
 G_DEFINE_FINAL_TYPE(SpiketalkListenPage, spiketalk_listen_page, GTK_TYPE_BOX)
@@ -98,55 +86,16 @@ static void show_error(SpiketalkListenPage *self, const char *msg)
 
 /* ---- jobs (worker thread) ------------------------------------------------------------------- */
 
-static void curve_free(curve *c)
-{
-    g_free(c->x);
-    g_free(c->y);
-    memset(c, 0, sizeof *c);
-}
-
 static void job_free(job *j)
 {
     if (!j)
         return;
     if (j->have_res)
         st_pipeline_result_free(&j->res);
-    curve *cs[] = {&j->raw, &j->rect, &j->env, &j->v, &j->cur};
-    for (size_t i = 0; i < G_N_ELEMENTS(cs); i++)
-        curve_free(cs[i]);
+    st_figure_free(j->fig);
     sound_unref(j->snd);
     g_free(j->path);
     g_free(j);
-}
-
-/* y[i] at x = i * dx, reduced to a min/max pair per bin beyond PLOT_POINTS points. */
-static gboolean reduce(curve *c, const double *y, size_t n, double dx)
-{
-    size_t bin = n > PLOT_POINTS ? (n + PLOT_POINTS / 2 - 1) / (PLOT_POINTS / 2) : 1;
-    size_t cap = bin > 1 ? 2 * (n / bin + 1) : n;
-    c->x = g_try_new(double, cap ? cap : 1);
-    c->y = g_try_new(double, cap ? cap : 1);
-    if (!c->x || !c->y)
-        return FALSE;
-    c->n = 0;
-    for (size_t i = 0; i < n; i += bin) {
-        if (bin == 1) {
-            c->x[c->n] = (double)i * dx;
-            c->y[c->n++] = y[i];
-            continue;
-        }
-        size_t end = MIN(n, i + bin);
-        double lo = y[i], hi = y[i];
-        for (size_t k = i + 1; k < end; k++) {
-            lo = fmin(lo, y[k]);
-            hi = fmax(hi, y[k]);
-        }
-        c->x[c->n] = (double)i * dx;
-        c->y[c->n++] = lo;
-        c->x[c->n] = (double)(end - 1) * dx;
-        c->y[c->n++] = hi;
-    }
-    return TRUE;
 }
 
 static void on_progress(void *ud, double fraction)
@@ -185,28 +134,8 @@ static st_status process(job *j)
     if (st)
         return st;
     j->have_res = TRUE;
-    /* the plot's copies: v with its spikes drawn to the peak */
-    st_pipeline_result *r = &j->res;
-    double *vd = g_try_new(double, r->steps ? r->steps : 1);
-    if (!vd)
-        return st_error_set(&j->err, ST_ERR_NOMEM, "process: out of memory for the plot");
-    memcpy(vd, r->v, r->steps * sizeof *vd);
-    double vpeak = j->cfg.model->vpeak(&j->cfg.params);
-    for (size_t i = 0; i < r->spikes.count && !isnan(vpeak); i++)
-        if (r->spikes.step[i] < r->steps)
-            vd[r->spikes.step[i]] = vpeak;
-    double dt_s = 1.0 / r->fs_hz;
-    double *raw = g_try_new(double, r->n);
-    for (size_t i = 0; raw && i < r->n; i++)
-        raw[i] = r->input[i];
-    gboolean ok = raw && reduce(&j->raw, raw, r->n, dt_s) &&
-                  reduce(&j->rect, r->rectified, r->n, dt_s) &&
-                  reduce(&j->env, r->envelope, r->n, dt_s) &&
-                  reduce(&j->v, vd, r->steps, r->dt_ms) &&
-                  reduce(&j->cur, r->current, r->steps, r->dt_ms);
-    g_free(vd);
-    g_free(raw);
-    return ok ? ST_OK : st_error_set(&j->err, ST_ERR_NOMEM, "process: out of memory for the plot");
+    const char *name = j->snd->path ? j->snd->path : "recording";
+    return st_figure_process(&j->cfg, &j->res, name, &j->fig, &j->err);
 }
 
 static void thread_func(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
@@ -273,57 +202,6 @@ static void recipe_to_controls(SpiketalkListenPage *self)
 
 /* ---- showing a result ----------------------------------------------------------------------- */
 
-static void build_figure(SpiketalkListenPage *self)
-{
-    job *j = self->shown;
-    const st_pipeline_result *r = &j->res;
-    const st_pipeline_config *c = &j->cfg;
-    const char *name = j->snd->path ? strrchr(j->snd->path, '/') : NULL;
-    name = name ? name + 1 : (j->snd->path ? j->snd->path : "recording");
-    g_snprintf(self->t1, sizeof self->t1, "%s: raw, rectified (%s) and envelope (%s)", name,
-               st_rectify_name(c->rectify), st_envelope_name(c->envelope));
-    g_snprintf(self->t2, sizeof self->t2, "%s neuron (%s): %zu spikes, dt %.4g ms", j->neuron,
-               c->model->name, r->spikes.count, r->dt_ms);
-    g_snprintf(self->y2, sizeof self->y2, "input current I (%s)",
-               c->model->current_unit[0] ? c->model->current_unit : "dimensionless");
-    self->sa[0] = (st_plot_series){.x = j->raw.x, .y = j->raw.y, .n = j->raw.n, .label = "raw",
-                                   .color = ST_RGB_PURPLE};
-    self->sa[1] = (st_plot_series){.x = j->rect.x, .y = j->rect.y, .n = j->rect.n,
-                                   .label = "rectified", .color = ST_RGB_ORANGE};
-    self->sa[2] = (st_plot_series){.x = j->env.x, .y = j->env.y, .n = j->env.n,
-                                   .label = "envelope", .color = ST_RGB_BLACK, .line_width = 1.6};
-    self->sb[0] = (st_plot_series){.x = j->v.x, .y = j->v.y, .n = j->v.n,
-                                   .label = "v (membrane potential)", .color = ST_RGB_BLUE,
-                                   .axis = ST_AXIS_LEFT};
-    self->sb[1] = (st_plot_series){.x = j->cur.x, .y = j->cur.y, .n = j->cur.n,
-                                   .label = "I (input current)", .color = ST_RGB_BLACK,
-                                   .axis = ST_AXIS_RIGHT};
-    st_plot_panel *p = self->panels;
-    st_plot_panel_init(&p[0]);
-    p[0].title = self->t1;
-    p[0].xlabel = "time (s)";
-    p[0].ylabel = "amplitude (full scale 1)";
-    p[0].xmin = 0;
-    p[0].xmax = (double)r->n / r->fs_hz;
-    if (c->rectify == ST_RECT_NONE) /* 'rectified' is the raw signal: draw it once */
-        self->sa[1] = self->sa[2];
-    p[0].series = self->sa;
-    p[0].n_series = c->rectify == ST_RECT_NONE ? 2 : 3;
-    st_plot_panel_init(&p[1]);
-    p[1].title = self->t2;
-    p[1].xlabel = "model time (ms)";
-    p[1].ylabel = "membrane potential v (mV)";
-    p[1].y2label = self->y2;
-    p[1].xmin = 0;
-    p[1].xmax = (double)r->steps * r->dt_ms;
-    p[1].ymin = c->model->v_min_mv;
-    p[1].ymax = c->model->v_max_mv;
-    p[1].series = self->sb;
-    p[1].n_series = 2;
-    self->fig = (st_plot_figure){.panels = p, .n_panels = 2, .rows = 2, .cols = 1,
-                                 .width = 1200, .height = 850};
-}
-
 static void show_result(SpiketalkListenPage *self, job *j)
 {
     spiketalk_plot_set_figure(self->plot, NULL);
@@ -333,8 +211,7 @@ static void show_result(SpiketalkListenPage *self, job *j)
         sound_unref(self->snd);
         self->snd = g_atomic_rc_box_acquire(j->snd);
     }
-    build_figure(self);
-    spiketalk_plot_set_figure(self->plot, &self->fig);
+    spiketalk_plot_set_figure(self->plot, st_figure_plot(j->fig));
     const st_audio *a = &self->snd->a;
     char *text = g_strdup_printf("%s\n%.2f s, %g Hz, %d channel%s, %s",
                                  self->snd->path ? self->snd->path : "Recording",

@@ -10,6 +10,7 @@
 #include "spiketalk-plot.h"
 #include "spiketalk-window.h"
 #include "spiketalk/output.h"
+#include "spiketalk/figure.h"
 #include "spiketalk/sim.h"
 
 #define MAX_PARAMS 24
@@ -39,12 +40,9 @@ struct _SpiketalkSimulatePage {
     /* the result and its figure (arrays owned here) */
     st_sim_config cfg;
     st_sim_trace trace;
-    double *vd;               /* v with spikes drawn to the peak */
     gboolean have_trace;
-    st_plot_series series[2];
-    st_plot_panel panel;
-    st_plot_figure fig;
-    char title[320], ptitle[200], ylabel[64], y2label[64], name[64];
+    st_figure *fig;           /* the simulate figure of 'trace' */
+    char name[64];
 };
 
 G_DEFINE_FINAL_TYPE(SpiketalkSimulatePage, spiketalk_simulate_page, GTK_TYPE_BOX)
@@ -108,51 +106,6 @@ static gboolean read_config(SpiketalkSimulatePage *self, st_sim_config *cfg, st_
     return TRUE;
 }
 
-static void build_figure(SpiketalkSimulatePage *self)
-{
-    const st_sim_config *cfg = &self->cfg;
-    const st_model *m = cfg->model;
-    const st_sim_trace *tr = &self->trace;
-    char input[200];
-    st_stimulus_format(&cfg->stim, input, sizeof input);
-    size_t len = (size_t)g_snprintf(self->ptitle, sizeof self->ptitle, "%s:",
-                                    self->preset ? self->preset->name : m->name);
-    for (size_t i = 0; i < m->n_params && len < sizeof self->ptitle; i++) {
-        if (m->params[i].advanced)
-            continue;
-        char val[40];
-        st_format_double(val, sizeof val, st_param_get(&cfg->params, &m->params[i]));
-        len += (size_t)g_snprintf(self->ptitle + len, sizeof self->ptitle - len, " %s=%s",
-                                  m->params[i].name, val);
-    }
-    g_snprintf(self->title, sizeof self->title, "%s (%s), %s, %s, dt %g ms",
-               self->preset ? self->preset->name : m->name,
-               self->preset ? self->preset->title : m->title, input,
-               st_integrator_name(cfg->how), cfg->dt_ms);
-    g_snprintf(self->ylabel, sizeof self->ylabel, "membrane potential v (mV)");
-    g_snprintf(self->y2label, sizeof self->y2label, "input current I (%s)",
-               m->current_unit[0] ? m->current_unit : "dimensionless");
-    st_plot_panel_init(&self->panel);
-    self->panel.title = self->ptitle;
-    self->panel.xlabel = "time (ms)";
-    self->panel.ylabel = self->ylabel;
-    self->panel.y2label = self->y2label;
-    self->panel.xmin = 0;
-    self->panel.xmax = cfg->duration_ms;
-    self->panel.ymin = m->v_min_mv;
-    self->panel.ymax = m->v_max_mv;
-    self->series[0] = (st_plot_series){.x = tr->t_ms, .y = self->vd, .n = tr->n + 1,
-                                       .label = "v (membrane potential)",
-                                       .color = ST_RGB_BLUE, .axis = ST_AXIS_LEFT};
-    self->series[1] = (st_plot_series){.x = tr->t_ms, .y = tr->current, .n = tr->n + 1,
-                                       .label = "I (input current)", .color = ST_RGB_RED,
-                                       .axis = ST_AXIS_RIGHT};
-    self->panel.series = self->series;
-    self->panel.n_series = 2;
-    self->fig = (st_plot_figure){.title = self->title, .panels = &self->panel, .n_panels = 1,
-                                 .rows = 1, .cols = 1, .width = 1200, .height = 650};
-}
-
 static void show_status(SpiketalkSimulatePage *self)
 {
     const st_spikes *sp = &self->trace.spikes;
@@ -180,28 +133,22 @@ void spiketalk_simulate_page_simulate(SpiketalkSimulatePage *self)
         show_error(self, err.msg);
         return;
     }
-    double *vd = g_try_new(double, tr.n + 1);
-    if (!vd) {
+    st_figure *fig;
+    st_figure_run run = {&cfg, self->preset, tr.t_ms, tr.v_mv, tr.current, tr.n + 1, &tr.spikes};
+    if (st_figure_simulate(&run, 1, &fig, &err)) {
         st_sim_trace_free(&tr);
-        show_error(self, "simulate: out of memory");
+        show_error(self, err.msg);
         return;
     }
-    memcpy(vd, tr.v_mv, (tr.n + 1) * sizeof *vd);
-    double vpeak = cfg.model->vpeak(&cfg.params);
-    for (size_t i = 0; i < tr.spikes.count && !isnan(vpeak); i++)
-        if (tr.spikes.step[i] <= tr.n)
-            vd[tr.spikes.step[i]] = vpeak; /* spikes drawn to the peak, as the figures do */
     /* swap in the new result only now: the plot never sees a half-built one */
-    spiketalk_plot_set_figure(self->plot, NULL);
+    spiketalk_plot_set_figure(self->plot, st_figure_plot(fig));
+    st_figure_free(self->fig);
     if (self->have_trace)
         st_sim_trace_free(&self->trace);
-    g_free(self->vd);
     self->cfg = cfg;
     self->trace = tr;
-    self->vd = vd;
+    self->fig = fig;
     self->have_trace = TRUE;
-    build_figure(self);
-    spiketalk_plot_set_figure(self->plot, &self->fig);
     char input[200];
     st_stimulus_format(&cfg.stim, input, sizeof input);
     gtk_label_set_text(self->input_text, input);
@@ -474,7 +421,7 @@ static void finalize(GObject *obj)
     SpiketalkSimulatePage *self = SPIKETALK_SIMULATE_PAGE(obj);
     if (self->have_trace)
         st_sim_trace_free(&self->trace);
-    g_free(self->vd);
+    st_figure_free(self->fig);
     G_OBJECT_CLASS(spiketalk_simulate_page_parent_class)->finalize(obj);
 }
 

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Protocols of the Hodgkin-Huxley point neuron (hh.h): a run from rest under a stimulus, with
+ * every time point's state and currents, and the f-I curve with its two thresholds found by
+ * bisection. The CLI, the app and the Python module run these; none of them re-implements
+ * them. */
+#ifndef SPIKETALK_HH_PROTOCOL_H
+#define SPIKETALK_HH_PROTOCOL_H
+
+#include <stddef.h>
+
+#include "spiketalk/hh.h"
+#include "spiketalk/stimulus.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A point neuron run: prepared parameters, the integrator, the step and the resting start. */
+typedef struct st_hh_run_config {
+    st_hh_params p;      /* prepared (st_hh_prepare) */
+    st_integrator how;   /* euler, rk4 or rush-larsen */
+    double dt_ms;        /* ms */
+    double v0_mv;        /* mV: the run starts at rest at v0 (gates at their steady state) */
+} st_hh_run_config;
+
+/* The columns of one time point: t_ms, I, v, m, h, n, INa, IK, IL (the trace's columns). */
+enum { ST_HH_COL_T, ST_HH_COL_I, ST_HH_COL_V, ST_HH_COL_M, ST_HH_COL_H, ST_HH_COL_N,
+       ST_HH_COL_INA, ST_HH_COL_IK, ST_HH_COL_IL, ST_HH_COLS };
+
+/* Called with each time point t_0 .. t_N; non-zero stops the run (ST_ERR_IO, or the code the
+ * callback set in 'err'). */
+typedef int (*st_hh_row_fn)(void *ud, const double row[ST_HH_COLS], st_error *err);
+
+/* Runs round(duration / dt) steps from rest under 'stim', appending spike times to 'sp'
+ * (grown as needed) and handing every time point to 'fn' (may be NULL). ST_ERR_NUMERIC on a
+ * blow-up ("hh: v is not finite at t = T ms (step K); try a smaller --dt (now DT ms)"),
+ * ST_ERR_NOMEM. */
+ST_API st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim,
+                           double duration_ms, st_hh_spikes *sp, st_hh_row_fn fn, void *ud,
+                           st_error *err);
+
+/* ---- the f-I curve ------------------------------------------------------------------------ */
+
+#define ST_HH_FI_STEP_MS 500.0   /* each current is a step from rest this long */
+#define ST_HH_FI_TAIL_MS 100.0   /* repetitive firing: a spike in the step's last 100 ms */
+#define ST_HH_FI_TOL 0.01        /* the thresholds to this many uA/cm^2 */
+
+typedef struct st_hh_fi_point {
+    double I_ua_cm2;         /* the step's current, uA/cm^2 */
+    st_hh_spikes spikes;     /* its spike times */
+    double rate_hz;          /* spikes / 0.5 s */
+    double steady_hz;        /* 1 / the last interval when repetitive, else 0 */
+} st_hh_fi_point;
+
+typedef struct st_hh_fi {
+    size_t n;
+    st_hh_fi_point *pts;             /* n points, from + k * step */
+    double threshold_single;         /* lowest current for at least one spike; NAN when none
+                                        fires on the grid or the first point already does */
+    double threshold_repetitive;     /* lowest current for repetitive firing; NAN likewise */
+} st_hh_fi;
+
+/* At least one spike in the step. */
+ST_API bool st_hh_fi_fires(const st_hh_spikes *sp);
+
+/* Sustained repetitive firing: at least two spikes, the last in the final ST_HH_FI_TAIL_MS. */
+ST_API bool st_hh_fi_repetitive(const st_hh_spikes *sp);
+
+/* "none", "single", "transient" (several, not sustained) or "repetitive". */
+ST_API const char *st_hh_fi_pattern(const st_hh_spikes *sp);
+
+/* The f-I curve on the grid from + k step (k < n, n >= 1): a ST_HH_FI_STEP_MS step of each
+ * current from rest, then each threshold by bisection to ST_HH_FI_TOL between the grid points
+ * where its answer changes. On failure 'out' is freed and zeroed. */
+ST_API st_status st_hh_fi_curve(const st_hh_run_config *c, double from, double step, size_t n,
+                                st_hh_fi *out, st_error *err);
+
+ST_API void st_hh_fi_free(st_hh_fi *fi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
