@@ -50,7 +50,7 @@ ST_API st_status st_rows_add(st_rows *r, const double *row);
 
 ST_API void st_rows_free(st_rows *r);
 
-/* ---- the figures ------------------------------------------------------------------------------ */
+/* ---- the figures ----------------------------------------------------------------------------- */
 
 /* `spiketalk process`: the study's two figures in one image. Above, the sound: raw (purple),
  * rectified (orange) and envelope (black) over time (s); below, the neuron: v (blue, spikes

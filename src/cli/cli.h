@@ -87,6 +87,11 @@ int cli_pipe_param(cli_pipe_opts *o, int argc, char **argv, int *i, const char *
  * checked against a rate later (st_pipeline_check). */
 int cli_pipe_config(const cli_pipe_opts *o, bool streaming, st_pipeline_config *c);
 
+/* Saves the figure that a builder (figure.h) returned with status 'built' to 'path', frees it,
+ * and reports a failure of either step: CLI_OK or the error's exit code. */
+typedef struct st_figure st_figure;
+int cli_save_figure(st_status built, st_figure *f, const char *path, st_error *err);
+
 /* Subcommands. */
 int cmd_process(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);

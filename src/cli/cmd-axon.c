@@ -34,7 +34,7 @@ typedef struct rec {
     bool plot;
 } rec;
 
-/* ---- help --------------------------------------------------------------------------------- */
+/* ---- help ------------------------------------------------------------------------------------ */
 
 static void help(FILE *f)
 {
@@ -102,7 +102,7 @@ static void help(FILE *f)
         d.stim_ms, d.duration_ms, MAX_AT);
 }
 
-/* ---- arguments ---------------------------------------------------------------------------- */
+/* ---- arguments ------------------------------------------------------------------------------- */
 
 static int parse_args(int argc, char **argv, opts *o)
 {
@@ -236,7 +236,7 @@ static int build_config(const opts *o, st_cable_config *c, rec *r)
     return CLI_OK;
 }
 
-/* ---- recording ------------------------------------------------------------------------------ */
+/* ---- recording ------------------------------------------------------------------------------- */
 
 static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
 {
@@ -254,22 +254,18 @@ static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
     return r->plot ? st_cable_record_step(&r->record, j, c, err) : 0;
 }
 
-/* ---- the plot ----------------------------------------------------------------------------- */
+/* ---- the plot -------------------------------------------------------------------------------- */
 
 static int write_plot(const char *path, const st_cable_config *c, const rec *r,
                       const st_cable_result *res)
 {
-    st_figure *f;
+    st_figure *f = NULL;
     st_error err = {0};
-    st_status st = st_figure_axon(c, res, &r->record, NAN, &f, &err);
-    if (!st) {
-        st = st_figure_save(f, path, &err);
-        st_figure_free(f);
-    }
-    return st ? cli_report(&err) : CLI_OK;
+    st_status built = st_figure_axon(c, res, &r->record, NAN, &f, &err);
+    return cli_save_figure(built, f, path, &err);
 }
 
-/* ---- results ------------------------------------------------------------------------------ */
+/* ---- results --------------------------------------------------------------------------------- */
 
 static void print_json(const opts *o, const st_cable_config *c, const st_cable_result *res)
 {
@@ -336,7 +332,7 @@ static void print_text(const opts *o, const st_cable_config *c, const st_cable_r
         printf("wrote plot %s\n", o->plot);
 }
 
-/* ---- the command ------------------------------------------------------------------------ */
+/* ---- the command ----------------------------------------------------------------------------- */
 
 static int run(const opts *o, const st_cable_config *c, rec *r)
 {

@@ -51,7 +51,7 @@ typedef struct config {
     size_t fi_n;
 } config;
 
-/* ---- help --------------------------------------------------------------------------------- */
+/* ---- help ------------------------------------------------------------------------------------ */
 
 static void help(FILE *f)
 {
@@ -135,7 +135,7 @@ static void help(FILE *f)
         ST_HH_FI_STEP_MS);
 }
 
-/* ---- arguments ---------------------------------------------------------------------------- */
+/* ---- arguments ------------------------------------------------------------------------------- */
 
 /* --NAME VALUE for a membrane parameter of the registry's hh table. */
 static int other_arg(void *ud, int argc, char **argv, int *i)
@@ -266,7 +266,7 @@ static void warn_temperature(double t_c)
                 t_c, pow(3.0, (t_c - 6.3) / 10.0));
 }
 
-/* ---- the run -------------------------------------------------------------------------------- */
+/* ---- the run --------------------------------------------------------------------------------- */
 
 /* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run. */
 static st_hh_run_config run_config(const config *c)
@@ -274,7 +274,7 @@ static st_hh_run_config run_config(const config *c)
     return (st_hh_run_config){c->p, c->how, c->dt_ms, c->v0_mv};
 }
 
-/* ---- trace and plot data ------------------------------------------------------------------ */
+/* ---- trace and plot data --------------------------------------------------------------------- */
 
 typedef struct sink {
     FILE *trace;
@@ -294,17 +294,13 @@ static int on_row(void *ud, const double row[ST_HH_COLS], st_error *err)
 static int write_plot(const char *path, const config *c, const st_rows *pb, size_t spikes)
 {
     st_hh_run_config rc = run_config(c);
-    st_figure *f;
+    st_figure *f = NULL;
     st_error err = {0};
-    st_status st = st_figure_hh(&rc, &c->stim, c->duration_ms, pb, spikes, &f, &err);
-    if (!st) {
-        st = st_figure_save(f, path, &err);
-        st_figure_free(f);
-    }
-    return st ? cli_report(&err) : CLI_OK;
+    st_status built = st_figure_hh(&rc, &c->stim, c->duration_ms, pb, spikes, &f, &err);
+    return cli_save_figure(built, f, path, &err);
 }
 
-/* ---- a single run ------------------------------------------------------------------------- */
+/* ---- a single run ---------------------------------------------------------------------------- */
 
 static void json_settings(st_json *j, const config *c)
 {
@@ -399,19 +395,15 @@ static int run_single(const opts *o, const config *c)
     return rc;
 }
 
-/* ---- the f-I curve -------------------------------------------------------------------------- */
+/* ---- the f-I curve --------------------------------------------------------------------------- */
 
 static int write_fi_plot(const char *path, const config *c, const st_hh_fi *fi)
 {
     st_hh_run_config rc = run_config(c);
-    st_figure *f;
+    st_figure *f = NULL;
     st_error err = {0};
-    st_status st = st_figure_hh_fi(&rc, fi, &f, &err);
-    if (!st) {
-        st = st_figure_save(f, path, &err);
-        st_figure_free(f);
-    }
-    return st ? cli_report(&err) : CLI_OK;
+    st_status built = st_figure_hh_fi(&rc, fi, &f, &err);
+    return cli_save_figure(built, f, path, &err);
 }
 
 static int write_fi_trace(const char *path, const st_hh_fi *fi)
@@ -513,7 +505,7 @@ static int run_fi(const opts *o, const config *c)
     return r;
 }
 
-/* ---- the command ------------------------------------------------------------------------ */
+/* ---- the command ----------------------------------------------------------------------------- */
 
 int cmd_hh(int argc, char **argv)
 {

@@ -11,7 +11,7 @@
 #include "spiketalk/pipeline.h"
 #include "spiketalk/figure.h"
 #include "spiketalk/plot.h"
-#include "spiketalk/stream.h"
+#include "spiketalk/trace.h"
 
 typedef struct opts {
     cli_pipe_opts p;          /* the stage and neuron flags, shared with `live` */
@@ -121,7 +121,7 @@ static int parse_args(int argc, char **argv, opts *o)
     return rc;
 }
 
-/* ---- configuration ---------------------------------------------------------------------- */
+/* ---- configuration --------------------------------------------------------------------------- */
 
 /* The configuration: offline from the flags, or with --block N the streaming one by the same
  * rules as `spiketalk live`. */
@@ -143,7 +143,7 @@ static int configure(const opts *o, st_pipeline_config *c)
     return rc;
 }
 
-/* ---- outputs ----------------------------------------------------------------------------- */
+/* ---- outputs --------------------------------------------------------------------------------- */
 
 static char *default_output(const char *in)
 {
@@ -177,50 +177,14 @@ static int check_outputs(const opts *o, const char *out)
     return CLI_OK;
 }
 
-static int write_trace(const char *path, const st_pipeline_result *r)
-{
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
-    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
-    for (size_t k = 0; k < r->steps; k++) {
-        size_t s = st_pipeline_sample(r, k);
-        double row[9] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
-                         r->envelope[s], r->current[k], r->v[k], r->u[k], r->output[s]};
-        st_csv_row(of.f, row, 9);
-    }
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
-    return CLI_OK;
-}
-
-static int write_spikes(const char *path, const st_pipeline_result *r)
-{
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
-    fputs("t_ms\n", of.f);
-    for (size_t i = 0; i < r->spikes.count; i++)
-        fprintf(of.f, "%.12g\n", (double)r->spikes.step[i] * r->dt_ms);
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
-    return CLI_OK;
-}
-
 /* The study's two figures in one image (figure.h). */
 static int write_plot(const char *path, const opts *o, const st_pipeline_config *c,
                       const st_pipeline_result *r)
 {
-    st_figure *f;
+    st_figure *f = NULL;
     st_error err = {0};
-    st_status st = st_figure_process(c, r, o->in, &f, &err);
-    if (!st) {
-        st = st_figure_save(f, path, &err);
-        st_figure_free(f);
-    }
-    return st ? cli_report(&err) : CLI_OK;
+    st_status built = st_figure_process(c, r, o->in, &f, &err);
+    return cli_save_figure(built, f, path, &err);
 }
 
 static void print_json(const opts *o, const char *out, const st_audio *in,
@@ -318,10 +282,10 @@ static int run(const opts *o, const char *out)
     if (st_audio_write(out, r.output, r.n, r.fs_hz, o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32,
                        o->in, &err))
         rc = cli_report(&err);
-    if (!rc && o->trace)
-        rc = write_trace(o->trace, &r);
-    if (!rc && o->spikes)
-        rc = write_spikes(o->spikes, &r);
+    if (!rc && o->trace && st_trace_pipeline(o->trace, &r, &err))
+        rc = cli_report(&err);
+    if (!rc && o->spikes && st_trace_spikes(o->spikes, &r, &err))
+        rc = cli_report(&err);
     if (!rc && o->plot)
         rc = write_plot(o->plot, o, &c, &r);
     if (!rc && o->json)

@@ -36,7 +36,7 @@ typedef struct run {
     st_error err;
 } run;
 
-/* ---- help --------------------------------------------------------------------------------- */
+/* ---- help ------------------------------------------------------------------------------------ */
 
 static void help_model(FILE *f, const st_model *m)
 {
@@ -124,7 +124,7 @@ static void help(FILE *f)
           f);
 }
 
-/* ---- argument parsing ------------------------------------------------------------------- */
+/* ---- argument parsing ------------------------------------------------------------------------ */
 
 /* Anything else of the form --NAME VALUE is a model parameter, checked later. */
 static int other_arg(void *ud, int argc, char **argv, int *i)
@@ -158,7 +158,7 @@ static int parse_args(int argc, char **argv, opts *o)
                      other_arg, o);
 }
 
-/* ---- configuration ---------------------------------------------------------------------- */
+/* ---- configuration --------------------------------------------------------------------------- */
 
 /* Applies the command-line overrides to one run's configuration. */
 static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *pre)
@@ -233,7 +233,7 @@ static int build_runs(const opts *o, run *runs)
     return n;
 }
 
-/* ---- per-block output ------------------------------------------------------------------- */
+/* ---- per-block output ------------------------------------------------------------------------ */
 
 static int on_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
                     size_t n, st_error *err)
@@ -264,7 +264,7 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
     return 0;
 }
 
-/* ---- results ------------------------------------------------------------------------------ */
+/* ---- results --------------------------------------------------------------------------------- */
 
 static void json_run(st_json *j, const run *r)
 {
@@ -364,17 +364,13 @@ static int write_plot(const char *path, run *runs, int n)
     for (int r = 0; r < n; r++)
         fr[r] = (st_figure_run){&runs[r].cfg, runs[r].preset, runs[r].pb.col[0],
                                 runs[r].pb.col[1], runs[r].pb.col[2], runs[r].pb.n, NULL};
-    st_figure *f;
+    st_figure *f = NULL;
     st_error err = {0};
-    st_status st = st_figure_simulate(fr, (size_t)n, &f, &err);
-    if (!st) {
-        st = st_figure_save(f, path, &err);
-        st_figure_free(f);
-    }
-    return st ? cli_report(&err) : CLI_OK;
+    st_status built = st_figure_simulate(fr, (size_t)n, &f, &err);
+    return cli_save_figure(built, f, path, &err);
 }
 
-/* ---- the command ------------------------------------------------------------------------ */
+/* ---- the command ----------------------------------------------------------------------------- */
 
 static int check_outputs(const opts *o, int n)
 {

@@ -51,7 +51,7 @@ st_status st_norm_parse(const char *name, st_norm_mode *out, st_error *err)
     return ST_OK;
 }
 
-/* ---- create / reset --------------------------------------------------------------------------- */
+/* ---- create / reset -------------------------------------------------------------------------- */
 
 static st_status check(const st_backend_config *c, st_error *err)
 {

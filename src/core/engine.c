@@ -12,7 +12,7 @@
 /* Neuron steps per pass of the whole-signal driver. */
 #define STEP_BLOCK 4096
 
-/* ---- the whole-signal driver ------------------------------------------------------------------ */
+/* ---- the whole-signal driver ----------------------------------------------------------------- */
 
 /* The gate's threshold over the whole signal: the leading window's is known before sample 0. */
 static st_status whole_gate(const st_pipeline_config *c, st_pipeline_result *r, st_gate_params *gp,
@@ -255,7 +255,7 @@ static st_status run_whole(const st_pipeline_config *c, st_pipeline_result *r,
                                    : whole_arrays(c, r, progress, ud, err);
 }
 
-/* ---- blocks: the streaming driver over a buffer ------------------------------------------------ */
+/* ---- blocks: the streaming driver over a buffer ---------------------------------------------- */
 
 static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
                             void (*progress)(void *, double), void *ud, st_error *err)
@@ -301,7 +301,7 @@ static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
     return st;
 }
 
-/* ---- the entry point -------------------------------------------------------------------------- */
+/* ---- the entry point ------------------------------------------------------------------------- */
 
 st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n, double fs_hz,
                           st_pipeline_result *out, void (*progress)(void *ud, double fraction),

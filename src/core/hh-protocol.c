@@ -53,7 +53,7 @@ st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim, double d
     return ST_OK;
 }
 
-/* ---- the f-I curve ---------------------------------------------------------------------------- */
+/* ---- the f-I curve --------------------------------------------------------------------------- */
 
 bool st_hh_fi_fires(const st_hh_spikes *sp)
 {

@@ -231,7 +231,7 @@ st_status st_pipeline_set_neuron(st_pipeline_config *c, const st_model *m, const
     return ST_OK;
 }
 
-/* ---- checks ----------------------------------------------------------------------------------- */
+/* ---- checks ---------------------------------------------------------------------------------- */
 
 static st_status check_stream(const st_pipeline_config *c, st_error *err)
 {
@@ -317,7 +317,7 @@ size_t st_pipeline_delay_samples(const st_pipeline_config *c, double fs_hz)
     return (size_t)llround(delay);
 }
 
-/* ---- results ---------------------------------------------------------------------------------- */
+/* ---- results --------------------------------------------------------------------------------- */
 
 void st_pipeline_result_free(st_pipeline_result *r)
 {

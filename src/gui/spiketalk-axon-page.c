@@ -45,7 +45,7 @@ static void show_error(SpiketalkAxonPage *self, const char *msg)
         g_warning("%s", msg);
 }
 
-/* ---- the axon ---------------------------------------------------------------------------------- */
+/* ---- the axon -------------------------------------------------------------------------------- */
 
 static void axon_free(axon_run *r)
 {

@@ -13,6 +13,7 @@
 #include "spiketalk-window.h"
 #include "spiketalk/audio.h"
 #include "spiketalk/figure.h"
+#include "spiketalk/trace.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
 #include "spiketalk/sim.h"
@@ -84,7 +85,7 @@ static void show_error(SpiketalkListenPage *self, const char *msg)
         g_warning("%s", msg);
 }
 
-/* ---- jobs (worker thread) ------------------------------------------------------------------- */
+/* ---- jobs (worker thread) -------------------------------------------------------------------- */
 
 static void job_free(job *j)
 {
@@ -149,7 +150,7 @@ static void thread_func(GTask *task, gpointer src, gpointer data, GCancellable *
     g_task_return_boolean(task, st == ST_OK);
 }
 
-/* ---- settings --------------------------------------------------------------------------- */
+/* ---- settings -------------------------------------------------------------------------------- */
 
 static const char *recipe_name(SpiketalkListenPage *self)
 {
@@ -200,7 +201,7 @@ static void recipe_to_controls(SpiketalkListenPage *self)
     self->updating = FALSE;
 }
 
-/* ---- showing a result ----------------------------------------------------------------------- */
+/* ---- showing a result ------------------------------------------------------------------------ */
 
 static void show_result(SpiketalkListenPage *self, job *j)
 {
@@ -231,7 +232,7 @@ static void show_result(SpiketalkListenPage *self, job *j)
                      r->spikes.count);
 }
 
-/* ---- starting and finishing jobs ------------------------------------------------------------ */
+/* ---- starting and finishing jobs ------------------------------------------------------------- */
 
 static void start(SpiketalkListenPage *self, job *j);
 
@@ -347,7 +348,7 @@ static void record_clicked(SpiketalkListenPage *self)
     start(self, j);
 }
 
-/* ---- playback ------------------------------------------------------------------------------- */
+/* ---- playback -------------------------------------------------------------------------------- */
 
 static void play_done(GObject *src, GAsyncResult *res, gpointer ud)
 {
@@ -392,23 +393,7 @@ static void stop_clicked(SpiketalkListenPage *self)
         g_cancellable_cancel(self->playing);
 }
 
-/* ---- export -------------------------------------------------------------------------------- */
-
-static gboolean write_trace(const st_pipeline_result *r, const char *path, st_error *err)
-{
-    st_outfile of;
-    if (st_outfile_open(&of, path, err))
-        return FALSE;
-    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
-    for (size_t k = 0; k < r->steps; k++) {
-        size_t s = st_pipeline_sample(r, k);
-        double row[9] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
-                         r->envelope[s], r->current[k], r->v[k], r->u ? r->u[k] : NAN,
-                         r->output[s]};
-        st_csv_row(of.f, row, 9);
-    }
-    return st_outfile_commit(&of, err) == ST_OK;
-}
+/* ---- export ---------------------------------------------------------------------------------- */
 
 gboolean spiketalk_listen_page_export(SpiketalkListenPage *self, const char *path,
                                       st_error *err)
@@ -423,14 +408,14 @@ gboolean spiketalk_listen_page_export(SpiketalkListenPage *self, const char *pat
         ok = st_audio_write(path, r->output, r->n, r->fs_hz, ST_WAV_FLOAT32, self->snd->path,
                             err) == ST_OK;
     else if (g_str_has_suffix(lower, ".csv"))
-        ok = write_trace(r, path, err);
+        ok = st_trace_pipeline(path, r, err) == ST_OK;
     else
         ok = spiketalk_plot_export(self->plot, path, err);
     g_free(lower);
     return ok;
 }
 
-/* ---- drag and drop -------------------------------------------------------------------------- */
+/* ---- drag and drop --------------------------------------------------------------------------- */
 
 static gboolean on_drop(GtkDropTarget *t, const GValue *value, double x, double y, gpointer ud)
 {
@@ -450,7 +435,7 @@ static gboolean on_drop(GtkDropTarget *t, const GValue *value, double x, double 
     return TRUE;
 }
 
-/* ---- life cycle ---------------------------------------------------------------------------- */
+/* ---- life cycle ------------------------------------------------------------------------------ */
 
 static void dispose(GObject *obj)
 {

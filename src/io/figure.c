@@ -478,7 +478,7 @@ st_status st_figure_hh_fi(const st_hh_run_config *c, const st_hh_fi *fi, st_figu
     return ST_OK;
 }
 
-/* ---- the axon --------------------------------------------------------------------------------- */
+/* ---- the axon -------------------------------------------------------------------------------- */
 
 #define N_PROFILES 4
 

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The pipeline's traces as CSV files (trace.h). */
+#include "spiketalk/trace.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "spiketalk/output.h"
+
+st_status st_trace_pipeline(const char *path, const st_pipeline_result *r, st_error *err)
+{
+    if (!r->gated || !r->current)
+        return st_error_set(err, ST_ERR_INVAL, "%s: the run kept no taps", path);
+    st_outfile of;
+    st_status st = st_outfile_open(&of, path, err);
+    if (st)
+        return st;
+    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
+    for (size_t k = 0; k < r->steps; k++) {
+        size_t s = st_pipeline_sample(r, k);
+        double row[9] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
+                         r->envelope[s], r->current[k], r->v[k], r->u ? r->u[k] : NAN,
+                         r->output[s]};
+        st_csv_row(of.f, row, 9);
+    }
+    return st_outfile_commit(&of, err);
+}
+
+st_status st_trace_spikes(const char *path, const st_pipeline_result *r, st_error *err)
+{
+    st_outfile of;
+    st_status st = st_outfile_open(&of, path, err);
+    if (st)
+        return st;
+    fputs("t_ms\n", of.f);
+    for (size_t i = 0; i < r->spikes.count; i++)
+        fprintf(of.f, "%.12g\n", (double)r->spikes.step[i] * r->dt_ms);
+    return st_outfile_commit(&of, err);
+}
