@@ -11,7 +11,9 @@
  *
  *   current   I = gain * env / ref: ref = the loudest envelope value (ST_NORM_MAX, found by the
  *             caller over the whole signal; a silent signal gives I = 0), 1 (ST_NORM_NONE), or
- *             a peak-hold of env with exponential release and a floor (ST_NORM_PEAK, causal).
+ *             a peak-hold with exponential release and a floor (ST_NORM_PEAK, causal) of the
+ *             envelope or of its sustained level (st_sustain: a click cannot set the
+ *             reference).
  *             Evaluated in that order, in double, as the study wrote 10 * env / max(env).
  *   neuron    any registry model with its integrator and step dt_ms.
  *   sound     each step's state held for 'hold' audio samples (1: one step per sample), the
@@ -49,6 +51,13 @@ typedef struct st_backend_config {
     double ref;               /* ST_NORM_MAX: the reference (envelope units); <= 0: I = 0 */
     double peak_release_s;    /* ST_NORM_PEAK: time constant of the peak-hold's decay, s */
     double peak_floor;        /* ST_NORM_PEAK: the reference never drops below this */
+    size_t ref_window;        /* ST_NORM_PEAK: the peak-hold takes the envelope's sustained
+                                 level (dsp.h st_sustain) over ref_window steps, its peaks
+                                 bridged over ref_span (ref_window 0 or 1: env itself) */
+    size_t ref_span;
+    double ceiling;           /* > 0: I = gain * min(env / ref, ceiling), so a sound far above
+                                 the reference (a click at the start of a session) drives the
+                                 neuron no harder than 'ceiling' times gain; 0: no limit */
     /* neuron */
     const st_model *model;
     st_model_params params;   /* checked at create; each call may pass newer ones */

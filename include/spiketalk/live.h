@@ -81,6 +81,8 @@ typedef struct st_live_stats {
     float envelope;               /* the last envelope value */
     float current;                /* the last input current */
     double gate_threshold;        /* NAN while it is being learned */
+    double noise_floor;           /* the adaptive gate's noise floor (amplitude, full scale 1);
+                                     NAN for the other gates */
     double load_mean;             /* pipeline time / block period over the session */
     double load_max;              /* its largest value for one block over the session */
     double load_recent_max;       /* the largest since the previous st_live_stats_get */

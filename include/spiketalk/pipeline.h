@@ -39,6 +39,10 @@
 extern "C" {
 #endif
 
+/* The span of the envelope's peaks the current's reference bridges before it takes their
+ * sustained level (s): a voice's pitch period and more. */
+#define ST_REF_SPAN_S 0.020
+
 typedef enum st_envelope_mode {
     ST_ENV_NONE = 0,
     ST_ENV_HILBERT,     /* |analytic signal|: whole-signal FFT offline, FIR when streaming */
@@ -63,9 +67,10 @@ typedef struct st_pipeline_config {
     size_t block;             /* ST_RUN_STREAM: samples per block for st_pipeline_run (any
                                  value gives the same output; 0: 1024) */
     /* gate */
-    st_gate_mode gate;        /* off, fixed (gate_threshold), leading (k sigma of a window) */
+    st_gate_mode gate;        /* off, fixed (gate_threshold), leading (k sigma of a window),
+                                 adaptive (k times the noise floor, dsp.h) */
     double gate_threshold;    /* ST_GATE_FIXED, full scale 1 */
-    double gate_k;            /* ST_GATE_LEADING: threshold = k * std(leading window) */
+    double gate_k;            /* threshold = k * std(leading window) or k * noise floor */
     double gate_window_s;     /* leading window, s */
     size_t gate_window_n;     /* > 0: the window in samples instead (the study's literal 441) */
     double gate_floor;        /* the learned threshold is at least this */
@@ -86,6 +91,10 @@ typedef struct st_pipeline_config {
     st_norm_mode normalize;
     double peak_release_s;    /* ST_NORM_PEAK: time constant of the peak-hold's decay, s */
     double peak_floor;        /* ST_NORM_PEAK: the reference never drops below this */
+    double ref_window_s;      /* max and peak take the envelope's sustained level: its minimum
+                                 over the last ref_window_s, so a click shorter than that
+                                 cannot set the reference; 0: the envelope itself */
+    double ceiling;           /* > 0: I = gain * min(env / ref, ceiling); 0: no limit */
     /* neuron */
     const st_model *model;
     st_model_params params;
@@ -119,7 +128,12 @@ typedef struct st_pipeline_result {
     double dt_ms;
     double *current, *v, *u;  /* steps each: the current made at step k, the state at t_k */
     st_spikes spikes;         /* stamps j: spike at t_j = j * dt */
-    double gate_threshold;    /* used: learned or fixed (0 when the gate is off) */
+    double gate_threshold;    /* used: learned or fixed (0 when the gate is off); adaptive:
+                                 the last one used */
+    double *gate_track;       /* ST_GATE_ADAPTIVE: the threshold over time, gate_track[j]
+                                 from sample (j + 1) * gate_frame on (before: gate_floor) */
+    size_t gate_track_n, gate_frame;
+    double gate_floor;        /* the threshold's lower bound */
     double env_ref;           /* the envelope value that maps to 'gain' (1 without norm.,
                                  NAN for a peak-hold, which moves) */
     unsigned decimate;        /* how steps map to samples: see st_pipeline_sample */
@@ -142,8 +156,9 @@ ST_API const char *const *st_recipe_names(void);
 ST_API const char *st_recipe_help(const char *name);
 
 /* Sets 'c' to recipe 'name', whole stages and neuron (keep_taps true):
- *   "default"  ours: offline (streaming false) gate 3 sigma of the first 0.1 s (floor 1e-4),
- *              full wave, a 10 ms moving average and 20 ms smoothing, I = 10 env / max, the
+ *   "default"  ours: offline (streaming false) an adaptive gate at 3 x the noise floor (at
+ *              least 1e-4), full wave, a 10 ms moving average and 20 ms smoothing,
+ *              I = 10 env / max, the
  *              study's FS neuron, one step per sample, membrane sound; streaming (true) the
  *              same with a 1 ms mean and 2 ms smoothing, a peak-hold reference (release 2 s,
  *              floor 0.01) and M = 44 for the Hilbert envelope;
@@ -179,6 +194,9 @@ ST_API st_status st_pipeline_run(const st_pipeline_config *c, const float *x, si
                                  double fs_hz, st_pipeline_result *out,
                                  void (*progress)(void *ud, double fraction), void *ud,
                                  st_error *err);
+
+/* The gate's threshold at audio sample i (the adaptive gate's track, or the constant one). */
+ST_API double st_pipeline_gate_at(const st_pipeline_result *r, size_t i);
 
 ST_API void st_pipeline_result_free(st_pipeline_result *r);
 

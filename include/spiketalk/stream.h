@@ -66,7 +66,10 @@ typedef struct st_stream_stats {
     float envelope;         /* last envelope value */
     float current;          /* last input current */
     float v_mv;             /* last membrane potential */
-    double gate_threshold;  /* learned or fixed; NAN while learning */
+    double gate_threshold;  /* in use: learned, fixed or following the noise floor; NAN while
+                               a leading window is learned */
+    double noise_floor;     /* the adaptive gate's noise floor, amplitude (full scale 1);
+                               NAN for the other gates */
 } st_stream_stats;
 
 ST_API void st_stream_stats_get(const st_stream *s, st_stream_stats *out);
@@ -78,6 +81,10 @@ ST_API st_status st_stream_enable_taps(st_stream *s, size_t max_block, st_error 
 ST_API const double *st_stream_tap_envelope(const st_stream *s);
 ST_API const double *st_stream_tap_current(const st_stream *s);
 ST_API const double *st_stream_tap_v(const st_stream *s);
+
+/* Keeps an adaptive gate's thresholds in 'track' (caller-owned, see dsp.h; NULL: none) from
+ * the next st_stream_process on. Control thread, before processing. */
+ST_API void st_stream_gate_track(st_stream *s, st_gate_track *track);
 
 /* ---- diagnostics ------------------------------------------------------------------------- */
 

@@ -9,8 +9,9 @@
 extern "C" {
 #endif
 
-/* One row per neuron step: t_ms,input,gated,rectified,envelope,I,v,u,output, the audio
- * columns taken at the step's sample (st_pipeline_sample). Needs the result's taps. Written
+/* One row per neuron step: t_ms,input,gated,rectified,envelope,I,v,u,output,gate_threshold,
+ * the audio columns taken at the step's sample (st_pipeline_sample), the last the gate's
+ * threshold in force there (st_pipeline_gate_at). Needs the result's taps. Written
  * through a temporary file renamed at the end (output.h); ST_ERR_IO "PATH: why",
  * ST_ERR_INVAL without taps. */
 ST_API st_status st_trace_pipeline(const char *path, const st_pipeline_result *r,

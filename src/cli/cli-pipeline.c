@@ -79,20 +79,41 @@ static int neuron_flags(const cli_pipe_opts *o, st_pipeline_config *c)
     return CLI_OK;
 }
 
+/* --gate adaptive | leading | fixed:VALUE | off, or on (the recipe's gate, adaptive when it
+ * has none). */
+static int gate_flag(const char *text, st_pipeline_config *c)
+{
+    if (!strcmp(text, "off")) {
+        c->gate = ST_GATE_OFF;
+    } else if (!strcmp(text, "on")) {
+        if (c->gate == ST_GATE_OFF)
+            c->gate = ST_GATE_ADAPTIVE;
+    } else if (!strcmp(text, "adaptive")) {
+        c->gate = ST_GATE_ADAPTIVE;
+    } else if (!strcmp(text, "leading")) {
+        c->gate = ST_GATE_LEADING;
+    } else if (!strncmp(text, "fixed:", 6)) {
+        if (!cli_number("--gate", text + 6, &c->gate_threshold))
+            return CLI_USAGE;
+        if (!(c->gate_threshold >= 0)) {
+            cli_error("--gate: the fixed threshold must be >= 0 (got %s)", text + 6);
+            return CLI_USAGE;
+        }
+        c->gate = ST_GATE_FIXED;
+    } else {
+        cli_error("--gate: '%s' is not a gate (adaptive, leading, fixed:VALUE, off or on)",
+                  text);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 /* The stage flags over the recipe's stages in 'c'. */
 static int stage_flags(const cli_pipe_opts *o, st_pipeline_config *c)
 {
     st_error err = {0};
-    if (o->gate) {
-        if (strcmp(o->gate, "on") && strcmp(o->gate, "off")) {
-            cli_error("--gate: '%s' is neither on nor off", o->gate);
-            return CLI_USAGE;
-        }
-        if (!strcmp(o->gate, "off"))
-            c->gate = ST_GATE_OFF;
-        else if (c->gate == ST_GATE_OFF)
-            c->gate = ST_GATE_LEADING;
-    }
+    if (o->gate && gate_flag(o->gate, c))
+        return CLI_USAGE;
     if (o->gate_k && !cli_number("--gate-k", o->gate_k, &c->gate_k))
         return CLI_USAGE;
     if (o->gate_window) {

@@ -330,19 +330,23 @@ static void meter(session *s, const st_live_stats *st)
         s->rate_frames = st->frames;
         s->rate_spikes = st->spikes;
     }
-    char level[32];
+    char level[32], floor_[32];
     level_text(level, sizeof level, s->peak);
+    if (isnan(st->noise_floor))
+        snprintf(floor_, sizeof floor_, "    -");
+    else
+        level_text(floor_, sizeof floor_, (float)st->noise_floor);
     if (s->tty) /* under 80 columns, or the terminal wraps it and \r rewrites half */
         fprintf(stderr,
-                "\r%6.1fs in %s env %6.4f %5.1f spk/s load %4.1f%% max %4.1f%% xruns %llu %-4s",
-                seconds(s, st->frames), level, st->envelope, s->rate_hz, 100 * st->load_mean,
+                "\r%6.1fs in %s fl %s %5.1f spk/s load %4.1f%% max %4.1f%% xr %llu %-3s",
+                seconds(s, st->frames), level, floor_, s->rate_hz, 100 * st->load_mean,
                 100 * s->load_max, (unsigned long long)st->xruns, s->preset);
     else
         fprintf(stderr,
-                "live: %.1f s  in %s  env %.4f  %.1f spikes/s  load %.1f%% (max %.1f%%)  "
-                "xruns %llu  %s\n",
-                seconds(s, st->frames), level, st->envelope, s->rate_hz, 100 * st->load_mean,
-                100 * s->load_max, (unsigned long long)st->xruns, s->preset);
+                "live: %.1f s  in %s  floor %s  env %.4f  %.1f spikes/s  load %.1f%% (max "
+                "%.1f%%)  xruns %llu  %s\n",
+                seconds(s, st->frames), level, floor_, st->envelope, s->rate_hz,
+                100 * st->load_mean, 100 * s->load_max, (unsigned long long)st->xruns, s->preset);
     fflush(stderr);
     s->peak = 0.0f;
     s->load_max = 0.0;
@@ -440,7 +444,9 @@ static void print_json(const session *s, const st_pipeline_config *c, const st_l
     st_json_string(&j, "envelope", st_envelope_name(c->envelope));
     st_json_string(&j, "normalize", st_norm_name(c->normalize));
     st_json_number(&j, "gain", c->gain);
+    st_json_string(&j, "gate", st_gate_mode_name(c->gate));
     st_json_number(&j, "gate_threshold", c->gate != ST_GATE_OFF ? st->gate_threshold : 0.0);
+    st_json_number(&j, "noise_floor", st->noise_floor);
     st_json_string(&j, "sonify", st_sonify_name(c->sonify));
     st_json_string(&j, "model", c->model->name);
     st_json_string(&j, "preset", s->preset);

@@ -35,11 +35,18 @@ static void help(FILE *f)
         "input's rate, or 16-bit PCM with --pcm16. The input is never overwritten.\n"
         "\n"
         "Stages (defaults are the 'default' recipe):\n"
-        "  --gate on|off        noise gate: |x| <= threshold becomes 0             [on]\n"
-        "  --gate-k K           threshold = K * std of the leading window          [3]\n"
-        "  --gate-window S      leading window, s                                  [0.1]\n"
-        "  --gate-thr T         a fixed threshold instead (full scale 1)\n"
-        "                       (the threshold is at least 1e-4, so digital silence gates)\n"
+        "  --gate MODE          noise gate, |x| <= threshold becomes 0:            [adaptive]\n"
+        "                       adaptive   K * the noise floor, followed as the room changes\n"
+        "                                  (minimum statistics over 1.5 s: a take may start\n"
+        "                                  on a word, a door slam is forgotten)\n"
+        "                       leading    K * std of the leading window (the study's gate;\n"
+        "                                  a stream is silent while it learns)\n"
+        "                       fixed:T    the threshold T (full scale 1)\n"
+        "                       off        no gate\n"
+        "                       (adaptive and leading thresholds are at least 1e-4)\n"
+        "  --gate-k K           K for adaptive and leading                          [3]\n"
+        "  --gate-window S      the leading window, s                              [0.1]\n"
+        "  --gate-thr T         the same as --gate fixed:T\n"
         "  --rectify MODE       none | full (|x|) | half (max(x,0)) | offset (x - min x)  [none]\n"
         "  --envelope MODE      hilbert (|analytic signal|) | movavg (mean over fs/100\n"
         "                       samples) | none                                    [hilbert]\n"
@@ -70,12 +77,14 @@ static void help(FILE *f)
           "Streaming:\n"
           "  --block N            run the streaming pipeline of `spiketalk live` instead, fed N\n"
           "                       samples at a time (any N >= 1; the result is the same for\n"
-          "                       every N): causal stages only, so the gate is learned from\n"
-          "                       the first window (silent meanwhile), hilbert is an 89-tap FIR,\n"
+          "                       every N): causal stages only, so a leading gate is learned\n"
+          "                       from the first window (silent meanwhile), hilbert is an\n"
+          "                       89-tap FIR,\n"
           "                       the envelope lags the sound by a reported delay, and\n"
           "                       --normalize max and --rectify offset are refused\n"
           "Outputs (checked before the work starts; written whole or not at all):\n"
-          "  --trace FILE.csv     t_ms,input,gated,rectified,envelope,I,v,u,output per step\n"
+          "  --trace FILE.csv     t_ms,input,gated,rectified,envelope,I,v,u,output,\n"
+          "                       gate_threshold per step\n"
           "                       (for hh, u is the potassium gate n)\n"
           "  --spikes FILE.csv    t_ms of each spike (model time = step index * dt)\n"
           "  --plot FILE          .png/.svg/.pdf: raw, rectified and envelope over time, then v\n"
@@ -203,10 +212,22 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_string(&j, "mode", st_run_mode_name(c->mode));
     st_json_object_begin(&j, "gate");
     st_json_bool(&j, "on", c->gate != ST_GATE_OFF);
+    st_json_string(&j, "mode", st_gate_mode_name(c->gate));
     st_json_number(&j, "threshold", r->gate_threshold);
-    st_json_number(&j, "k", c->gate_k);
-    st_json_number(&j, "window_s", c->gate_window_n ? (double)c->gate_window_n / r->fs_hz
-                                                    : c->gate_window_s);
+    if (c->gate == ST_GATE_LEADING || c->gate == ST_GATE_ADAPTIVE)
+        st_json_number(&j, "k", c->gate_k);
+    if (c->gate == ST_GATE_LEADING)
+        st_json_number(&j, "window_s", c->gate_window_n ? (double)c->gate_window_n / r->fs_hz
+                                                        : c->gate_window_s);
+    if (c->gate == ST_GATE_ADAPTIVE) {
+        /* the threshold over time: one value per noise-floor frame */
+        st_json_number(&j, "floor", c->gate_floor);
+        st_json_number(&j, "threshold_track_dt_s", (double)r->gate_frame / r->fs_hz);
+        st_json_array_begin(&j, "threshold_track", true);
+        for (size_t i = 0; i < r->gate_track_n; i++)
+            st_json_number(&j, NULL, r->gate_track[i]);
+        st_json_array_end(&j);
+    }
     st_json_object_end(&j);
     st_json_string(&j, "rectify", st_rectify_name(c->rectify));
     st_json_string(&j, "envelope", st_envelope_name(c->envelope));

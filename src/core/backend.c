@@ -15,6 +15,8 @@ struct st_backend {
     double decay;               /* peak-hold factor per step, exp(-1 / (release * rate)) */
     double vpeak;               /* where a spike is drawn (NAN: the trace holds it) */
     st_sonify_params sp;
+    bool sustained;             /* the peak-hold follows the envelope's sustained level */
+    st_sustain sus;
     /* state */
     st_sonify_state ss;
     st_model_state ns;
@@ -27,6 +29,7 @@ struct st_backend {
     double last_env, last_I, last_v;
     /* work buffers of one pass */
     double I[CHUNK], in[CHUNK], v[CHUNK], u[CHUNK], va[CHUNK]; /* va: audio rate */
+    double es[CHUNK];           /* the envelope's sustained level */
     uint8_t flag[CHUNK], aflag[CHUNK]; /* spikes per step, per audio sample */
     uint64_t stamp[CHUNK];
 };
@@ -98,7 +101,10 @@ st_status st_backend_create(const st_backend_config *c, st_backend **out, st_err
     b->decay = c->normalize == ST_NORM_PEAK ? exp(-1.0 / (c->peak_release_s * rate_hz)) : 0.0;
     b->sp = (st_sonify_params){c->sonify, c->model->v_min_mv, c->model->v_max_mv, c->fs_hz, 20.0,
                                1.0};
-    if ((st = st_sonify_init(&b->ss, &b->sp, err))) {
+    b->sustained = c->normalize == ST_NORM_PEAK && c->ref_window > 1;
+    if ((st = st_sonify_init(&b->ss, &b->sp, err)) ||
+        (b->sustained &&
+         (st = st_sustain_init(&b->sus, c->ref_span, c->ref_window, err)))) {
         st_free(b);
         return st;
     }
@@ -109,6 +115,10 @@ st_status st_backend_create(const st_backend_config *c, st_backend **out, st_err
 
 void st_backend_destroy(st_backend *b)
 {
+    if (!b)
+        return;
+    if (b->sustained)
+        st_sustain_free(&b->sus);
     st_free(b);
 }
 
@@ -118,6 +128,8 @@ void st_backend_reset(st_backend *b)
     c->model->reset(&b->ns, &c->params, c->v0_mv, c->u0);
     st_sonify_init(&b->ss, &b->sp, NULL); /* checked at create */
     b->ref = c->peak_floor;
+    if (b->sustained)
+        st_sustain_reset(&b->sus);
     b->prev_I = 0.0;
     b->started = false;
     b->step = 0;
@@ -129,10 +141,11 @@ void st_backend_reset(st_backend *b)
 
 /* ---- the steps ------------------------------------------------------------------------------- */
 
-/* I = gain * env / ref, in that order (the study's 10 * env / max(env)). */
+/* I = gain * env / ref, in that order (the study's 10 * env / max(env)), or with a ceiling
+ * gain * min(env / ref, ceiling). */
 static void make_current(st_backend *b, const double *env, size_t n)
 {
-    const double gain = b->c.gain;
+    const double gain = b->c.gain, ceil_ = b->c.ceiling;
     double *I = b->I;
     if (b->c.normalize != ST_NORM_PEAK) {
         const double ref = b->c.normalize == ST_NORM_NONE ? 1.0 : b->c.ref;
@@ -140,17 +153,25 @@ static void make_current(st_backend *b, const double *env, size_t n)
             memset(I, 0, n * sizeof *I);
             return;
         }
-        for (size_t i = 0; i < n; i++)
-            I[i] = gain * env[i] / ref;
+        if (ceil_ > 0)
+            for (size_t i = 0; i < n; i++)
+                I[i] = gain * fmin(env[i] / ref, ceil_);
+        else
+            for (size_t i = 0; i < n; i++)
+                I[i] = gain * env[i] / ref;
         return;
     }
     const double decay = b->decay, floor_ = b->c.peak_floor;
+    const double *held = env;
+    if (b->sustained) {
+        st_sustain_process(&b->sus, env, b->es, n);
+        held = b->es;
+    }
     double ref = b->ref;
     for (size_t i = 0; i < n; i++) {
-        double e = env[i];
-        ref = fmax(e, ref * decay);
+        ref = fmax(held[i], ref * decay);
         ref = ref > floor_ ? ref : floor_;
-        I[i] = gain * e / ref;
+        I[i] = ceil_ > 0 ? gain * fmin(env[i] / ref, ceil_) : gain * env[i] / ref;
     }
     b->ref = ref;
 }

@@ -133,7 +133,7 @@ st_status st_chunks_run(const st_pipeline_config *c, st_pipeline_result *r, st_e
     work w;
     st_gate g = {0};
     st_backend *b = NULL;
-    st_gate_params gp = {c->gate, c->gate_threshold, c->gate_k, 1, c->gate_floor};
+    st_gate_params gp = st_front_gate_params(c, r->fs_hz);
     st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = 1.0,
                             .model = c->model, .params = c->params, .v0_mv = c->v0_mv,
                             .u0 = c->u0, .how = c->how, .dt_ms = c->dt_ms, .sonify = c->sonify,

@@ -49,6 +49,9 @@ size_t st_front_movavg_window(const st_pipeline_config *c, double fs_hz);
 size_t st_front_smooth_window(const st_pipeline_config *c, double fs_hz);
 size_t st_front_gate_window(const st_pipeline_config *c, double fs_hz);
 
+/* The gate of a configuration as a stream runs it. */
+st_gate_params st_front_gate_params(const st_pipeline_config *c, double fs_hz);
+
 st_status st_front_init(st_front *f, const st_pipeline_config *c, const st_gate_params *gate,
                         double fs_hz, st_error *err);
 void st_front_reset(st_front *f);

@@ -14,25 +14,54 @@
 
 /* ---- the whole-signal driver ----------------------------------------------------------------- */
 
-/* The gate's threshold over the whole signal: the leading window's is known before sample 0. */
+/* The gate over the whole signal: a leading window's threshold is known before sample 0, so
+ * it is a fixed threshold here; the adaptive gate is causal and runs as it streams. */
 static st_status whole_gate(const st_pipeline_config *c, st_pipeline_result *r, st_gate_params *gp,
                             st_error *err)
 {
-    double thr = c->gate == ST_GATE_FIXED ? c->gate_threshold : 0.0;
+    *gp = st_front_gate_params(c, r->fs_hz);
+    r->gate_threshold = c->gate == ST_GATE_FIXED ? c->gate_threshold : 0.0;
     if (c->gate == ST_GATE_LEADING) {
-        size_t w = st_front_gate_window(c, r->fs_hz);
-        w = w < r->n ? w : r->n;
+        size_t w = gp->window < r->n ? gp->window : r->n;
         double *x = st_malloc((w ? w : 1) * sizeof *x);
         if (!x)
             return st_error_set(err, ST_ERR_NOMEM, "gate: out of memory (%zu samples)", w);
         for (size_t i = 0; i < w; i++)
             x[i] = r->input[i];
-        thr = st_gate_threshold(x, w, w, c->gate_k, c->gate_floor);
+        r->gate_threshold = st_gate_threshold(x, w, w, c->gate_k, c->gate_floor);
         st_free(x);
+        gp->mode = ST_GATE_FIXED;
+        gp->threshold = r->gate_threshold;
     }
-    r->gate_threshold = thr;
-    *gp = (st_gate_params){c->gate == ST_GATE_OFF ? ST_GATE_OFF : ST_GATE_FIXED, thr, 0, 0, 0};
     return ST_OK;
+}
+
+/* An adaptive gate's track of thresholds: room for every frame of the signal. */
+static st_status track_alloc(const st_pipeline_config *c, st_pipeline_result *r,
+                             st_gate_track *t, st_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (c->gate != ST_GATE_ADAPTIVE)
+        return ST_OK;
+    st_noise_floor nf;
+    st_noise_floor_init(&nf, r->fs_hz);
+    r->gate_frame = nf.frame;
+    r->gate_floor = c->gate_floor;
+    t->cap = r->n / nf.frame + 1;
+    if (!(t->thr = st_malloc(t->cap * sizeof *t->thr)))
+        return st_error_set(err, ST_ERR_NOMEM, "gate: out of memory");
+    return ST_OK;
+}
+
+/* The result takes the track over; its threshold is the last one used. */
+static void track_keep(st_pipeline_result *r, st_gate_track *t, double last)
+{
+    if (!t->thr)
+        return;
+    r->gate_track = t->thr;
+    r->gate_track_n = t->count;
+    r->gate_threshold = last;
+    t->thr = NULL;
 }
 
 /* Gate, rectify, envelope and smoothing over the whole signal, into r's taps or in place in
@@ -45,11 +74,18 @@ static const double *whole_front(const st_pipeline_config *c, st_pipeline_result
     double *e = r->envelope ? r->envelope : work;
     st_gate_params gp;
     st_gate gate;
-    if ((*st = whole_gate(c, r, &gp, err)) || (*st = st_gate_init(&gate, &gp, err)))
+    st_gate_track track;
+    if ((*st = whole_gate(c, r, &gp, err)) || (*st = track_alloc(c, r, &track, err)))
         return NULL;
+    if ((*st = st_gate_init(&gate, &gp, err))) {
+        st_free(track.thr);
+        return NULL;
+    }
+    gate.track = &track;
     for (size_t i = 0; i < n; i++)
         g[i] = r->input[i];
     st_gate_process(&gate, g, g, n);
+    track_keep(r, &track, gate.thr);
     st_gate_free(&gate);
     st_rectify(c->rectify, g, rc, n);
     if (c->envelope == ST_ENV_HILBERT) {
@@ -125,11 +161,50 @@ static st_status whole_back(const st_pipeline_config *c, st_pipeline_result *r, 
 static st_status whole_backend(const st_pipeline_config *c, st_pipeline_result *r,
                                st_backend **b, st_error *err)
 {
-    st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = r->env_ref,
+    st_backend_config bc = {.gain = c->gain, .normalize = c->normalize, .ref = r->env_ref, .ceiling = c->ceiling,
                             .model = c->model, .params = c->params, .v0_mv = c->v0_mv,
                             .u0 = c->u0, .how = c->how, .dt_ms = r->dt_ms, .sonify = c->sonify,
                             .fs_hz = r->fs_hz, .hold = c->resample_hz > 0 ? 1 : c->decimate};
     return st_backend_create(&bc, b, err);
+}
+
+/* The envelope's loudest moment over the steps, for normalize max: of the envelope itself, or
+ * of its sustained level (its minimum over ref_window_s), fed in pieces. */
+typedef struct loudest {
+    st_sustain sm;
+    bool sustained;
+    double ref;
+    double buf[STEP_BLOCK];
+} loudest;
+
+static st_status loudest_init(loudest *l, const st_pipeline_config *c, const st_pipeline_result *r,
+                              st_error *err)
+{
+    l->ref = -INFINITY;
+    size_t w = (size_t)llround(c->ref_window_s * 1000.0 / r->dt_ms);
+    size_t sm = (size_t)llround(ST_REF_SPAN_S * 1000.0 / r->dt_ms);
+    l->sustained = w > 1;
+    return l->sustained ? st_sustain_init(&l->sm, sm, w, err) : ST_OK;
+}
+
+/* Takes env[k * stride] for k < n. */
+static void loudest_feed(loudest *l, const double *env, size_t stride, size_t n)
+{
+    for (size_t k0 = 0; k0 < n; k0 += STEP_BLOCK) {
+        size_t m = n - k0 < STEP_BLOCK ? n - k0 : STEP_BLOCK;
+        for (size_t i = 0; i < m; i++)
+            l->buf[i] = env[(k0 + i) * stride];
+        if (l->sustained)
+            st_sustain_process(&l->sm, l->buf, l->buf, m);
+        for (size_t i = 0; i < m; i++)
+            l->ref = l->buf[i] > l->ref ? l->buf[i] : l->ref;
+    }
+}
+
+static void loudest_free(loudest *l)
+{
+    if (l->sustained)
+        st_sustain_free(&l->sm);
 }
 
 /* The whole signal kept stage by stage (taps), or a front end that needs all of it at once
@@ -156,10 +231,18 @@ static st_status whole_arrays(const st_pipeline_config *c, st_pipeline_result *r
             st = st_resample_fft(env, r->n, per_step, r->steps, err);
         env = per_step;
     }
-    double ref = -INFINITY;
-    for (size_t k = 0; !st && c->normalize == ST_NORM_MAX && k < r->steps; k++)
-        ref = env[k * stride] > ref ? env[k * stride] : ref;
-    r->env_ref = c->normalize == ST_NORM_MAX ? ref : 1.0;
+    r->env_ref = 1.0;
+    if (!st && c->normalize == ST_NORM_MAX) {
+        loudest *l = st_malloc(sizeof *l);
+        if (!l || (st = loudest_init(l, c, r, err))) {
+            st = st ? st : st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory");
+        } else {
+            loudest_feed(l, env, stride, r->steps);
+            r->env_ref = l->ref;
+            loudest_free(l);
+        }
+        st_free(l);
+    }
     if (!st)
         st = whole_backend(c, r, &b, err);
     double *v = r->v ? r->v : v_tmp;
@@ -183,19 +266,31 @@ static st_status whole_blocks(const st_pipeline_config *c, st_pipeline_result *r
     enum { B = 1024 }; /* samples per block: the block and the windows stay in the L1 cache */
     const size_t n = r->n, K = c->decimate;
     st_gate_params gp;
+    st_gate_track track;
     st_front f;
     st_backend *b = NULL;
     st_status st = whole_gate(c, r, &gp, err);
-    if (st || (st = st_front_init(&f, c, &gp, r->fs_hz, err)))
+    if (st || (st = track_alloc(c, r, &track, err)))
         return st;
+    if ((st = st_front_init(&f, c, &gp, r->fs_hz, err))) {
+        st_free(track.thr);
+        return st;
+    }
     double *x = st_malloc(2 * B * sizeof *x), *e = x + B;
     if (!x || !(r->output = st_malloc(n * sizeof *r->output)) || st_spikes_reserve(&r->spikes, 64))
         st = st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory (%zu samples)", n);
-    double ref = -INFINITY;
-    for (int pass = c->normalize == ST_NORM_MAX ? 0 : 1; !st && pass < 2; pass++) {
+    loudest *l = NULL;
+    if (!st && c->normalize == ST_NORM_MAX &&
+        (!(l = st_malloc(sizeof *l)) || (st = loudest_init(l, c, r, err)))) {
+        st = st ? st : st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory");
+        st_free(l);
+        l = NULL;
+    }
+    for (int pass = l ? 0 : 1; !st && pass < 2; pass++) {
         if (pass == 1) {
-            r->env_ref = c->normalize == ST_NORM_MAX ? ref : 1.0;
+            r->env_ref = l ? l->ref : 1.0;
             st_front_reset(&f);
+            f.gate.track = &track; /* the second pass's thresholds are the same: keep them once */
             if ((st = whole_backend(c, r, &b, err)))
                 break;
         }
@@ -214,8 +309,7 @@ static st_status whole_blocks(const st_pipeline_config *c, st_pipeline_result *r
                 ns = m;
             }
             if (pass == 0) {
-                for (size_t i = 0; i < ns; i++)
-                    ref = es[i] > ref ? es[i] : ref;
+                loudest_feed(l, es, 1, ns);
                 continue;
             }
             if (st_spikes_reserve(&r->spikes, ns)) {
@@ -232,6 +326,12 @@ static st_status whole_blocks(const st_pipeline_config *c, st_pipeline_result *r
                 progress(ud, 0.5 * pass + 0.5 * (double)(off + m) / (double)n);
         }
     }
+    if (!st)
+        track_keep(r, &track, f.gate.thr);
+    st_free(track.thr);
+    if (l)
+        loudest_free(l);
+    st_free(l);
     st_backend_destroy(b);
     st_front_free(&f);
     st_free(x);
@@ -268,9 +368,14 @@ static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
     r->delay_samples = st_pipeline_delay_samples(c, r->fs_hz);
     r->env_ref = c->normalize == ST_NORM_NONE ? 1.0 : NAN; /* peak: it moves */
     st_stream *s = NULL;
+    st_gate_track track = {0};
     st_status st = st_pipeline_alloc_taps(r, c->keep_taps, c->keep_taps, err);
     if (!st)
+        st = track_alloc(c, r, &track, err);
+    if (!st)
         st = st_stream_create(c, r->fs_hz, &s, err);
+    if (!st)
+        st_stream_gate_track(s, &track);
     if (!st && c->keep_taps)
         st = st_stream_enable_taps(s, block < n ? block : n, err);
     double *dst[6] = {r->gated, r->rectified, r->envelope, r->current, r->v, r->u};
@@ -296,8 +401,10 @@ static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
         st_stream_stats stats;
         st_stream_stats_get(s, &stats);
         r->gate_threshold = c->gate == ST_GATE_OFF ? 0.0 : stats.gate_threshold;
+        track_keep(r, &track, stats.gate_threshold);
     }
     st_stream_destroy(s);
+    st_free(track.thr);
     return st;
 }
 

@@ -86,6 +86,108 @@ void st_movavg_free(st_movavg *s)
     memset(s, 0, sizeof *s);
 }
 
+/* ---- sliding minimum ------------------------------------------------------------------------ */
+
+st_status st_slide_min_init(st_slide_min *s, size_t w, st_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (w == 0)
+        return st_error_set(err, ST_ERR_INVAL, "sliding minimum: window must be >= 1 sample");
+    s->val = st_malloc(w * sizeof *s->val);
+    s->idx = st_malloc(w * sizeof *s->idx);
+    if (!s->val || !s->idx) {
+        st_slide_min_free(s);
+        return st_error_set(err, ST_ERR_NOMEM, "sliding minimum: out of memory");
+    }
+    s->w = w;
+    st_slide_min_reset(s);
+    return ST_OK;
+}
+
+void st_slide_min_reset(st_slide_min *s)
+{
+    /* the window starts full of zeros: a level counts once it has lasted w samples */
+    s->val[0] = 0.0;
+    s->idx[0] = 0;
+    s->head = 0;
+    s->len = 1;
+    s->seen = 0;
+}
+
+void st_slide_min_process(st_slide_min *s, const double *in, double *out, size_t n)
+{
+    const size_t w = s->w;
+    size_t head = s->head, len = s->len;
+    uint64_t i = s->seen + 1; /* indices from 1: index 0 is the zeros before the start */
+    for (size_t k = 0; k < n; k++, i++) {
+        double x = in[k];
+        /* the oldest leaves the window (at most one per sample), then the new value drops the
+         * ones it undercuts: they can never be the minimum again */
+        if (len && s->idx[head] + w <= i) {
+            head = head + 1 == w ? 0 : head + 1;
+            len--;
+        }
+        while (len && s->val[(head + len - 1) % w] >= x)
+            len--;
+        size_t tail = (head + len) % w;
+        s->val[tail] = x;
+        s->idx[tail] = i;
+        len++;
+        out[k] = s->val[head];
+    }
+    s->head = head;
+    s->len = len;
+    s->seen = i - 1;
+}
+
+void st_slide_min_free(st_slide_min *s)
+{
+    st_free(s->val);
+    st_free(s->idx);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- sustained level ------------------------------------------------------------------------- */
+
+st_status st_sustain_init(st_sustain *s, size_t span, size_t window, st_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->bridging = span > 1;
+    st_status st = s->bridging ? st_slide_min_init(&s->peaks, span, err) : ST_OK;
+    if (!st)
+        st = st_slide_min_init(&s->min, window ? window : 1, err);
+    if (st)
+        st_sustain_free(s);
+    return st;
+}
+
+void st_sustain_reset(st_sustain *s)
+{
+    if (s->bridging)
+        st_slide_min_reset(&s->peaks);
+    st_slide_min_reset(&s->min);
+}
+
+void st_sustain_process(st_sustain *s, const double *in, double *out, size_t n)
+{
+    if (s->bridging) { /* max(x) = -min(-x) */
+        for (size_t i = 0; i < n; i++)
+            out[i] = -in[i];
+        st_slide_min_process(&s->peaks, out, out, n);
+        for (size_t i = 0; i < n; i++)
+            out[i] = -out[i];
+        in = out;
+    }
+    st_slide_min_process(&s->min, in, out, n);
+}
+
+void st_sustain_free(st_sustain *s)
+{
+    st_slide_min_free(&s->peaks);
+    st_slide_min_free(&s->min);
+    memset(s, 0, sizeof *s);
+}
+
 /* ---- Hilbert, streaming (FIR) ---------------------------------------------------------------- */
 
 /* Kaiser window of the FIR Hilbert transformer. beta = 5 gives the flattest, widest passband

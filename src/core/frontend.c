@@ -29,6 +29,12 @@ size_t st_front_gate_window(const st_pipeline_config *c, double fs_hz)
     return window_n(c->gate_window_n, c->gate_window_s, fs_hz);
 }
 
+st_gate_params st_front_gate_params(const st_pipeline_config *c, double fs_hz)
+{
+    return (st_gate_params){c->gate, c->gate_threshold, c->gate_k,
+                            st_front_gate_window(c, fs_hz), c->gate_floor, fs_hz};
+}
+
 st_status st_front_init(st_front *f, const st_pipeline_config *c, const st_gate_params *gate,
                         double fs_hz, st_error *err)
 {

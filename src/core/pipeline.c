@@ -43,7 +43,7 @@ static const char *const recipes[] = {"default",          "seed-hilbert", "seed-
                                       "seed-playback",    "seed-live",    NULL};
 
 static const char *const recipe_helps[] = {
-    "ours: gate 3 sigma of the first 0.1 s, full wave, 10 ms moving average, 20 ms "
+    "ours: gate 3 x the noise floor (adaptive), full wave, 10 ms moving average, 20 ms "
     "smoothing, I = 10 env/max, FS neuron, one step per sample, membrane sound",
     "the study: gate 3 sigma of 441 samples, |hilbert| of the gated signal, every 9th "
     "sample, I = 10 env, RS, h = 0.2 ms",
@@ -107,7 +107,8 @@ static void defaults(st_pipeline_config *c)
     memset(c, 0, sizeof *c);
     c->recipe = recipes[0];
     c->mode = ST_RUN_WHOLE;
-    c->gate = ST_GATE_LEADING;
+    /* the noise floor, followed as the room changes: a take may start on a word */
+    c->gate = ST_GATE_ADAPTIVE;
     c->gate_k = 3;
     c->gate_window_s = 0.1;
     c->gate_floor = 1e-4; /* -80 dBFS: a recording that starts in digital silence still gates */
@@ -120,6 +121,8 @@ static void defaults(st_pipeline_config *c)
     c->normalize = ST_NORM_MAX;
     c->peak_release_s = 2.0;
     c->peak_floor = 0.01;
+    c->ref_window_s = 0.1; /* a click, or a door slam, shorter than this sets no reference */
+    c->ceiling = 2;        /* nor drives the neuron harder than twice the gain */
     study_neuron(c, "FS");
     c->decimate = 1;
     c->sonify = ST_SONIFY_MEMBRANE;
@@ -132,11 +135,14 @@ static void defaults(st_pipeline_config *c)
  * h = 0.2 ms, 5000 steps per second, the 1024-sample chunk). */
 static void seed_recipe(const char *name, st_pipeline_config *c)
 {
+    c->gate = ST_GATE_LEADING; /* 3 sigma of the first 441 samples */
     c->gate_window_n = 441;
     c->gate_floor = 0; /* the study had none */
     c->smooth_s = 0;
     c->gain = 10;
     c->normalize = strstr(name, "-norm") ? ST_NORM_MAX : ST_NORM_NONE;
+    c->ref_window_s = 0; /* the study's max(env) */
+    c->ceiling = 0;
     c->dt_ms = 0.2;
     c->decimate = 9;
     study_neuron(c, "RS");
@@ -276,7 +282,8 @@ st_status st_pipeline_check(const st_pipeline_config *c, double fs_hz, st_error 
         return st_error_set(err, ST_ERR_INVAL, "--model: no model");
     if (!isfinite(c->gain))
         return st_error_set(err, ST_ERR_INVAL, "--gain: must be a finite number");
-    if (c->gate == ST_GATE_LEADING && !(c->gate_k >= 0 && isfinite(c->gate_k)))
+    if ((c->gate == ST_GATE_LEADING || c->gate == ST_GATE_ADAPTIVE) &&
+        !(c->gate_k >= 0 && isfinite(c->gate_k)))
         return st_error_set(err, ST_ERR_INVAL, "--gate-k: must be a finite number >= 0");
     if (c->gate == ST_GATE_LEADING && st_front_gate_window(c, fs_hz) < 1)
         return st_error_set(err, ST_ERR_INVAL, "--gate-window: must be at least one sample");
@@ -284,6 +291,10 @@ st_status st_pipeline_check(const st_pipeline_config *c, double fs_hz, st_error 
         return st_error_set(err, ST_ERR_INVAL, "--gate-thr: must be a finite number >= 0");
     if (c->decimate < 1)
         return st_error_set(err, ST_ERR_INVAL, "--decimate: must be >= 1");
+    if (!(c->ceiling >= 0 && isfinite(c->ceiling)))
+        return st_error_set(err, ST_ERR_INVAL, "--ceiling: must be a finite number >= 0");
+    if (!(c->ref_window_s >= 0 && c->ref_window_s <= 60))
+        return st_error_set(err, ST_ERR_INVAL, "--ref-window: must be 0 to 60 s");
     if (c->dt_ms != 0 && !(c->dt_ms > 0 && isfinite(c->dt_ms)))
         return st_error_set(err, ST_ERR_INVAL, "--dt: must be a finite number > 0 ms");
     if ((unsigned)c->how >= ST_INT_COUNT || !(c->model->integrators & ST_INT_BIT(c->how)))
@@ -328,8 +339,19 @@ void st_pipeline_result_free(st_pipeline_result *r)
     st_free(r->current);
     st_free(r->v);
     st_free(r->u);
+    st_free(r->gate_track);
     st_spikes_free(&r->spikes);
     memset(r, 0, sizeof *r);
+}
+
+double st_pipeline_gate_at(const st_pipeline_result *r, size_t i)
+{
+    if (!r->gate_track || !r->gate_frame)
+        return r->gate_threshold;
+    size_t j = i / r->gate_frame; /* frames that ended at or before sample i */
+    if (j == 0 || r->gate_track_n == 0)
+        return r->gate_floor;
+    return r->gate_track[j - 1 < r->gate_track_n ? j - 1 : r->gate_track_n - 1];
 }
 
 size_t st_pipeline_sample(const st_pipeline_result *r, size_t k)

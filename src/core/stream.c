@@ -36,7 +36,7 @@ struct st_stream {
     atomic_uint middle;         /* slot index | FRESH */
     unsigned pub;               /* publisher's slot */
     /* meters (relaxed atomics; floats as their bits) */
-    atomic_uint_least64_t m_samples, m_spikes, m_thr, m_fault;
+    atomic_uint_least64_t m_samples, m_spikes, m_thr, m_floor, m_fault;
     atomic_uint_least32_t m_peak, m_env, m_cur, m_v;
     atomic_bool fault;
     /* taps */
@@ -51,13 +51,15 @@ struct st_stream {
 static st_status stages(st_stream *s, st_error *err)
 {
     const st_pipeline_config *p = &s->cfg;
-    st_gate_params gp = {p->gate, p->gate_threshold, p->gate_k,
-                         st_front_gate_window(p, s->fs_hz), p->gate_floor};
+    st_gate_params gp = st_front_gate_params(p, s->fs_hz);
     st_status st = st_front_init(&s->front_end, p, &gp, s->fs_hz, err);
     if (!st) {
         st_backend_config bc = {
             .gain = p->gain, .normalize = p->normalize, .ref = 1.0,
             .peak_release_s = p->peak_release_s, .peak_floor = p->peak_floor,
+            .ceiling = p->ceiling,
+            .ref_window = (size_t)llround(p->ref_window_s * s->fs_hz),
+            .ref_span = (size_t)llround(ST_REF_SPAN_S * s->fs_hz),
             .model = p->model, .params = p->params, .v0_mv = p->v0_mv, .u0 = p->u0,
             .how = p->how, .dt_ms = 1000.0 / s->fs_hz, /* as offline's 1000 * decimate / fs */
             .sonify = p->sonify, .fs_hz = s->fs_hz, .hold = 1};
@@ -145,6 +147,8 @@ void st_stream_reset(st_stream *s)
     atomic_store_explicit(&s->m_spikes, 0, memory_order_relaxed);
     atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->front_end.gate)),
                           memory_order_relaxed);
+    atomic_store_explicit(&s->m_floor, double_bits(st_gate_noise_floor(&s->front_end.gate)),
+                          memory_order_relaxed);
     atomic_store_explicit(&s->m_peak, float_bits(0.0f), memory_order_relaxed);
     atomic_store_explicit(&s->m_env, float_bits(0.0f), memory_order_relaxed);
     atomic_store_explicit(&s->m_cur, float_bits(0.0f), memory_order_relaxed);
@@ -201,6 +205,8 @@ void st_stream_process(st_stream *s, const float *in, float *out, size_t n, st_s
     atomic_fetch_add_explicit(&s->m_samples, n, memory_order_relaxed);
     atomic_store_explicit(&s->m_thr, double_bits(st_gate_current_threshold(&s->front_end.gate)),
                           memory_order_relaxed);
+    atomic_store_explicit(&s->m_floor, double_bits(st_gate_noise_floor(&s->front_end.gate)),
+                          memory_order_relaxed);
     atomic_store_explicit(&s->m_peak, float_bits(isfinite(peak) ? peak : 0.0f),
                           memory_order_relaxed);
     atomic_store_explicit(&s->m_env, float_bits((float)env), memory_order_relaxed);
@@ -209,6 +215,11 @@ void st_stream_process(st_stream *s, const float *in, float *out, size_t n, st_s
 }
 
 /* ---- control ------------------------------------------------------------------------------- */
+
+void st_stream_gate_track(st_stream *s, st_gate_track *track)
+{
+    s->front_end.gate.track = track;
+}
 
 size_t st_stream_delay_samples(const st_stream *s)
 {
@@ -237,6 +248,7 @@ void st_stream_stats_get(const st_stream *s, st_stream_stats *out)
     out->current = bits_float(atomic_load_explicit(&w->m_cur, memory_order_relaxed));
     out->v_mv = bits_float(atomic_load_explicit(&w->m_v, memory_order_relaxed));
     out->gate_threshold = bits_double(atomic_load_explicit(&w->m_thr, memory_order_relaxed));
+    out->noise_floor = bits_double(atomic_load_explicit(&w->m_floor, memory_order_relaxed));
 }
 
 bool st_stream_fault(const st_stream *s, uint64_t *sample)

@@ -20,6 +20,10 @@
 
 static const char *const neurons[] = {"RS", "IB", "CH", "FS", "LTS", "TC", "RZ"};
 
+/* The gate drop-down's entries, in its order. */
+static const st_gate_mode gates[] = {ST_GATE_ADAPTIVE, ST_GATE_LEADING, ST_GATE_FIXED,
+                                     ST_GATE_OFF};
+
 /* A sound shared by the page and its jobs (atomic reference count). */
 typedef struct sound {
     st_audio a;
@@ -60,7 +64,7 @@ struct _SpiketalkListenPage {
     GtkAdjustment *gain_adj;
     GtkSpinButton *seconds_spin;
     GtkDropDown *recipe_dd, *rectify_dd, *envelope_dd, *neuron_dd;
-    GtkSwitch *gate_switch;
+    GtkDropDown *gate_dd;
     GtkLabel *file_label, *recipe_help, *summary;
     GtkProgressBar *progress;
     SpiketalkPlot *plot;
@@ -172,10 +176,11 @@ static gboolean read_config(SpiketalkListenPage *self, job *j)
     if (st_pipeline_recipe(recipe, FALSE, c, &j->err) ||
         st_pipeline_set_neuron(c, NULL, j->neuron, &j->err))
         return FALSE;
-    if (!gtk_switch_get_active(self->gate_switch))
-        c->gate = ST_GATE_OFF;
-    else if (c->gate == ST_GATE_OFF)
-        c->gate = ST_GATE_LEADING;
+    guint gi = gtk_drop_down_get_selected(self->gate_dd);
+    st_gate_mode g = gates[MIN(gi, G_N_ELEMENTS(gates) - 1)];
+    if (g == ST_GATE_FIXED && c->gate != ST_GATE_FIXED)
+        c->gate_threshold = 0.02;
+    c->gate = g;
     c->rectify = (st_rectify_mode)gtk_drop_down_get_selected(self->rectify_dd);
     c->envelope = (st_envelope_mode)gtk_drop_down_get_selected(self->envelope_dd);
     c->gain = gtk_adjustment_get_value(self->gain_adj);
@@ -190,7 +195,9 @@ static void recipe_to_controls(SpiketalkListenPage *self)
     if (st_pipeline_recipe(recipe, FALSE, &c, NULL))
         return;
     self->updating = TRUE;
-    gtk_switch_set_active(self->gate_switch, c.gate != ST_GATE_OFF);
+    for (guint i = 0; i < G_N_ELEMENTS(gates); i++)
+        if (gates[i] == c.gate)
+            gtk_drop_down_set_selected(self->gate_dd, i);
     gtk_drop_down_set_selected(self->rectify_dd, (guint)c.rectify);
     gtk_drop_down_set_selected(self->envelope_dd, (guint)c.envelope);
     gtk_adjustment_set_value(self->gain_adj, c.gain);
@@ -221,7 +228,8 @@ static void show_result(SpiketalkListenPage *self, job *j)
     gtk_label_set_text(self->file_label, text);
     g_free(text);
     const st_pipeline_result *r = &j->res;
-    text = g_strdup_printf("%zu spikes (%.1f per second of sound); gate threshold %.4g",
+    text = g_strdup_printf("%zu spikes (%.1f per second of sound); gate threshold %.4g (the last "
+                           "used)",
                            r->spikes.count, (double)r->spikes.count / ((double)r->n / r->fs_hz),
                            r->gate_threshold);
     gtk_label_set_text(self->summary, text);
@@ -476,7 +484,7 @@ static void spiketalk_listen_page_class_init(SpiketalkListenPageClass *klass)
     BIND(rectify_dd);
     BIND(envelope_dd);
     BIND(neuron_dd);
-    BIND(gate_switch);
+    BIND(gate_dd);
     BIND(file_label);
     BIND(recipe_help);
     BIND(summary);
@@ -501,7 +509,7 @@ static void spiketalk_listen_page_init(SpiketalkListenPage *self)
     for (size_t i = 0; i < G_N_ELEMENTS(controls); i++)
         g_signal_connect_swapped(controls[i], "notify::selected", G_CALLBACK(settings_changed),
                                  self);
-    g_signal_connect_swapped(self->gate_switch, "notify::active", G_CALLBACK(settings_changed),
+    g_signal_connect_swapped(self->gate_dd, "notify::selected", G_CALLBACK(settings_changed),
                              self);
     g_signal_connect_swapped(self->gain_adj, "value-changed", G_CALLBACK(settings_changed), self);
     g_signal_connect_swapped(self->record_button, "clicked", G_CALLBACK(record_clicked), self);

@@ -371,10 +371,17 @@ static gboolean meter_timeout(gpointer ud)
     set_labelf(self->xruns_label, "%llu", (unsigned long long)st.xruns);
     set_labelf(self->rate_label, "%.1f spikes/s", self->rate_hz);
     double db = st.input_peak > 0 ? fmax(-99.9, 20 * log10(st.input_peak)) : -INFINITY;
+    double fl = st.noise_floor > 0 ? fmax(-99.9, 20 * log10(st.noise_floor)) : -INFINITY;
+    char in_text[32], fl_text[32];
     if (isfinite(db))
-        set_labelf(self->level_label, "%.1f dB", db);
+        g_snprintf(in_text, sizeof in_text, "%.1f dB", db);
     else
-        gtk_label_set_text(self->level_label, "−∞ dB");
+        g_snprintf(in_text, sizeof in_text, "−∞ dB");
+    if (isfinite(fl))
+        g_snprintf(fl_text, sizeof fl_text, "%.1f dB", fl);
+    else
+        g_snprintf(fl_text, sizeof fl_text, isnan(st.noise_floor) ? "–" : "−∞ dB");
+    set_labelf(self->level_label, "%s (noise floor %s)", in_text, fl_text);
     gtk_level_bar_set_value(self->level_bar, isfinite(db) ? CLAMP((db + 60) / 60, 0, 1) : 0);
     return G_SOURCE_CONTINUE;
 }

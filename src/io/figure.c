@@ -183,6 +183,34 @@ st_status st_figure_process(const st_pipeline_config *c, const st_pipeline_resul
         (rect && !reduced(f, &a[1], NULL, 0, dt_s, r->rectified, NULL, r->n)) ||
         !reduced(f, &a[rect ? 2 : 1], NULL, 0, dt_s, r->envelope, NULL, r->n))
         return fail(f, err);
+    /* the gate: the sound's level and the threshold in dBFS, where both can be seen */
+    st_plot_series *g = f->series[2];
+    size_t ng = 0;
+    if (c->gate != ST_GATE_OFF) {
+        double *lv = keep(f, r->n);
+        if (!lv)
+            return fail(f, err);
+        for (size_t i = 0; i < r->n; i++)
+            lv[i] = fmax(20.0 * log10(fabs((double)r->input[i])), -120.0);
+        g[ng] = (st_plot_series){.label = "|raw| (dBFS)", .color = ST_RGB_PURPLE};
+        if (!reduced(f, &g[ng++], NULL, 0, dt_s, lv, NULL, r->n))
+            return fail(f, err);
+        size_t nt = r->gate_track ? r->gate_track_n + 1 : 1;
+        double *tx = keep(f, 2 * nt), *ty = keep(f, 2 * nt);
+        if (!tx || !ty)
+            return fail(f, err);
+        double t1 = (double)r->n / r->fs_hz;
+        for (size_t j = 0; j < nt; j++) { /* a step line: each frame's threshold */
+            size_t at = j * (r->gate_frame ? r->gate_frame : 1);
+            tx[2 * j] = r->gate_track ? (double)at / r->fs_hz : 0.0;
+            tx[2 * j + 1] = j + 1 < nt ? (double)(at + r->gate_frame) / r->fs_hz : t1;
+            ty[2 * j] = ty[2 * j + 1] = 20.0 * log10(fmax(st_pipeline_gate_at(r, at), 1e-6));
+        }
+        snprintf(f->label[2][1], sizeof f->label[2][1], "gate threshold (%s)",
+                 st_gate_mode_name(c->gate));
+        g[ng++] = (st_plot_series){.x = tx, .y = ty, .n = 2 * nt, .label = f->label[2][1],
+                                   .color = ST_RGB_RED, .line_width = 1.6};
+    }
     /* the neuron: spikes drawn to the peak */
     double *vd = keep(f, r->steps);
     if (!vd)
@@ -213,18 +241,30 @@ st_status st_figure_process(const st_pipeline_config *c, const st_pipeline_resul
     p[0].xmax = (double)r->n / r->fs_hz;
     p[0].series = a;
     p[0].n_series = rect ? 3 : 2;
-    p[1].title = f->text[1][0];
-    p[1].xlabel = "model time (ms)";
-    p[1].ylabel = "membrane potential v (mV)";
-    p[1].y2label = f->text[1][2];
-    p[1].xmin = 0;
-    p[1].xmax = (double)r->steps * r->dt_ms;
-    p[1].ymin = c->model->v_min_mv;
-    p[1].ymax = c->model->v_max_mv;
-    p[1].series = b;
-    p[1].n_series = 2;
-    f->fig = (st_plot_figure){.panels = p, .n_panels = 2, .rows = 2, .cols = 1, .width = 1200,
-                              .height = 850};
+    st_plot_panel *pn = &p[ng ? 2 : 1];
+    if (ng) { /* the gate between the sound and the neuron */
+        p[1].title = "the noise gate: the sound's level and the threshold";
+        p[1].xlabel = "time (s)";
+        p[1].ylabel = "dBFS";
+        p[1].xmin = 0;
+        p[1].xmax = (double)r->n / r->fs_hz;
+        p[1].ymin = -100;
+        p[1].ymax = 0;
+        p[1].series = g;
+        p[1].n_series = ng;
+    }
+    pn->title = f->text[1][0];
+    pn->xlabel = "model time (ms)";
+    pn->ylabel = "membrane potential v (mV)";
+    pn->y2label = f->text[1][2];
+    pn->xmin = 0;
+    pn->xmax = (double)r->steps * r->dt_ms;
+    pn->ymin = c->model->v_min_mv;
+    pn->ymax = c->model->v_max_mv;
+    pn->series = b;
+    pn->n_series = 2;
+    f->fig = (st_plot_figure){.panels = p, .n_panels = ng ? 3 : 2, .rows = ng ? 3 : 2,
+                              .cols = 1, .width = 1200, .height = ng ? 1150 : 850};
     *out = f;
     return ST_OK;
 }

@@ -583,6 +583,7 @@ void st_live_stats_get(st_live *l, st_live_stats *o)
     o->envelope = ss.envelope;
     o->current = ss.current;
     o->gate_threshold = ss.gate_threshold;
+    o->noise_floor = ss.noise_floor;
     double period_ns = (double)l->info.block * l->ns_per_frame;
     uint64_t busy = atomic_load_explicit(&l->busy_ns, memory_order_relaxed);
     o->load_mean = o->frames ? (double)busy / ((double)o->frames * l->ns_per_frame) : 0.0;

@@ -15,13 +15,13 @@ st_status st_trace_pipeline(const char *path, const st_pipeline_result *r, st_er
     st_status st = st_outfile_open(&of, path, err);
     if (st)
         return st;
-    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
+    fputs("t_ms,input,gated,rectified,envelope,I,v,u,output,gate_threshold\n", of.f);
     for (size_t k = 0; k < r->steps; k++) {
         size_t s = st_pipeline_sample(r, k);
-        double row[9] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
-                         r->envelope[s], r->current[k], r->v[k], r->u ? r->u[k] : NAN,
-                         r->output[s]};
-        st_csv_row(of.f, row, 9);
+        double row[10] = {(double)k * r->dt_ms, r->input[s], r->gated[s], r->rectified[s],
+                          r->envelope[s], r->current[k], r->v[k], r->u ? r->u[k] : NAN,
+                          r->output[s], st_pipeline_gate_at(r, s)};
+        st_csv_row(of.f, row, 10);
     }
     return st_outfile_commit(&of, err);
 }

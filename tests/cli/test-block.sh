@@ -41,7 +41,7 @@ grep -q '"peak_release_s": 2' "$T/b64.json" && ok || bad "json peak_release_s"
 grep -q '"peak_release_s": 0.5' "$T/h.json" && ok || bad "--peak-release not applied"
 "$ST" process "$T/in-tone.wav" -o "$T/t.wav" --block 100 --normalize none --gain 40 \
     --trace "$T/tr.csv" --plot "$T/p.png" --quiet 2>"$T/err" && ok || bad "trace: $(cat "$T/err")"
-[ "$(head -1 "$T/tr.csv")" = "t_ms,input,gated,rectified,envelope,I,v,u,output" ] && ok ||
+[ "$(head -1 "$T/tr.csv")" = "t_ms,input,gated,rectified,envelope,I,v,u,output,gate_threshold" ] && ok ||
     bad "trace header"
 # one row per sample: 0.6 s at 44.1 kHz
 [ "$(($(wc -l <"$T/tr.csv") - 1))" = 26460 ] && ok || bad "trace rows"

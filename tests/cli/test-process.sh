@@ -25,7 +25,7 @@ if "$ST" process "$T/in-tone.wav" -o "$T/reply.wav" --json --trace "$T/tr.csv" \
     --spikes "$T/sp.csv" --plot "$T/p.png" >"$T/j.json" 2>"$T/err"; then
     ok
     [ -s "$T/reply.wav" ] && [ -s "$T/p.png" ] && ok || bad "outputs missing"
-    [ "$(head -1 "$T/tr.csv")" = "t_ms,input,gated,rectified,envelope,I,v,u,output" ] && ok ||
+    [ "$(head -1 "$T/tr.csv")" = "t_ms,input,gated,rectified,envelope,I,v,u,output,gate_threshold" ] && ok ||
         bad "trace header"
     n=$(grep -oE '"spike_count": [0-9]+' "$T/j.json" | awk '{print $2}')
     [ "$n" -gt 0 ] && [ "$n" = "$(($(wc -l <"$T/sp.csv") - 1))" ] && ok || bad "spike count $n"

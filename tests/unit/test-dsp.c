@@ -173,6 +173,115 @@ static void test_dsp_gate_leading_window(void **state)
     assert_non_null(strstr(err.msg, "--gate-window"));
 }
 
+/* ---- the noise floor ---------------------------------------------------------------------- */
+
+/* Gaussian noise of standard deviation sigma (Box-Muller over a 64-bit LCG: reproducible). */
+static double gauss(uint64_t *state, double sigma)
+{
+    double u[2];
+    for (int k = 0; k < 2; k++) {
+        *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+        u[k] = ((double)(*state >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sigma * sqrt(-2.0 * log(u[0])) * cos(2 * PI * u[1]);
+}
+
+static double db(double x)
+{
+    return 20.0 * log10(x);
+}
+
+/* White noise at a known level: once the estimator has seen its window (1.65 s), the floor is
+ * the noise's level within 2 dB, frame after frame, at -40 and -60 dBFS. */
+static void test_dsp_noise_floor_white(void **state)
+{
+    (void)state;
+    const double sigmas[] = {0.01, 0.001};
+    for (size_t s = 0; s < 2; s++) {
+        st_noise_floor nf;
+        st_noise_floor_init(&nf, 44100);
+        uint64_t seed = 42 + s;
+        double worst = 0;
+        for (int i = 0; i < 44100 * 5; i++)
+            if (st_noise_floor_push(&nf, gauss(&seed, sigmas[s])) && i > 44100 * 1.7)
+                worst = fmax(worst, fabs(db(st_noise_floor_amplitude(&nf)) - db(sigmas[s])));
+        print_message("white noise at %.0f dBFS: the floor within %.2f dB\n", db(sigmas[s]),
+                      worst);
+        assert_true(worst < 2.0);
+    }
+}
+
+/* The room gets noisier (-60 to -40 dBFS): the floor rises within the window's 1.65 s; it
+ * gets quieter: the floor follows within a frame or two; a loud start (50 ms at full scale)
+ * is forgotten within 0.1 s. */
+static void test_dsp_noise_floor_follows(void **state)
+{
+    (void)state;
+    const double fs = 44100, lo = 0.001, hi = 0.01;
+    st_noise_floor nf;
+    st_noise_floor_init(&nf, fs);
+    uint64_t seed = 7;
+    double up_at = NAN, down_at = NAN, start_ok = NAN;
+    for (int i = 0; i < (int)(9 * fs); i++) {
+        double t = i / fs;
+        double x = t < 0.05 ? (i % 100 < 50 ? 0.99 : -0.99)       /* a full-scale click */
+                   : t < 3 || t >= 6 ? gauss(&seed, lo) : gauss(&seed, hi);
+        if (!st_noise_floor_push(&nf, x))
+            continue;
+        double e = db(st_noise_floor_amplitude(&nf));
+        if (t < 3 && isnan(start_ok) && fabs(e - db(lo)) < 2)
+            start_ok = t;
+        if (t >= 3 && t < 6 && isnan(up_at) && fabs(e - db(hi)) < 2)
+            up_at = t - 3;
+        if (t >= 6 && isnan(down_at) && fabs(e - db(lo)) < 2)
+            down_at = t - 6;
+        if (t >= 3 && t < 3 + 1.4) /* the quieter past still in the window */
+            assert_true(e < db(hi) - 6);
+    }
+    print_message("after a loud start: %.3f s; up: %.3f s; down: %.3f s\n", start_ok - 0.05,
+                  up_at, down_at);
+    assert_true(start_ok - 0.05 < 0.1);
+    assert_true(up_at >= 1.4 && up_at <= 1.7);
+    assert_true(down_at <= 0.03);
+}
+
+/* Digital silence: the floor is 0 and the gate keeps its 1e-4, never NaN; nothing passes. */
+static void test_dsp_gate_adaptive_silence_and_blocks(void **state)
+{
+    (void)state;
+    enum { N = 44100 };
+    static double x[N], y[N], z[N];
+    st_gate_params p = {.mode = ST_GATE_ADAPTIVE, .k = 3, .floor = 1e-4, .fs_hz = 44100};
+    st_gate g;
+    assert_int_equal(st_gate_init(&g, &p, NULL), ST_OK);
+    st_gate_process(&g, x, y, N);
+    assert_true(st_gate_noise_floor(&g) == 0.0);
+    assert_true(st_gate_current_threshold(&g) == 1e-4);
+    for (int i = 0; i < N; i++)
+        assert_true(y[i] == 0.0);
+    /* noise then a tone: the same output whatever the block sizes */
+    uint64_t seed = 3;
+    for (int i = 0; i < N; i++)
+        x[i] = gauss(&seed, 0.002) + (i > N / 2 ? 0.3 * sin(2 * PI * 300.0 * i / 44100) : 0);
+    st_gate_reset(&g);
+    st_gate_process(&g, x, y, N);
+    st_gate_reset(&g);
+    for (int i = 0, b = 1; i < N; b = b * 7 % 997 + 1) {
+        int n = b < N - i ? b : N - i;
+        st_gate_process(&g, x + i, z + i, (size_t)n);
+        i += n;
+    }
+    assert_memory_equal(y, z, sizeof y);
+    /* the threshold is 3 x the floor: the noise is gated, the tone's peaks pass */
+    assert_close(st_gate_current_threshold(&g), 3 * st_gate_noise_floor(&g), 0, 1e-12);
+    assert_true(st_gate_noise_floor(&g) > 0.0015 && st_gate_noise_floor(&g) < 0.0027);
+    size_t passed = 0;
+    for (int i = N / 2 + 4410; i < N; i++)
+        passed += z[i] != 0;
+    assert_true(passed > (N / 2 - 4410) / 2);
+    st_gate_free(&g);
+}
+
 /* Sonified output stays inside [-1, 1] for v across the whole range and for extreme input. */
 static void test_dsp_sonify_bounded(void **state)
 {
@@ -289,6 +398,9 @@ int main(void)
         cmocka_unit_test(test_dsp_rectify_modes),
         cmocka_unit_test(test_dsp_gate_exact),
         cmocka_unit_test(test_dsp_gate_leading_window),
+        cmocka_unit_test(test_dsp_noise_floor_white),
+        cmocka_unit_test(test_dsp_noise_floor_follows),
+        cmocka_unit_test(test_dsp_gate_adaptive_silence_and_blocks),
         cmocka_unit_test(test_dsp_sonify_bounded),
         cmocka_unit_test(test_dsp_pipeline_silence),
         cmocka_unit_test(test_dsp_pipeline_tone_burst),

@@ -264,7 +264,8 @@ static void test_stream_equals_offline_movavg(void **state)
     free(x);
 }
 
-/* The gate is closed while it learns, then uses exactly the offline threshold of that window. */
+/* The leading gate is closed while it learns, then uses exactly the offline threshold of that
+ * window. */
 static void test_stream_gate_learns(void **state)
 {
     (void)state;
@@ -276,6 +277,7 @@ static void test_stream_gate_learns(void **state)
         x[i] += 0.3f; /* audible from the start */
     st_pipeline_config c;
     assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
+    c.gate = ST_GATE_LEADING;
     st_stream *s;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     assert_int_equal(st_stream_enable_taps(s, N, NULL), ST_OK);
@@ -423,6 +425,7 @@ static void test_stream_reset_repeats(void **state)
     st_pipeline_config c;
     assert_int_equal(st_pipeline_recipe("default", true, &c, NULL), ST_OK);
     c.envelope = ST_ENV_HILBERT;
+    c.gate = ST_GATE_LEADING; /* it learns again after a reset */
     st_stream *s;
     assert_int_equal(st_stream_create(&c, FS, &s, NULL), ST_OK);
     st_stream_process(s, x, a, N, NULL);
