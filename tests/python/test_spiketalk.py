@@ -412,3 +412,29 @@ def test_long_runs_release_the_gil():
     th.join()
     assert took[0] > 0.05
     assert longest < 0.5 * took[0], (longest, took[0])
+
+
+def test_threads_give_the_results_of_one():
+    """Runs in threads at once (offline FFT recipes take turns inside the module; streams and
+    simulations run side by side) give exactly what one thread gives."""
+    x, fs = spiketalk.read_audio(VOICE)
+    jobs = [lambda: spiketalk.process(x, fs, recipe="seed-hilbert", taps=False),
+            lambda: spiketalk.process(x, fs, recipe="seed-playback", taps=False),
+            lambda: spiketalk.process(x, fs, block=64, envelope="hilbert", taps=False),
+            lambda: spiketalk.simulate(feature="B", record=False)]
+    alone = [job() for job in jobs]
+    together = [None] * (3 * len(jobs))
+
+    def run(i):
+        together[i] = jobs[i % len(jobs)]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(together))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for i, r in enumerate(together):
+        a = alone[i % len(jobs)]
+        assert np.array_equal(r.spike_times, a.spike_times)
+        if hasattr(a, "output"):
+            assert np.array_equal(r.output, a.output)
