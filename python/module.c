@@ -86,12 +86,19 @@ static const char *text_of(PyObject *o, char *buf, size_t size)
     return buf;
 }
 
-int stpy_number(PyObject *o, const char *flag, double *out)
+int stpy_number_type(PyObject *o, const char *flag)
 {
     if (!PyNumber_Check(o) || PyUnicode_Check(o) || PyComplex_Check(o)) {
         stpy_fail(PyExc_TypeError, "%s: expected a number, got %s", flag, Py_TYPE(o)->tp_name);
         return -1;
     }
+    return 0;
+}
+
+int stpy_number(PyObject *o, const char *flag, double *out)
+{
+    if (stpy_number_type(o, flag))
+        return -1;
     double x = PyFloat_AsDouble(o);
     if (x == -1.0 && PyErr_Occurred())
         return -1;

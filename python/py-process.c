@@ -5,10 +5,13 @@
 #include "st-py.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <string.h>
 
+#include "spiketalk/options.h"
 #include "spiketalk/pipeline.h"
+#include "spiketalk/report.h"
 
 /* FFTW's planner is not thread-safe, and the whole-signal and chunked runs plan their FFTs:
  * with the GIL released, two Python threads could plan at once. Those runs take turns; the
@@ -25,187 +28,95 @@ static const char *const names[] = {
     "rectify", "envelope", "smooth", "gain", "normalize", "peak_release", "integrator", "dt",
     "decimate", "v0", "u0", "sonify", "taps", NULL};
 
-/* Raises 'err' unless a Python error is already set; -1. */
-static int fail(const st_error *err)
+/* The command line's text for keyword 'k' into *out: strings as they are, numbers as Python
+ * writes them (the shortest text that reads back as the same double), the gate's True and
+ * False as on and off. 'keep' holds the text objects until the configuration is made. */
+static int option_text(PyObject *o, const char *flag, bool number, PyObject *keep,
+                       const char **out)
 {
-    if (!PyErr_Occurred())
-        stpy_raise(err);
-    return -1;
-}
-
-/* --gate on|off (True/False too). */
-static int gate_flag(PyObject *o, st_pipeline_config *c)
-{
-    const char *g;
-    if (PyBool_Check(o))
-        g = o == Py_True ? "on" : "off";
-    else if (stpy_string(o, "--gate", &g))
-        return -1;
-    if (strcmp(g, "on") && strcmp(g, "off")) {
-        stpy_fail(PyExc_ValueError, "--gate: '%s' is neither on nor off", g);
-        return -1;
-    }
-    if (!strcmp(g, "off"))
-        c->gate = ST_GATE_OFF;
-    else if (c->gate == ST_GATE_OFF)
-        c->gate = ST_GATE_LEADING;
-    return 0;
-}
-
-/* One of the stage names a library parser reads. */
-static int named(PyObject *o, const char *flag, void *out,
-                 st_status (*parse)(const char *, void *, st_error *))
-{
-    const char *s;
-    st_error err = {0};
-    if (stpy_string(o, flag, &s) || parse(s, out, &err))
-        return fail(&err);
-    return 0;
-}
-
-static st_status parse_rectify(const char *s, void *o, st_error *e)
-{
-    return st_rectify_parse(s, o, e);
-}
-
-static st_status parse_envelope(const char *s, void *o, st_error *e)
-{
-    return st_envelope_parse(s, o, e);
-}
-
-static st_status parse_norm(const char *s, void *o, st_error *e)
-{
-    return st_norm_parse(s, o, e);
-}
-
-static st_status parse_sonify(const char *s, void *o, st_error *e)
-{
-    return st_sonify_parse(s, o, e);
-}
-
-static st_status parse_integrator(const char *s, void *o, st_error *e)
-{
-    return st_integrator_parse(s, o, e);
-}
-
-/* The stage keywords over the recipe's stages, in the command line's order (cli-pipeline.c). */
-static int stages(PyObject **a, st_pipeline_config *c)
-{
-    if ((a[GATE] && gate_flag(a[GATE], c)) ||
-        (a[GATE_K] && stpy_number(a[GATE_K], "--gate-k", &c->gate_k)))
-        return -1;
-    if (a[GATE_WINDOW]) {
-        if (stpy_number(a[GATE_WINDOW], "--gate-window", &c->gate_window_s))
+    PyObject *t = NULL;
+    if (!strcmp(flag, "--gate") && PyBool_Check(o)) {
+        t = PyUnicode_FromString(o == Py_True ? "on" : "off");
+    } else if (number) {
+        if (stpy_number_type(o, flag))
             return -1;
-        if (!(c->gate_window_s > 0)) {
-            stpy_fail(PyExc_ValueError, "--gate-window: must be > 0 s");
-            return -1;
+        if (PyLong_Check(o)) {
+            t = PyObject_Str(o);
+        } else {
+            PyObject *f = PyNumber_Float(o);
+            t = f ? PyObject_Repr(f) : NULL;
+            Py_XDECREF(f);
         }
-        c->gate_window_n = 0;
-    }
-    if (a[GATE_THR]) {
-        if (stpy_number(a[GATE_THR], "--gate-thr", &c->gate_threshold))
+    } else {
+        if (stpy_string(o, flag, out))
             return -1;
-        if (c->gate != ST_GATE_OFF)
-            c->gate = ST_GATE_FIXED;
+        return 0;
     }
-    if ((a[RECTIFY] && named(a[RECTIFY], "--rectify", &c->rectify, parse_rectify)) ||
-        (a[ENVELOPE] && named(a[ENVELOPE], "--envelope", &c->envelope, parse_envelope)) ||
-        (a[NORMALIZE] && named(a[NORMALIZE], "--normalize", &c->normalize, parse_norm)) ||
-        (a[SONIFY] && named(a[SONIFY], "--sonify", &c->sonify, parse_sonify)))
+    if (!t || PyList_Append(keep, t)) {
+        Py_XDECREF(t);
         return -1;
-    if (a[SMOOTH]) {
-        if (stpy_count(a[SMOOTH], "--smooth", 0, &c->smooth_n))
-            return -1;
-        c->smooth_s = 0;
     }
-    size_t k;
-    if (a[DECIMATE]) {
-        if (stpy_count(a[DECIMATE], "--decimate", 1, &k))
-            return -1;
-        c->decimate = (unsigned)k;
-    }
-    return 0;
+    Py_DECREF(t);
+    return (*out = PyUnicode_AsUTF8(t)) ? 0 : -1;
 }
 
-/* --dt and --peak-release, the last stage flags. */
-static int timing(PyObject **a, st_pipeline_config *c)
-{
-    if (a[DT]) {
-        if (stpy_number(a[DT], "--dt", &c->dt_ms))
-            return -1;
-        if (!(c->dt_ms > 0)) {
-            stpy_fail(PyExc_ValueError, "--dt: must be a finite number > 0 ms (got %g)",
-                      c->dt_ms);
-            return -1;
-        }
-    }
-    if (a[PEAK_RELEASE]) {
-        if (c->mode != ST_RUN_STREAM) {
-            stpy_fail(PyExc_ValueError, "--peak-release: only with --block N (the offline "
-                      "pipeline normalises by max or none)");
-            return -1;
-        }
-        if (stpy_number(a[PEAK_RELEASE], "--peak-release", &c->peak_release_s))
-            return -1;
-        if (!(c->peak_release_s > 0)) {
-            stpy_fail(PyExc_ValueError, "--peak-release: must be > 0 s (got %g)",
-                      c->peak_release_s);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Model, preset (the library's rule), parameters, --v0, --u0, --integrator, --gain. */
-static int neuron(PyObject **a, PyObject *params, st_pipeline_config *c)
-{
-    st_error err = {0};
-    const char *model = NULL, *preset = NULL;
-    if ((a[MODEL] && stpy_string(a[MODEL], "--model", &model)) ||
-        (a[PRESET] && stpy_string(a[PRESET], "--preset", &preset)))
-        return -1;
-    const st_model *m = NULL;
-    if (model && !(m = stpy_model(model)))
-        return -1;
-    if ((m || preset) && st_pipeline_set_neuron(c, m, preset, &err))
-        return fail(&err);
-    const st_preset *p = c->preset ? st_preset_find(c->model, c->preset, -1) : NULL;
-    PyObject *key, *val;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(params, &pos, &key, &val))
-        if (stpy_set_param(c->model, &c->params, key, val))
-            return -1;
-    if (a[V0] && stpy_number(a[V0], "--v0", &c->v0_mv))
-        return -1;
-    if (a[U0]) {
-        if (stpy_number(a[U0], "--u0", &c->u0))
-            return -1;
-    } else if (!(p && !isnan(p->u0))) {
-        c->u0 = c->model->default_u0(&c->params, c->v0_mv);
-    }
-    if ((a[INTEGRATOR] && named(a[INTEGRATOR], "--integrator", &c->how, parse_integrator)) ||
-        (a[GAIN] && stpy_number(a[GAIN], "--gain", &c->gain)))
-        return -1;
-    return 0;
-}
-
-/* The configuration `spiketalk process [--block N] FLAGS` makes. */
+/* The configuration `spiketalk process [--block N] FLAGS` makes: the same options, the same
+ * library rules (options.h), the same messages. */
 static int configure(PyObject **a, PyObject *params, st_pipeline_config *c)
 {
+    static const struct {
+        int arg;
+        const char *flag;
+        bool number;
+        size_t offset;
+    } map[] = {
+#define OPT(ARG, FLAG, NUM, FIELD) {ARG, FLAG, NUM, offsetof(st_pipeline_options, FIELD)}
+        OPT(RECIPE, "--recipe", false, recipe), OPT(GATE, "--gate", false, gate),
+        OPT(GATE_K, "--gate-k", true, gate_k), OPT(GATE_WINDOW, "--gate-window", true, gate_window),
+        OPT(GATE_THR, "--gate-thr", true, gate_thr), OPT(RECTIFY, "--rectify", false, rectify),
+        OPT(ENVELOPE, "--envelope", false, envelope), OPT(SMOOTH, "--smooth", true, smooth),
+        OPT(GAIN, "--gain", true, gain), OPT(NORMALIZE, "--normalize", false, normalize),
+        OPT(PEAK_RELEASE, "--peak-release", true, peak_release),
+        OPT(MODEL, "--model", false, model), OPT(PRESET, "--preset", false, preset),
+        OPT(INTEGRATOR, "--integrator", false, integrator), OPT(DT, "--dt", true, dt),
+        OPT(DECIMATE, "--decimate", true, decimate), OPT(V0, "--v0", true, v0),
+        OPT(U0, "--u0", true, u0), OPT(SONIFY, "--sonify", false, sonify),
+#undef OPT
+    };
+    st_pipeline_options o = {0};
     size_t block = 0;
-    const char *recipe = "default";
+    int rc = -1;
     st_error err = {0};
-    if (a[BLOCK] && stpy_count(a[BLOCK], "--block", 1, &block))
-        return -1;
-    if (a[RECIPE] && stpy_string(a[RECIPE], "--recipe", &recipe))
-        return -1;
-    if (st_pipeline_recipe(recipe, block > 0, c, &err))
-        return fail(&err);
-    if (stages(a, c) || timing(a, c) || neuron(a, params, c))
-        return -1;
+    PyObject *keep = PyList_New(0);
+    if (!keep || (a[BLOCK] && stpy_count(a[BLOCK], "--block", 1, &block)))
+        goto done;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (a[map[k].arg] && option_text(a[map[k].arg], map[k].flag, map[k].number, keep,
+                                         (const char **)((char *)&o + map[k].offset)))
+            goto done;
+    PyObject *key, *val;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(params, &pos, &key, &val)) {
+        if (o.n_params == ST_MAX_PARAM_OPTIONS) {
+            stpy_fail(PyExc_ValueError, "too many model parameters");
+            goto done;
+        }
+        const char *name = PyUnicode_AsUTF8(key);
+        char flag[96];
+        snprintf(flag, sizeof flag, "--%s", name ? name : "?");
+        if (!name || option_text(val, flag, true, keep, &o.param_value[o.n_params]))
+            goto done;
+        o.param_name[o.n_params++] = name;
+    }
+    if (st_pipeline_configure(&o, block > 0, c, &err)) {
+        stpy_raise(&err);
+        goto done;
+    }
     c->block = block;
-    return 0;
+    rc = 0;
+done:
+    Py_XDECREF(keep);
+    return rc;
 }
 
 /* The samples as contiguous float32 (a copy only when they are something else), all finite
@@ -233,62 +144,42 @@ static PyArrayObject *audio_of(PyObject *o)
 
 /* ---- the result ---------------------------------------------------------------------------------- */
 
-static PyObject *gate_dict(const st_pipeline_config *c, const st_pipeline_result *r)
-{
-    PyObject *d = PyDict_New();
-    double window = c->gate_window_n ? (double)c->gate_window_n / r->fs_hz : c->gate_window_s;
-    if (d && (stpy_set(d, "on", PyBool_FromLong(c->gate != ST_GATE_OFF)) ||
-              stpy_set(d, "threshold", PyFloat_FromDouble(r->gate_threshold)) ||
-              stpy_set(d, "k", PyFloat_FromDouble(c->gate_k)) ||
-              stpy_set(d, "window_s", PyFloat_FromDouble(window))))
-        Py_CLEAR(d);
-    return d;
-}
-
-static PyObject *neuron_dict(const st_pipeline_config *c, const st_pipeline_result *r)
-{
-    PyObject *d = PyDict_New();
-    if (d && (stpy_set(d, "model", PyUnicode_FromString(c->model->name)) ||
-              stpy_set(d, "preset", stpy_str(c->preset)) ||
-              stpy_set(d, "params", stpy_params_dict(c->model, &c->params)) ||
-              stpy_set(d, "integrator", PyUnicode_FromString(st_integrator_name(c->how))) ||
-              stpy_set(d, "dt_ms", PyFloat_FromDouble(r->dt_ms)) ||
-              stpy_set(d, "decimate", PyLong_FromUnsignedLong(c->decimate)) ||
-              stpy_set(d, "steps", PyLong_FromSize_t(r->steps))))
-        Py_CLEAR(d);
-    return d;
-}
-
-/* The settings under the names of `spiketalk process --json` (the envelope's name as
- * 'envelope_mode': 'envelope' is the signal). */
+/* The settings and results under the names of `spiketalk process --json`, from the library's
+ * one report (report.h), parsed by Python's json module (the envelope's kind as
+ * 'envelope_mode': 'envelope' is the signal; the spike times are the array 'spike_times'). */
 static int describe(PyObject *o, const st_pipeline_config *c, const st_pipeline_result *r)
 {
-    size_t sm = c->smooth_n ? c->smooth_n : (size_t)llround(c->smooth_s * r->fs_hz);
-    double model_s = (double)r->steps * r->dt_ms / 1000.0;
-    bool stream = c->mode == ST_RUN_STREAM, peak = stream && c->normalize == ST_NORM_PEAK;
-    if (stpy_set(o, "fs_hz", PyFloat_FromDouble(r->fs_hz)) ||
-        stpy_set(o, "recipe", stpy_str(c->recipe)) ||
-        stpy_set(o, "mode", PyUnicode_FromString(st_run_mode_name(c->mode))) ||
-        stpy_set(o, "gate", gate_dict(c, r)) ||
-        stpy_set(o, "rectify", PyUnicode_FromString(st_rectify_name(c->rectify))) ||
-        stpy_set(o, "envelope_mode", PyUnicode_FromString(st_envelope_name(c->envelope))) ||
-        stpy_set(o, "smooth_samples", PyLong_FromSize_t(sm > 1 ? sm : 0)) ||
-        stpy_set(o, "gain", PyFloat_FromDouble(c->gain)) ||
-        stpy_set(o, "normalize", PyUnicode_FromString(st_norm_name(c->normalize))) ||
-        stpy_set(o, "envelope_ref", PyFloat_FromDouble(r->env_ref)) ||
-        (peak && (stpy_set(o, "peak_release_s", PyFloat_FromDouble(c->peak_release_s)) ||
-                  stpy_set(o, "peak_floor", PyFloat_FromDouble(c->peak_floor)))) ||
-        (stream && (stpy_set(o, "block", PyLong_FromSize_t(r->block)) ||
-                    stpy_set(o, "algorithmic_delay_samples", PyLong_FromSize_t(r->delay_samples)) ||
-                    stpy_set(o, "algorithmic_delay_ms",
-                             PyFloat_FromDouble(1000.0 * (double)r->delay_samples / r->fs_hz)))) ||
-        stpy_set(o, "neuron", neuron_dict(c, r)) ||
-        stpy_set(o, "sonify", PyUnicode_FromString(st_sonify_name(c->sonify))) ||
-        stpy_set(o, "spike_count", PyLong_FromSize_t(r->spikes.count)) ||
-        stpy_set(o, "mean_rate_hz",
-                 PyFloat_FromDouble(model_s > 0 ? (double)r->spikes.count / model_s : 0.0)))
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        PyErr_NoMemory();
         return -1;
-    return 0;
+    }
+    st_json j;
+    st_json_init(&j, f);
+    st_json_object_begin(&j, NULL);
+    st_report_pipeline(&j, c, r);
+    st_json_object_end(&j);
+    fclose(f);
+    PyObject *json = PyImport_ImportModule("json");
+    PyObject *d = json ? PyObject_CallMethod(json, "loads", "s", text) : NULL;
+    free(text);
+    Py_XDECREF(json);
+    if (!d)
+        return -1;
+    PyObject *key, *val;
+    Py_ssize_t pos = 0;
+    int rc = stpy_set(o, "fs_hz", PyFloat_FromDouble(r->fs_hz));
+    while (!rc && PyDict_Next(d, &pos, &key, &val)) {
+        const char *k = PyUnicode_AsUTF8(key);
+        if (!k || !strcmp(k, "spike_times_ms"))
+            continue;
+        Py_INCREF(val);
+        rc = stpy_set(o, strcmp(k, "envelope") ? k : "envelope_mode", val);
+    }
+    Py_DECREF(d);
+    return rc;
 }
 
 /* The signals: the sound as float64 (the one copy), the taps handed over without a copy. */
@@ -307,6 +198,12 @@ static int signals(PyObject *o, st_pipeline_result *r, bool taps)
     for (size_t k = 0; ta && k < r->steps; k++)
         t[k] = (double)k * r->dt_ms;
     if (stpy_set(o, "t", ta))
+        return -1;
+    double *g; /* the gate's threshold at each step, as the trace's last column */
+    PyObject *ga = stpy_array_new(r->steps, &g);
+    for (size_t k = 0; ga && k < r->steps; k++)
+        g[k] = st_pipeline_gate_at(r, st_pipeline_sample(r, k));
+    if (stpy_set(o, "gate_thresholds", ga))
         return -1;
     const char *key[6] = {"gated", "rectified", "envelope", "current", "v", "u"};
     double **col[6] = {&r->gated, &r->rectified, &r->envelope, &r->current, &r->v, &r->u};

@@ -43,6 +43,9 @@ int stpy_kwargs(PyObject *kw, const char *const *names, PyObject **vals, PyObjec
  * 'nan' is not a finite number" as the command line says. -1 on error. */
 int stpy_number(PyObject *o, const char *flag, double *out);
 
+/* TypeError "FLAG: expected a number, got TYPE" unless 'o' is a real number; -1 then. */
+int stpy_number_type(PyObject *o, const char *flag);
+
 /* A string for 'flag' (UTF-8, borrowed from 'o'). TypeError otherwise. -1 on error. */
 int stpy_string(PyObject *o, const char *flag, const char **out);
 

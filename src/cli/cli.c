@@ -86,14 +86,11 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, size_t n_opts, const c
 
 bool cli_number(const char *flag, const char *text, double *out)
 {
-    char *end;
-    errno = 0;
-    double x = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(x)) {
-        cli_error("%s: '%s' is not a finite number", flag, text);
+    st_error err = {0};
+    if (st_parse_number(flag, text, out, &err)) {
+        cli_error("%s", err.msg);
         return false;
     }
-    *out = x;
     return true;
 }
 
@@ -114,16 +111,10 @@ const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
 
 bool cli_set_param(const st_model *m, st_model_params *p, const char *name, const char *text)
 {
-    const st_param_desc *d = st_param_find(m, name);
-    char flag[64];
-    snprintf(flag, sizeof flag, "--%s", name);
-    if (!d) {
-        cli_error("%s: unknown option or parameter of model %s (see --help)", flag, m->name);
+    st_error err = {0};
+    if (st_param_set_text(m, p, name, text, &err)) {
+        cli_error("%s", err.msg);
         return false;
     }
-    double x;
-    if (!cli_number(flag, text, &x))
-        return false;
-    st_param_set(p, d, x);
     return true;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "spiketalk/spiketalk.h"
+#include "spiketalk/options.h"
 #include "spiketalk/stream.h"
 
 /* Exit codes: 0 success, 1 the work failed (numerics, I/O), 2 bad usage or input. */
@@ -59,16 +60,8 @@ bool cli_set_param(const st_model *m, st_model_params *p, const char *name, cons
 
 /* ---- the pipeline flags of the streaming subcommands (cli-pipeline.c) ---- */
 
-#define CLI_MAX_OVERRIDES 32
-
 /* The stage and neuron flags as given (NULL: not given), and --NAME VALUE model parameters. */
-typedef struct cli_pipe_opts {
-    const char *recipe, *gate, *gate_k, *gate_window, *gate_thr, *rectify, *envelope, *smooth;
-    const char *gain, *normalize, *peak_release, *model, *preset, *integrator, *dt, *decimate;
-    const char *v0, *u0, *sonify;
-    const char *pname[CLI_MAX_OVERRIDES], *pvalue[CLI_MAX_OVERRIDES];
-    size_t n_over;
-} cli_pipe_opts;
+typedef st_pipeline_options cli_pipe_opts;
 
 /* Number of table entries cli_pipe_table adds. */
 #define CLI_PIPE_N_OPTS 19

@@ -209,7 +209,8 @@ def test_process_trace_equals_cli_csv(tmp_path):
     cli("process", VOICE, "-o", str(tmp_path / "o.wav"), "--block", "64", "--trace", str(trace))
     x, fs = spiketalk.read_audio(VOICE)
     r = spiketalk.process(x, fs, block=64)
-    same_csv(trace, [r.t, x, r.gated, r.rectified, r.envelope, r.current, r.v, r.u, r.output])
+    same_csv(trace, [r.t, x, r.gated, r.rectified, r.envelope, r.current, r.v, r.u, r.output,
+                     r.gate_thresholds])
 
 
 def test_process_is_block_invariant_and_takes_float32():
