@@ -2,19 +2,19 @@
 /* spiketalk.hh and spiketalk.axon: the Hodgkin-Huxley point neuron and the propagated action
  * potential, by the rules and with the messages of `spiketalk hh` and `spiketalk axon`. */
 #include "st-py.h"
+#include "spiketalk/hh-protocol.h"
 
 #include <math.h>
 #include <string.h>
 
-/* The point neuron's defaults and block, as `spiketalk hh` has them. */
-#define HH_BLOCK 4096
+/* The point neuron's defaults, as `spiketalk hh` has them. */
 #define HH_INPUT "step:onset=10,amp=10"
 #define HH_DURATION_MS 100.0
 #define HH_DT_MS 0.01
 #define HH_V0_MV (-65.0)
 #define MAX_STEPS 1099511627776.0 /* 2^40 */
-/* Columns of the point neuron's trace. */
-enum { C_T, C_I, C_V, C_M, C_H, C_N, C_INA, C_IK, C_IL, N_COLS };
+/* Columns of the point neuron's trace, in the library's order (hh-protocol.h). */
+#define N_COLS ST_HH_COLS
 static const char *const col_names[N_COLS] = {"t", "I", "v", "m", "h", "n", "INa", "IK", "IL"};
 
 /* ---- hh ------------------------------------------------------------------------------------------ */
@@ -107,56 +107,28 @@ static int hh_configure(PyObject **a, PyObject *params, hh_run *c)
     return 0;
 }
 
-/* Row k of the trace: the time, the input and the state y after its currents. */
-static void put_row(double *const *col, size_t k, const st_hh_params *p, double t, double I,
-                    const double *y)
+/* Each time point of the library's run (hh-protocol.h) into the result's arrays. */
+typedef struct cols {
+    double *const *col;
+    size_t k;
+} cols;
+
+static int put_row(void *ud, const double row[ST_HH_COLS], st_error *err)
 {
-    col[C_T][k] = t;
-    col[C_I][k] = I;
-    col[C_V][k] = y[ST_HH_V];
-    col[C_M][k] = y[ST_HH_M];
-    col[C_H][k] = y[ST_HH_H];
-    col[C_N][k] = y[ST_HH_N];
-    st_hh_currents(p, y, &col[C_INA][k], &col[C_IK][k], &col[C_IL][k]);
+    (void)err;
+    cols *c = ud;
+    for (int j = 0; j < ST_HH_COLS; j++)
+        c->col[j][c->k] = row[j];
+    c->k++;
+    return 0;
 }
 
-/* The loop of `spiketalk hh` (blocks of HH_BLOCK steps, the input rendered per block), writing
- * each time point into the result's arrays ('col' NULL: spikes only). No Python calls. */
-static st_status hh_blocks(const hh_run *c, double *const *col, st_hh_spikes *sp, double *I,
-                           double *y, st_error *err)
-{
-    double dt = c->dt_ms;
-    st_hh_state s;
-    st_hh_reset(&s, c->v0_mv);
-    if (col)
-        put_row(col, 0, &c->p, 0.0, st_stimulus_at(&c->stim, 0.0), s.y);
-    for (uint64_t k0 = 0; k0 < c->steps; k0 += HH_BLOCK) {
-        size_t n = c->steps - k0 < HH_BLOCK ? (size_t)(c->steps - k0) : HH_BLOCK;
-        if (st_hh_spikes_reserve(sp, n / 2 + 1))
-            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
-        st_stimulus_render(&c->stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
-        st_hh_process(&s, &c->p, c->how, dt, I, col ? y : NULL, n, sp);
-        if (s.fault)
-            return st_error_set(err, ST_ERR_NUMERIC,
-                                "hh: v is not finite at t = %g ms (step %llu); try a smaller "
-                                "--dt (now %g ms)",
-                                (double)s.fault_step * dt, (unsigned long long)s.fault_step, dt);
-        for (size_t i = 0; col && i < n; i++)
-            put_row(col, (size_t)(k0 + i + 1), &c->p, (double)(k0 + i + 1) * dt, I[i + 1],
-                    y + i * ST_HH_NVARS);
-    }
-    return ST_OK;
-}
-
+/* The run of `spiketalk hh` ('col' NULL: spikes only). No Python calls. */
 static st_status hh_loop(const hh_run *c, double *const *col, st_hh_spikes *sp, st_error *err)
 {
-    double *I = st_malloc((HH_BLOCK + 1) * sizeof *I);
-    double *y = st_malloc(HH_BLOCK * ST_HH_NVARS * sizeof *y);
-    st_status st = I && y ? hh_blocks(c, col, sp, I, y, err)
-                          : st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
-    st_free(I);
-    st_free(y);
-    return st;
+    st_hh_run_config rc = {c->p, c->how, c->dt_ms, c->v0_mv};
+    cols k = {col, 0};
+    return st_hh_run(&rc, &c->stim, c->duration_ms, sp, col ? put_row : NULL, &k, err);
 }
 
 static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
