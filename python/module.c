@@ -159,16 +159,10 @@ int stpy_set_param(const st_model *m, st_model_params *p, PyObject *name, PyObje
 const st_preset *stpy_find_preset(const st_model *m, const char *name, int kind,
                                   const char *flag)
 {
-    const st_preset *p = st_preset_find(m, name, kind);
-    if (!p && kind == ST_PRESET_CELL)
-        p = st_preset_find(m, name, -1);
-    if (!p) {
-        char near[200];
-        st_preset_suggest(m, name, kind, near, sizeof near, 4);
-        stpy_fail(PyExc_ValueError,
-                  "%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')", flag,
-                  kind == ST_PRESET_FEATURE ? "feature" : "preset", name, m->name, near);
-    }
+    const st_preset *p;
+    st_error err = {0};
+    if (st_preset_lookup(m, name, kind, flag, &p, &err))
+        stpy_raise(&err);
     return p;
 }
 

@@ -121,6 +121,12 @@ ST_API const st_model *st_model_find(const char *name);
  * by letter; NULL if none. 'kind' restricts the search unless it is negative. */
 ST_API const st_preset *st_preset_find(const st_model *m, const char *name, int kind);
 
+/* Finds preset 'name' of 'm' as st_preset_find does (ST_PRESET_CELL also accepts a feature),
+ * or says why not for option 'flag': ST_ERR_INVAL "FLAG: unknown preset 'NAME' for model M;
+ * closest: A, B, C, D (see 'spiketalk presets')" ("feature" when kind is ST_PRESET_FEATURE). */
+ST_API st_status st_preset_lookup(const st_model *m, const char *name, int kind,
+                                  const char *flag, const st_preset **out, st_error *err);
+
 /* Writes into buf (comma separated) up to 'max' preset names of 'm' closest to 'name' by edit
  * distance, for "unknown preset" messages. Returns buf. */
 ST_API char *st_preset_suggest(const st_model *m, const char *name, int kind, char *buf,

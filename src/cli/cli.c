@@ -97,15 +97,10 @@ bool cli_number(const char *flag, const char *text, double *out)
 const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
                                  const char *flag)
 {
-    const st_preset *p = st_preset_find(m, name, kind);
-    if (!p && kind == ST_PRESET_CELL)
-        p = st_preset_find(m, name, -1);
-    if (!p) {
-        char near[200];
-        st_preset_suggest(m, name, kind, near, sizeof near, 4);
-        cli_error("%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
-                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name, m->name, near);
-    }
+    const st_preset *p;
+    st_error err = {0};
+    if (st_preset_lookup(m, name, kind, flag, &p, &err))
+        cli_error("%s", err.msg);
     return p;
 }
 

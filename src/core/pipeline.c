@@ -218,14 +218,9 @@ st_status st_pipeline_set_neuron(st_pipeline_config *c, const st_model *m, const
         c->model = m;
     const st_preset *p = NULL;
     if (preset) {
-        p = st_preset_find(c->model, preset, -1);
-        if (!p) {
-            char close[256];
-            st_preset_suggest(c->model, preset, -1, close, sizeof close, 3);
-            return st_error_set(err, ST_ERR_INVAL,
-                                "--preset: unknown preset '%s' for model %s; closest: %s",
-                                preset, c->model->name, close);
-        }
+        st_status st = st_preset_lookup(c->model, preset, ST_PRESET_CELL, "--preset", &p, err);
+        if (st)
+            return st;
     } else if (m) {
         p = st_preset_find(c->model, c->model->default_preset, -1);
     } else {

@@ -452,6 +452,23 @@ size_t st_edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+st_status st_preset_lookup(const st_model *m, const char *name, int kind, const char *flag,
+                           const st_preset **out, st_error *err)
+{
+    const st_preset *p = st_preset_find(m, name, kind);
+    if (!p && kind == ST_PRESET_CELL)
+        p = st_preset_find(m, name, -1);
+    *out = p;
+    if (p)
+        return ST_OK;
+    char near[200];
+    st_preset_suggest(m, name, kind, near, sizeof near, 4);
+    return st_error_set(err, ST_ERR_INVAL,
+                        "%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
+                        flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name ? name : "",
+                        m->name, near);
+}
+
 char *st_preset_suggest(const st_model *m, const char *name, int kind, char *buf, size_t size,
                         int max)
 {
