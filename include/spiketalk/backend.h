@@ -53,8 +53,9 @@ typedef struct st_backend_config {
     double peak_floor;        /* ST_NORM_PEAK: the reference never drops below this */
     size_t ref_window;        /* ST_NORM_PEAK: the peak-hold takes the envelope's sustained
                                  level (dsp.h st_sustain) over ref_window steps, its peaks
-                                 bridged over ref_span (ref_window 0 or 1: env itself) */
-    size_t ref_span;
+                                 bridged over ref_span, in frames of ref_frame steps
+                                 (ref_window 0 or 1: env itself) */
+    size_t ref_span, ref_frame;
     double ceiling;           /* > 0: I = gain * min(env / ref, ceiling), so a sound far above
                                  the reference (a click at the start of a session) drives the
                                  neuron no harder than 'ceiling' times gain; 0: no limit */

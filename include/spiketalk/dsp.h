@@ -193,17 +193,25 @@ ST_API void st_slide_min_free(st_slide_min *s);
 
 /* ---- sustained level ---------------------------------------------------------------------- */
 
-/* The level an envelope has held for the last 'window' samples: its peaks over 'span' samples
- * (the sliding maximum: the ripple of a fast envelope bridged), then the sliding minimum of
- * that over 'window' (a morphological closing, then an erosion). What the current's reference
- * follows: a click or a door slam shorter than window - span leaves it as it was. */
+/* The level an envelope has held for the last 'window' samples: its peaks in frames of 'frame'
+ * samples, bridged over 'span' samples (the sliding maximum of the frames' peaks: a fast
+ * envelope's ripple is covered), then the sliding minimum of that over 'window' (a
+ * morphological closing, then an erosion, on the frames). What the current's reference
+ * follows: a click or a door slam shorter than window - span leaves it as it was. The level
+ * moves once per frame (1 ms is plenty for a reference), so the per-sample cost is one
+ * comparison. Block invariant; zero until a level has lasted a whole window. */
 typedef struct st_sustain {
-    st_slide_min peaks;       /* of -x: the sliding maximum */
+    size_t frame;             /* samples per frame */
+    size_t in_frame;          /* samples of the current frame so far */
+    double peak;              /* its maximum so far */
+    double level;             /* the output, held between frames */
+    st_slide_min peaks;       /* of -frame peak: the sliding maximum */
     st_slide_min min;
-    bool bridging;
 } st_sustain;
 
-ST_API st_status st_sustain_init(st_sustain *s, size_t span, size_t window, st_error *err);
+/* frame >= 1; span and window in samples (rounded to frames, at least one frame each). */
+ST_API st_status st_sustain_init(st_sustain *s, size_t frame, size_t span, size_t window,
+                                 st_error *err);
 ST_API void st_sustain_reset(st_sustain *s);
 ST_API void st_sustain_process(st_sustain *s, const double *in, double *out, size_t n);
 ST_API void st_sustain_free(st_sustain *s);

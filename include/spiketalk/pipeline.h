@@ -40,8 +40,9 @@ extern "C" {
 #endif
 
 /* The span of the envelope's peaks the current's reference bridges before it takes their
- * sustained level (s): a voice's pitch period and more. */
+ * sustained level (s): a voice's pitch period and more; and the frames it works in (s). */
 #define ST_REF_SPAN_S 0.020
+#define ST_REF_FRAME_S 0.001
 
 typedef enum st_envelope_mode {
     ST_ENV_NONE = 0,

@@ -104,7 +104,8 @@ st_status st_backend_create(const st_backend_config *c, st_backend **out, st_err
     b->sustained = c->normalize == ST_NORM_PEAK && c->ref_window > 1;
     if ((st = st_sonify_init(&b->ss, &b->sp, err)) ||
         (b->sustained &&
-         (st = st_sustain_init(&b->sus, c->ref_span, c->ref_window, err)))) {
+         (st = st_sustain_init(&b->sus, c->ref_frame ? c->ref_frame : 1, c->ref_span,
+                               c->ref_window, err)))) {
         st_free(b);
         return st;
     }
@@ -141,6 +142,13 @@ void st_backend_reset(st_backend *b)
 
 /* ---- the steps ------------------------------------------------------------------------------- */
 
+/* The smaller of x and c, inline (libm's fmin is a call, and its NaN rule is not needed:
+ * the envelope is finite). */
+static inline double below(double x, double c)
+{
+    return x < c ? x : c;
+}
+
 /* I = gain * env / ref, in that order (the study's 10 * env / max(env)), or with a ceiling
  * gain * min(env / ref, ceiling). */
 static void make_current(st_backend *b, const double *env, size_t n)
@@ -155,7 +163,7 @@ static void make_current(st_backend *b, const double *env, size_t n)
         }
         if (ceil_ > 0)
             for (size_t i = 0; i < n; i++)
-                I[i] = gain * fmin(env[i] / ref, ceil_);
+                I[i] = gain * below(env[i] / ref, ceil_);
         else
             for (size_t i = 0; i < n; i++)
                 I[i] = gain * env[i] / ref;
@@ -169,9 +177,9 @@ static void make_current(st_backend *b, const double *env, size_t n)
     }
     double ref = b->ref;
     for (size_t i = 0; i < n; i++) {
-        ref = fmax(held[i], ref * decay);
+        ref = held[i] > ref * decay ? held[i] : ref * decay;
         ref = ref > floor_ ? ref : floor_;
-        I[i] = ceil_ > 0 ? gain * fmin(env[i] / ref, ceil_) : gain * env[i] / ref;
+        I[i] = ceil_ > 0 ? gain * below(env[i] / ref, ceil_) : gain * env[i] / ref;
     }
     b->ref = ref;
 }

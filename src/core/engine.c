@@ -183,8 +183,9 @@ static st_status loudest_init(loudest *l, const st_pipeline_config *c, const st_
     l->ref = -INFINITY;
     size_t w = (size_t)llround(c->ref_window_s * 1000.0 / r->dt_ms);
     size_t sm = (size_t)llround(ST_REF_SPAN_S * 1000.0 / r->dt_ms);
+    size_t fr = (size_t)llround(ST_REF_FRAME_S * 1000.0 / r->dt_ms);
     l->sustained = w > 1;
-    return l->sustained ? st_sustain_init(&l->sm, sm, w, err) : ST_OK;
+    return l->sustained ? st_sustain_init(&l->sm, fr ? fr : 1, sm, w, err) : ST_OK;
 }
 
 /* Takes env[k * stride] for k < n. */

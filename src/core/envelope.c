@@ -117,23 +117,31 @@ void st_slide_min_reset(st_slide_min *s)
 void st_slide_min_process(st_slide_min *s, const double *in, double *out, size_t n)
 {
     const size_t w = s->w;
+    double *val = s->val;
+    uint64_t *idx = s->idx;
     size_t head = s->head, len = s->len;
     uint64_t i = s->seen + 1; /* indices from 1: index 0 is the zeros before the start */
     for (size_t k = 0; k < n; k++, i++) {
         double x = in[k];
         /* the oldest leaves the window (at most one per sample), then the new value drops the
          * ones it undercuts: they can never be the minimum again */
-        if (len && s->idx[head] + w <= i) {
+        if (len && idx[head] + w <= i) {
             head = head + 1 == w ? 0 : head + 1;
             len--;
         }
-        while (len && s->val[(head + len - 1) % w] >= x)
+        size_t tail = head + len; /* one past the newest, in the ring */
+        tail = tail >= w ? tail - w : tail;
+        while (len) {
+            size_t last = tail ? tail - 1 : w - 1;
+            if (val[last] < x)
+                break;
+            tail = last;
             len--;
-        size_t tail = (head + len) % w;
-        s->val[tail] = x;
-        s->idx[tail] = i;
+        }
+        val[tail] = x;
+        idx[tail] = i;
         len++;
-        out[k] = s->val[head];
+        out[k] = val[head];
     }
     s->head = head;
     s->len = len;
@@ -149,36 +157,51 @@ void st_slide_min_free(st_slide_min *s)
 
 /* ---- sustained level ------------------------------------------------------------------------- */
 
-st_status st_sustain_init(st_sustain *s, size_t span, size_t window, st_error *err)
+st_status st_sustain_init(st_sustain *s, size_t frame, size_t span, size_t window,
+                          st_error *err)
 {
     memset(s, 0, sizeof *s);
-    s->bridging = span > 1;
-    st_status st = s->bridging ? st_slide_min_init(&s->peaks, span, err) : ST_OK;
+    s->frame = frame ? frame : 1;
+    size_t nspan = (span + s->frame / 2) / s->frame, nwin = (window + s->frame / 2) / s->frame;
+    st_status st = st_slide_min_init(&s->peaks, nspan ? nspan : 1, err);
     if (!st)
-        st = st_slide_min_init(&s->min, window ? window : 1, err);
+        st = st_slide_min_init(&s->min, nwin ? nwin : 1, err);
     if (st)
         st_sustain_free(s);
+    else
+        st_sustain_reset(s);
     return st;
 }
 
 void st_sustain_reset(st_sustain *s)
 {
-    if (s->bridging)
-        st_slide_min_reset(&s->peaks);
+    s->in_frame = 0;
+    s->peak = -INFINITY;
+    s->level = 0.0;
+    st_slide_min_reset(&s->peaks);
     st_slide_min_reset(&s->min);
 }
 
 void st_sustain_process(st_sustain *s, const double *in, double *out, size_t n)
 {
-    if (s->bridging) { /* max(x) = -min(-x) */
-        for (size_t i = 0; i < n; i++)
-            out[i] = -in[i];
-        st_slide_min_process(&s->peaks, out, out, n);
-        for (size_t i = 0; i < n; i++)
-            out[i] = -out[i];
-        in = out;
+    const size_t frame = s->frame;
+    size_t in_frame = s->in_frame;
+    double peak = s->peak, level = s->level;
+    for (size_t i = 0; i < n; i++) {
+        peak = in[i] > peak ? in[i] : peak;
+        if (++in_frame == frame) { /* max(x) = -min(-x) */
+            double neg = -peak, bridged;
+            st_slide_min_process(&s->peaks, &neg, &bridged, 1);
+            bridged = -bridged;
+            st_slide_min_process(&s->min, &bridged, &level, 1);
+            in_frame = 0;
+            peak = -INFINITY;
+        }
+        out[i] = level;
     }
-    st_slide_min_process(&s->min, in, out, n);
+    s->in_frame = in_frame;
+    s->peak = peak;
+    s->level = level;
 }
 
 void st_sustain_free(st_sustain *s)

@@ -191,20 +191,32 @@ double st_gate_noise_floor(const st_gate *g)
 }
 
 /* The adaptive gate: each sample is gated with the threshold of the frames before it, then
- * feeds the noise floor. */
+ * feeds the noise floor. Runs of samples up to the next frame's end share one threshold, so
+ * the inner loop has no frame test. */
 static void adaptive(st_gate *g, const double *in, double *out, size_t n)
 {
+    st_noise_floor *nf = &g->nf;
     const double k = g->p.k, floor_ = g->p.floor;
     double thr = g->thr;
     uint64_t gated = g->gated;
-    for (size_t i = 0; i < n; i++) {
-        double x = in[i], a = fabs(x);
-        bool pass = a > thr && a <= DBL_MAX;
-        x = a <= DBL_MAX ? x : 0.0;
-        gated += !pass;
-        out[i] = pass ? x : 0.0;
-        if (st_noise_floor_push(&g->nf, x)) {
-            double t = k * st_noise_floor_amplitude(&g->nf);
+    for (size_t i = 0; i < n;) {
+        size_t run = nf->frame - nf->in_frame;
+        run = n - i < run ? n - i : run;
+        double acc = nf->acc;
+        for (size_t j = i; j < i + run; j++) {
+            double x = in[j], a = fabs(x);
+            bool finite = a <= DBL_MAX, pass = a > thr && finite;
+            x = finite ? x : 0.0;
+            gated += !pass;
+            out[j] = pass ? x : 0.0;
+            acc += x * x;
+        }
+        nf->acc = acc;
+        nf->in_frame += run;
+        i += run;
+        if (nf->in_frame == nf->frame) {
+            st_noise_floor_frame(nf);
+            double t = k * st_noise_floor_amplitude(nf);
             thr = t > floor_ ? t : floor_;
             st_gate_track *tr = g->track;
             if (tr && tr->count < tr->cap)

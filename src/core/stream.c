@@ -60,6 +60,7 @@ static st_status stages(st_stream *s, st_error *err)
             .ceiling = p->ceiling,
             .ref_window = (size_t)llround(p->ref_window_s * s->fs_hz),
             .ref_span = (size_t)llround(ST_REF_SPAN_S * s->fs_hz),
+            .ref_frame = (size_t)llround(ST_REF_FRAME_S * s->fs_hz),
             .model = p->model, .params = p->params, .v0_mv = p->v0_mv, .u0 = p->u0,
             .how = p->how, .dt_ms = 1000.0 / s->fs_hz, /* as offline's 1000 * decimate / fs */
             .sonify = p->sonify, .fs_hz = s->fs_hz, .hold = 1};
