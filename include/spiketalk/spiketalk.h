@@ -8,6 +8,7 @@
 #include "spiketalk/integrator.h"
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"
+#include "spiketalk/number.h"
 #include "spiketalk/registry.h"
 #include "spiketalk/sim.h"
 #include "spiketalk/spikes.h"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `spiketalk hh`: the Hodgkin-Huxley point neuron under a current protocol, and its f-I curve. */
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,7 +15,11 @@
 #define DEFAULT_DURATION_MS 100.0
 #define DEFAULT_DT_MS 0.01
 #define DEFAULT_V0_MV (-65.0)
-#define MAX_STEPS 1099511627776.0 /* 2^40 */
+/* The most steps one command may take (the f-I curve's runs together): about five minutes here
+ * with rk4; more is a mistyped --dt or --duration. */
+#define MAX_TOTAL_STEPS 1e9
+/* Beyond this the input current is outside any membrane's range (uA/cm^2). */
+#define HUGE_CURRENT 1e6
 /* The f-I protocol: a step of STEP_MS from rest; firing is "repetitive" when it goes on into
  * the last TAIL_MS. Thresholds are refined by bisection until they are known to TOL. */
 #define FI_STEP_MS 500.0
@@ -41,7 +46,7 @@ static bool is_membrane_param(const st_param_desc *d)
 
 typedef struct opts {
     const char *input, *duration, *dt, *temperature, *integrator, *v0;
-    const char *trace, *plot, *fi;
+    const char *trace, *plot, *fi, *max_memory;
     const char *param[MAX_HH_FLAGS];  /* by index in the registry's hh table */
     bool json;
 } opts;
@@ -166,23 +171,20 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--dt", &o->dt, NULL},                 {"--temperature", &o->temperature, NULL},
         {"--integrator", &o->integrator, NULL}, {"--v0", &o->v0, NULL},
         {"--trace", &o->trace, NULL},           {"--plot", &o->plot, NULL},
-        {"--fi", &o->fi, NULL},                 {"--json", NULL, &o->json}};
+        {"--fi", &o->fi, NULL},                 {"--max-memory", &o->max_memory, NULL},
+        {"--json", NULL, &o->json}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "hh", help, other_arg,
                      o);
 }
 
-/* Parses FROM:TO:STEP. */
+/* Parses FROM:TO:STEP, the whole text. */
 static int parse_fi(const char *text, config *c)
 {
-    char buf[256];
     double x[3];
-    snprintf(buf, sizeof buf, "%s", text);
-    char *save = NULL, *tok = strtok_r(buf, ":", &save);
-    int n = 0;
-    for (; tok && n < 3; tok = strtok_r(NULL, ":", &save), n++)
-        if (!cli_number("--fi", tok, &x[n]))
-            return CLI_USAGE;
-    if (n != 3 || tok) {
+    int n = cli_numbers("--fi", text, ':', x, 3);
+    if (n < 0)
+        return CLI_USAGE;
+    if (n != 3) {
         cli_error("--fi: '%s' is not FROM:TO:STEP (e.g. 0:20:1, in uA/cm^2)", text);
         return CLI_USAGE;
     }
@@ -200,6 +202,25 @@ static int parse_fi(const char *text, config *c)
     c->fi_step = x[2];
     c->fi_n = (size_t)count;
     return CLI_OK;
+}
+
+/* Bisection steps to narrow a grid interval to FI_TOL. */
+static double fi_bisections(const config *c)
+{
+    return c->fi_step > FI_TOL ? ceil(log2(c->fi_step / FI_TOL)) : 0.0;
+}
+
+/* The f-I curve's runs together within MAX_TOTAL_STEPS. */
+static int check_fi_size(const config *c)
+{
+    double runs = (double)c->fi_n + 2.0 * fi_bisections(c);
+    double steps = runs * (FI_STEP_MS / c->dt_ms);
+    if (steps <= MAX_TOTAL_STEPS)
+        return CLI_OK;
+    cli_error("--fi: %.0f runs of %g ms at --dt %g ms are %.3g steps; a command may take at most "
+              "%.0e (use fewer currents or a larger --dt)",
+              runs, FI_STEP_MS, c->dt_ms, steps, MAX_TOTAL_STEPS);
+    return CLI_USAGE;
 }
 
 static int build_config(const opts *o, config *c)
@@ -235,9 +256,13 @@ static int build_config(const opts *o, config *c)
         cli_error("--duration: must be a finite number >= 0 ms (got %g)", c->duration_ms);
         return CLI_USAGE;
     }
-    if (c->duration_ms / c->dt_ms > MAX_STEPS) {
-        cli_error("--duration: %g ms at --dt %g ms is more than 2^40 steps", c->duration_ms,
-                  c->dt_ms);
+    double steps = c->duration_ms / c->dt_ms;
+    if (!o->fi && !(steps <= MAX_TOTAL_STEPS)) {
+        cli_error("%s: %g ms at --dt %g ms is %.3g steps; a run may take at most %.0e (use a %s)",
+                  o->dt || !o->duration ? "--dt" : "--duration", c->duration_ms, c->dt_ms, steps,
+                  MAX_TOTAL_STEPS,
+                  o->dt || !o->duration ? "larger --dt or a shorter --duration"
+                                        : "shorter --duration or a larger --dt");
         return CLI_USAGE;
     }
     if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
@@ -254,9 +279,19 @@ static int build_config(const opts *o, config *c)
         return CLI_USAGE;
     }
     if (o->fi)
-        return parse_fi(o->fi, c);
+        return parse_fi(o->fi, c) || check_fi_size(c) ? CLI_USAGE : CLI_OK;
     if (st_stimulus_parse(o->input ? o->input : DEFAULT_INPUT, &c->stim, "--input", &err))
         return cli_report(&err);
+    double lo, hi;
+    st_stimulus_range(&c->stim, c->duration_ms, &lo, &hi);
+    if (!isfinite(lo) || !isfinite(hi)) {
+        char text[ST_STIMULUS_TEXT_MAX];
+        st_stimulus_format(&c->stim, text, sizeof text);
+        cli_error("--input: the input current overflows: '%.*s%s' reaches %g within the %g ms "
+                  "of the run", 200, text, strlen(text) > 200 ? "..." : "",
+                  isfinite(hi) ? lo : hi, c->duration_ms);
+        return CLI_USAGE;
+    }
     return CLI_OK;
 }
 
@@ -271,8 +306,13 @@ static void warn_temperature(double t_c)
 
 /* ---- the run -------------------------------------------------------------------------------- */
 
-/* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run. */
-typedef int (*row_fn)(void *ud, const double row[NCOLS]);
+/* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run,
+ * with the reason in 'err'. */
+typedef int (*row_fn)(void *ud, const double row[NCOLS], st_error *err);
+
+/* Progress over all the runs of the command (the f-I curve makes many). */
+static cli_progress progress;
+static double progress_done;
 
 static void make_row(const st_hh_params *p, double t, double I, const double *y, double *row)
 {
@@ -294,8 +334,8 @@ static st_status run_hh(const config *c, const st_stimulus *stim, double duratio
     st_hh_reset(&s, c->v0_mv);
     if (fn) {
         make_row(&c->p, 0.0, st_stimulus_at(stim, 0.0), s.y, row);
-        if (fn(ud, row))
-            return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
+        if (fn(ud, row, err))
+            return err->code;
     }
     for (uint64_t k0 = 0; k0 < steps; k0 += BLOCK) {
         size_t n = steps - k0 < BLOCK ? (size_t)(steps - k0) : BLOCK;
@@ -303,15 +343,27 @@ static st_status run_hh(const config *c, const st_stimulus *stim, double duratio
             return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
         st_stimulus_render(stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
         st_hh_process(&s, &c->p, c->how, dt, I, fn ? y : NULL, n, sp);
-        if (s.fault)
+        progress_done += (double)n;
+        cli_progress_update(&progress, progress_done);
+        if (s.fault) {
+            double If = st_stimulus_at(stim, (double)(s.fault_step - 1) * dt);
+            if (fabs(If) > HUGE_CURRENT)
+                return st_error_set(err, ST_ERR_NUMERIC,
+                                    "hh: v is not finite at t = %g ms (step %llu), where the "
+                                    "input current is %g uA/cm^2: far outside what the membrane "
+                                    "can follow; use a smaller input (a smaller --dt only delays "
+                                    "the blow-up)",
+                                    (double)s.fault_step * dt, (unsigned long long)s.fault_step,
+                                    If);
             return st_error_set(err, ST_ERR_NUMERIC,
                                 "hh: v is not finite at t = %g ms (step %llu); try a smaller "
                                 "--dt (now %g ms)",
                                 (double)s.fault_step * dt, (unsigned long long)s.fault_step, dt);
+        }
         for (size_t i = 0; fn && i < n; i++) {
             make_row(&c->p, (double)(k0 + i + 1) * dt, I[i + 1], y + i * ST_HH_NVARS, row);
-            if (fn(ud, row))
-                return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
+            if (fn(ud, row, err))
+                return err->code;
         }
     }
     return ST_OK;
@@ -329,6 +381,7 @@ typedef struct plotbuf {
 
 typedef struct sink {
     FILE *trace;
+    const char *trace_path;
     plotbuf *pb;
 } sink;
 
@@ -364,12 +417,18 @@ static int plot_add(plotbuf *pb, const double *row)
     return plot_push(pb, pb->lo) || plot_push(pb, pb->hi) ? -1 : 0;
 }
 
-static int on_row(void *ud, const double row[NCOLS])
+static int on_row(void *ud, const double row[NCOLS], st_error *err)
 {
     sink *s = ud;
-    if (s->trace)
+    if (s->trace) {
         st_csv_row(s->trace, row, NCOLS);
-    return s->pb ? plot_add(s->pb, row) : 0;
+        if (ferror(s->trace)) /* a full disk stops the run now */
+            return st_error_set(err, ST_ERR_IO, "%s: write failed: %s", s->trace_path,
+                                strerror(errno)) != ST_OK;
+    }
+    if (s->pb && plot_add(s->pb, row))
+        return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
+    return 0;
 }
 
 static void plotbuf_free(plotbuf *pb)
@@ -447,7 +506,7 @@ static int write_plot(const char *path, const config *c, const plotbuf *pb, size
     st_plot_figure fig = {.title = title, .panels = p, .n_panels = 3, .rows = 3, .cols = 1,
                           .width = 1200, .height = 1050};
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
+    if (cli_plot_save(&fig, path, &err))
         return cli_report(&err);
     return CLI_OK;
 }
@@ -485,32 +544,28 @@ static void json_times(st_json *j, const st_hh_spikes *sp)
 static int run_single(const opts *o, const config *c)
 {
     st_error err = {0};
-    st_outfile trace = {0};
     plotbuf pb = {0};
     st_hh_spikes sp = {0};
-    sink sk = {NULL, o->plot ? &pb : NULL};
+    sink sk = {NULL, o->trace, o->plot ? &pb : NULL};
     uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
     pb.bin = steps + 1 > PLOT_MAX ? (steps + 1 + PLOT_MAX / 2 - 1) / (PLOT_MAX / 2) : 1;
     int rc = CLI_OK;
     if (o->trace) {
-        if (st_outfile_open(&trace, o->trace, &err))
-            return cli_report(&err);
-        sk.trace = trace.f;
+        if (!(sk.trace = cli_outputs_open(o->trace)))
+            return CLI_FAIL;
         fputs("t_ms,I,v,m,h,n,INa,IK,IL\n", sk.trace);
     }
     bool rows = o->trace || o->plot;
+    cli_progress_start(&progress, "hh", "steps", (double)steps, false);
     if (run_hh(c, &c->stim, c->duration_ms, &sp, rows ? on_row : NULL, &sk, &err))
         rc = cli_report(&err);
-    if (o->trace) {
-        if (rc)
-            st_outfile_abort(&trace);
-        else if (st_outfile_commit(&trace, &err))
-            rc = cli_report(&err);
-    }
+    cli_progress_end(&progress);
     if (!rc && o->plot)
         rc = write_plot(o->plot, c, &pb, sp.count);
+    if (!rc)
+        rc = cli_outputs_commit(); /* the trace and the plot, or neither */
     if (!rc && o->json) {
-        char input[1024];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&c->stim, input, sizeof input);
         st_json j;
         st_json_init(&j, stdout);
@@ -529,7 +584,7 @@ static int run_single(const opts *o, const config *c)
         st_json_object_end(&j);
         st_json_object_end(&j);
     } else if (!rc) {
-        char input[1024];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&c->stim, input, sizeof input);
         printf("hh: %zu spike%s", sp.count, sp.count == 1 ? "" : "s");
         if (sp.count)
@@ -664,7 +719,7 @@ static int write_fi_plot(const char *path, const config *c, const fi_point *pts,
     st_plot_figure fig = {.title = title, .panels = &p, .n_panels = 1, .width = 1000,
                           .height = 620};
     st_error err = {0};
-    if (st_plot_save(&fig, path, &err))
+    if (cli_plot_save(&fig, path, &err))
         rc = cli_report(&err);
 done:
     free(x);
@@ -675,17 +730,14 @@ done:
 
 static int write_fi_trace(const char *path, const config *c, const fi_point *pts)
 {
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
+    st_outfile of = {.f = cli_outputs_open(path)}; /* committed with the plot */
+    if (!of.f)
+        return CLI_FAIL;
     fputs("I_uA_cm2,spike_count,rate_hz,steady_rate_hz\n", of.f);
     for (size_t k = 0; k < c->fi_n; k++) {
         double row[4] = {pts[k].I, (double)pts[k].sp.count, pts[k].rate_hz, pts[k].steady_hz};
         st_csv_row(of.f, row, 4);
     }
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -762,6 +814,8 @@ static int run_fi(const opts *o, const config *c)
     }
     int rc = CLI_OK;
     double th1 = NAN, th2 = NAN;
+    cli_progress_start(&progress, "hh --fi", "steps",
+                       ((double)c->fi_n + 2.0 * fi_bisections(c)) * (FI_STEP_MS / c->dt_ms), false);
     for (size_t k = 0; k < c->fi_n && !rc; k++) {
         fi_point *pt = &pts[k];
         pt->I = c->fi_from + (double)k * c->fi_step;
@@ -777,10 +831,13 @@ static int run_fi(const opts *o, const config *c)
     if (!rc && (threshold(c, pts, fires, &th1, &err) ||
                 threshold(c, pts, repetitive, &th2, &err)))
         rc = cli_report(&err);
+    cli_progress_end(&progress);
     if (!rc && o->trace)
         rc = write_fi_trace(o->trace, c, pts);
     if (!rc && o->plot)
         rc = write_fi_plot(o->plot, c, pts, th1, th2);
+    if (!rc)
+        rc = cli_outputs_commit();
     if (!rc)
         print_fi(o, c, pts, th1, th2);
     for (size_t k = 0; k < c->fi_n; k++)
@@ -798,13 +855,20 @@ int cmd_hh(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    if (o.max_memory && (rc = cli_memory_option(o.max_memory)))
+        return rc;
     if ((rc = build_config(&o, &c)))
         return rc;
     warn_temperature(c.p.temperature_c);
-    st_error err = {0};
-    if (o.trace && st_output_check(o.trace, &err))
-        return cli_report(&err);
-    if (o.plot && st_plot_check_path(o.plot, NULL, &err))
-        return cli_report(&err);
+    /* the plot keeps PLOT_MAX rows of NCOLS numbers at most, in arrays that double */
+    double plot_rows = o.fi ? (double)c.fi_n : fmin(c.duration_ms / c.dt_ms + 1, PLOT_MAX + 2.0);
+    double rows = o.fi ? (double)c.fi_n + 1 : c.duration_ms / c.dt_ms + 2;
+    if ((rc = cli_memory_check(o.plot ? "--plot" : "hh", "the run",
+                               (1u << 20) + (o.plot ? (uint64_t)(2 * NCOLS * 8 * plot_rows) : 0))) ||
+        (rc = cli_outputs_add("--trace", o.trace, CLI_OUT_FILE,
+                              cli_csv_bytes(o.trace ? rows : 0, o.fi ? 4 : NCOLS))) ||
+        (rc = cli_outputs_add("--plot", o.plot, CLI_OUT_PLOT, 0)) ||
+        (rc = cli_outputs_check_space()))
+        return rc;
     return o.fi ? run_fi(&o, &c) : run_single(&o, &c);
 }

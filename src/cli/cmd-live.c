@@ -155,11 +155,11 @@ static int configure(const opts *o, st_live_config *lc, st_stream_config *sc)
     const char *rec_flag[3] = {"--record-in", "--record-out", "--record-env"};
     st_error err = {0};
     for (int i = 0; i < 3; i++) {
-        /* checked before any device is opened: nothing is recorded into a file that fails */
-        if (rec[i] && st_audio_check_output(rec[i], NULL, &err)) {
-            cli_error("%s: %s", rec_flag[i], err.msg);
-            return CLI_USAGE;
-        }
+        /* checked before any device is opened: nothing is recorded into a file that fails,
+         * and no recording may be the same file as another (the session writes them) */
+        int rc = cli_outputs_add(rec_flag[i], rec[i], CLI_OUT_WAV, 0);
+        if (rc)
+            return rc;
     }
     int rc = cli_pipe_stream_config(&o->pipe, "live", sc);
     /* The rules that do not depend on the rate, before the devices; the device's rate is

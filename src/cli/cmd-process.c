@@ -157,32 +157,24 @@ static char *default_output(const char *in)
     return out;
 }
 
+/* Every output checked before the work, none the input or another output (cli-output.c). */
 static int check_outputs(const opts *o, const char *out)
 {
-    st_error err = {0};
-    if (st_audio_check_output(out, o->in, &err))
-        return cli_report(&err);
-    const char *files[] = {o->trace, o->spikes};
-    for (size_t i = 0; i < 2; i++) {
-        if (!files[i])
-            continue;
-        if (st_output_check(files[i], &err))
-            return cli_report(&err);
-        if (st_audio_check_output(files[i], o->in, &err)) /* never clobber the input */
-            return cli_report(&err);
-    }
-    if (o->plot && (st_plot_check_path(o->plot, NULL, &err) ||
-                    st_audio_check_output(o->plot, o->in, &err)))
-        return cli_report(&err);
-    return CLI_OK;
+    int rc;
+    if ((rc = cli_outputs_input("input", o->in)) ||
+        (rc = cli_outputs_add(o->out ? "-o" : "output", out, CLI_OUT_WAV, 0)) ||
+        (rc = cli_outputs_add("--trace", o->trace, CLI_OUT_FILE, 0)) ||
+        (rc = cli_outputs_add("--spikes", o->spikes, CLI_OUT_FILE, 0)) ||
+        (rc = cli_outputs_add("--plot", o->plot, CLI_OUT_PLOT, 0)))
+        return rc;
+    return cli_outputs_check_space();
 }
 
 static int write_trace(const char *path, const st_pipeline_result *r)
 {
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
+    st_outfile of = {.f = cli_outputs_open(path)}; /* committed with the other outputs */
+    if (!of.f)
+        return CLI_FAIL;
     fputs("t_ms,input,gated,rectified,envelope,I,v,u,output\n", of.f);
     for (size_t k = 0; k < r->steps; k++) {
         size_t s = st_pipeline_sample(r, k);
@@ -190,22 +182,17 @@ static int write_trace(const char *path, const st_pipeline_result *r)
                          r->envelope[s], r->current[k], r->v[k], r->u[k], r->output[s]};
         st_csv_row(of.f, row, 9);
     }
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
     return CLI_OK;
 }
 
 static int write_spikes(const char *path, const st_pipeline_result *r)
 {
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
+    st_outfile of = {.f = cli_outputs_open(path)}; /* committed with the other outputs */
+    if (!of.f)
+        return CLI_FAIL;
     fputs("t_ms\n", of.f);
     for (size_t i = 0; i < r->spikes.count; i++)
         fprintf(of.f, "%.12g\n", (double)r->spikes.step[i] * r->dt_ms);
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -283,7 +270,7 @@ static int write_plot(const char *path, const opts *o, const st_pipeline_config 
     st_plot_figure fig = {.panels = p, .n_panels = 2, .rows = 2, .cols = 1, .width = 1200,
                           .height = 850};
     st_error err = {0};
-    st_status st = st_plot_save(&fig, path, &err);
+    st_status st = cli_plot_save(&fig, path, &err);
     free(buf);
     free(vd);
     return st ? cli_report(&err) : CLI_OK;
@@ -447,15 +434,22 @@ static int run(const opts *o, const char *out)
         st_audio_free(&in);
         return cli_report(&err);
     }
-    if (st_audio_write(out, r.output, r.n, r.fs_hz, o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32,
-                       o->in, &err))
+    const char *out_tmp = cli_outputs_temp(out); /* renamed with the other outputs */
+    if (!out_tmp)
+        rc = CLI_FAIL;
+    else if (st_audio_write(out_tmp, r.output, r.n, r.fs_hz,
+                            o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32, o->in, &err)) {
+        cli_outputs_fix_message(&err);
         rc = cli_report(&err);
+    }
     if (!rc && o->trace)
         rc = write_trace(o->trace, &r);
     if (!rc && o->spikes)
         rc = write_spikes(o->spikes, &r);
     if (!rc && o->plot)
         rc = write_plot(o->plot, o, &c, &r);
+    if (!rc)
+        rc = cli_outputs_commit(); /* all of them, or none */
     if (!rc && o->json)
         print_json(o, out, &in, &c, &r, &sc, block, delay);
     else if (!rc && !o->quiet && block)
