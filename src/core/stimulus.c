@@ -207,8 +207,8 @@ static st_status parse_term(span term, st_stim_term *t, const char *what, st_err
 }
 
 /* The end of the term that starts at 'at': the next '+' whose next non-blank character is a
- * letter (a kind name) or the end of the text. A '+' before a digit, a point or a sign belongs
- * to a number ("1e+3", "onset=+5"). */
+ * letter (a kind name), another '+' or the end of the text (the last two make an empty term, an
+ * error). A '+' before a digit, a point or a '-' belongs to a number ("1e+3", "onset=+5"). */
 static size_t term_end(span text, size_t at)
 {
     for (size_t i = at; i < text.n; i++) {
@@ -217,7 +217,7 @@ static size_t term_end(span text, size_t at)
         size_t j = i + 1;
         while (j < text.n && blank(text.s[j]))
             j++;
-        if (j == text.n || letter(text.s[j]))
+        if (j == text.n || letter(text.s[j]) || text.s[j] == '+')
             return i;
     }
     return text.n;

@@ -434,33 +434,40 @@ int st_outset_find(const st_outset *s, const char *path)
     return -1;
 }
 
+/* The device of the folder 'path' would be written in; false when it cannot be known. */
+static bool folder_device(const char *path, dev_t *dev, struct statvfs *fs)
+{
+    char *dir = dir_of(path);
+    struct stat sb;
+    bool known = dir && stat(dir, &sb) == 0 && (!fs || statvfs(dir, fs) == 0);
+    st_free(dir);
+    if (known)
+        *dev = sb.st_dev;
+    return known;
+}
+
 st_status st_outset_check_space(const st_outset *s, st_error *err)
 {
     for (size_t i = 0; i < s->n; i++) {
         const entry *e = &s->e[i];
-        if (e->input || !e->bytes)
-            continue;
-        char *dir = dir_of(e->path);
-        if (!dir)
-            return st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", e->path);
+        dev_t dev;
         struct statvfs fs;
-        struct stat sb;
-        bool known = statvfs(dir, &fs) == 0 && stat(dir, &sb) == 0;
-        st_free(dir);
-        if (!known)
-            continue; /* st_output_check has already said what is wrong with the folder */
-        /* every output bound for the same file system counts, the first one reports */
+        if (e->input || !e->bytes || !folder_device(e->path, &dev, &fs))
+            continue; /* (st_output_check has said what is wrong with a folder) */
+        /* every output bound for this file system counts; the group is judged once, at its
+         * first member, and the message names its largest */
         uint64_t need = 0;
+        const entry *largest = e;
         bool first = true;
         for (size_t k = 0; k < s->n; k++) {
             const entry *o = &s->e[k];
-            char *od = (o->input || !o->bytes) ? NULL : dir_of(o->path);
-            struct stat ob;
-            if (od && stat(od, &ob) == 0 && ob.st_dev == sb.st_dev) {
-                need += o->bytes;
-                first = first && k >= i;
-            }
-            st_free(od);
+            dev_t od;
+            if (o->input || !o->bytes || !folder_device(o->path, &od, NULL) || od != dev)
+                continue;
+            need = need + o->bytes < need ? UINT64_MAX : need + o->bytes;
+            first = first && k >= i;
+            if (o->bytes > largest->bytes)
+                largest = o;
         }
         uint64_t avail = (uint64_t)fs.f_bavail * (uint64_t)fs.f_frsize;
         if (first && need > avail) {
@@ -468,8 +475,8 @@ st_status st_outset_check_space(const st_outset *s, st_error *err)
             return st_error_set(err, ST_ERR_INVAL,
                                 "%s: about %s for '%s'%s, but only %s is free on its file "
                                 "system",
-                                e->what, st_format_size(a, sizeof a, need), e->path,
-                                need > e->bytes ? " and the other outputs there" : "",
+                                largest->what, st_format_size(a, sizeof a, need), largest->path,
+                                need > largest->bytes ? " and the other outputs there" : "",
                                 st_format_size(b, sizeof b, avail));
         }
     }
