@@ -6,7 +6,8 @@
 ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
 libfftw3-dev libsndfile1-dev portaudio19-dev
 jackd2 libjack-jackd2-dev
-libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin"
+libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin
+clang libclang-rt-14-dev"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -173,6 +173,34 @@ uint64_t cli_csv_bytes(double rows, unsigned cols)
     return b < 1.8e19 ? (uint64_t)b : UINT64_MAX;
 }
 
+/* ---- the cause of a blow-up ------------------------------------------------------------------ */
+
+static bool far_outside(double x, double lo, double hi)
+{
+    double span = hi - lo;
+    return !(x >= lo - 1000.0 * span && x <= hi + 1000.0 * span) || (lo > 0 && x < lo / 1000.0);
+}
+
+bool cli_fault_suspect(const st_model *m, const st_model_params *p, double v0_mv, char *buf,
+                       size_t size)
+{
+    if (far_outside(v0_mv, m->v_min_mv, m->v_max_mv)) {
+        snprintf(buf, size, "--v0 is %g mV, far outside the range of v (%g to %g mV)", v0_mv,
+                 m->v_min_mv, m->v_max_mv);
+        return true;
+    }
+    for (size_t i = 0; i < m->n_params; i++) {
+        const st_param_desc *d = &m->params[i];
+        double x = st_param_get(p, d);
+        if (!isfinite(d->min) || !isfinite(d->max) || !isfinite(x) || !far_outside(x, d->min, d->max))
+            continue;
+        snprintf(buf, size, "--%s is %g%s%s, far outside its usual range (%g to %g)", d->name, x,
+                 d->unit[0] ? " " : "", d->unit, d->min, d->max);
+        return true;
+    }
+    return false;
+}
+
 /* ---- progress -------------------------------------------------------------------------------- */
 
 static double now_s(void)

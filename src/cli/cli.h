@@ -201,6 +201,14 @@ uint64_t cli_pipeline_memory(const st_pipeline_config *c, size_t n, double fs_hz
  * (N samples, S s)". */
 int cli_window_check(const char *flag, double window, size_t n, double fs_hz);
 
+/* After a numerical blow-up: the value that most likely caused it, when one is far outside its
+ * usual range (v0 against the model's range of v, each parameter against its descriptor's
+ * range: a thousand spans beyond it, or a thousandth of a positive minimum). Writes e.g.
+ * "--a is 1e+308, far outside its usual range (-0.1 to 1)" into buf and returns true; false
+ * when every value is plausible (then the step is the likely cause). */
+bool cli_fault_suspect(const st_model *m, const st_model_params *p, double v0_mv, char *buf,
+                       size_t size);
+
 /* About how many bytes a CSV of 'rows' rows of 'cols' numbers (%.12g) takes. */
 uint64_t cli_csv_bytes(double rows, unsigned cols);
 

@@ -153,9 +153,10 @@ static int grid(const opts *o, st_cable_config *c)
     if (o->compartments) {
         if (!cli_number("--compartments", o->compartments, &x))
             return CLI_USAGE;
-        if (!(x >= 1 && x <= ST_CABLE_MAX_COMPARTMENTS) || x != floor(x)) {
-            cli_error("--compartments: must be a whole number from 1 to %u (got %g)",
-                      ST_CABLE_MAX_COMPARTMENTS, x);
+        /* at least ST_CABLE_MIN_COMPARTMENTS: the velocity is measured from L/4 to 3L/4 */
+        if (!(x >= ST_CABLE_MIN_COMPARTMENTS && x <= ST_CABLE_MAX_COMPARTMENTS) || x != floor(x)) {
+            cli_error("--compartments: must be a whole number from %u to %u (got %g)",
+                      ST_CABLE_MIN_COMPARTMENTS, ST_CABLE_MAX_COMPARTMENTS, x);
             return CLI_USAGE;
         }
         c->cable.compartments = (size_t)x;

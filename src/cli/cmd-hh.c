@@ -258,8 +258,10 @@ static int build_config(const opts *o, config *c)
     }
     double steps = c->duration_ms / c->dt_ms;
     if (!o->fi && !(steps <= MAX_TOTAL_STEPS)) {
-        cli_error("%s: %g ms at --dt %g ms is %.3g steps; a run may take at most %.0e (use a %s)",
-                  o->dt || !o->duration ? "--dt" : "--duration", c->duration_ms, c->dt_ms, steps,
+        char n[40];
+        snprintf(n, sizeof n, isfinite(steps) ? "%.3g steps" : "too many steps to count", steps);
+        cli_error("%s: %g ms at --dt %g ms is %s; a run may take at most %.0e (use a %s)",
+                  o->dt || !o->duration ? "--dt" : "--duration", c->duration_ms, c->dt_ms, n,
                   MAX_TOTAL_STEPS,
                   o->dt || !o->duration ? "larger --dt or a shorter --duration"
                                         : "shorter --duration or a larger --dt");
@@ -355,6 +357,14 @@ static st_status run_hh(const config *c, const st_stimulus *stim, double duratio
                                     "the blow-up)",
                                     (double)s.fault_step * dt, (unsigned long long)s.fault_step,
                                     If);
+            char why[200];
+            st_model_params mp = {.hh = c->p};
+            if (cli_fault_suspect(hh_model(), &mp, c->v0_mv, why, sizeof why))
+                return st_error_set(err, ST_ERR_NUMERIC,
+                                    "hh: v is not finite at t = %g ms (step %llu); %s: the likely "
+                                    "cause, rather than the step (--dt %g ms)",
+                                    (double)s.fault_step * dt, (unsigned long long)s.fault_step,
+                                    why, dt);
             return st_error_set(err, ST_ERR_NUMERIC,
                                 "hh: v is not finite at t = %g ms (step %llu); try a smaller "
                                 "--dt (now %g ms)",

@@ -240,6 +240,12 @@ static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *p
             return CLI_USAGE;
     } else if (!(pre && !isnan(pre->u0))) {
         cfg->u0 = m->default_u0(&cfg->params, cfg->v0_mv); /* follows --v0 and --b */
+        if (!isfinite(cfg->u0)) {
+            cli_error("--b: u0 = b v0 = %g (v0 %g mV) is not a number a run can start from; "
+                      "give --u0, or a smaller --b",
+                      cfg->u0, cfg->v0_mv);
+            return CLI_USAGE;
+        }
     }
     if (o->integrator && st_integrator_parse(o->integrator, &cfg->how, &err))
         return cli_report(&err);
@@ -596,12 +602,24 @@ static int report_fault(const run *r, const st_model_state *final, st_error *err
     const st_sim_config *cfg = &r->cfg;
     uint64_t k = cfg->model->fault_step(final);
     double I = k ? st_stimulus_at(&cfg->stim, (double)(k - 1) * cfg->dt_ms) : 0.0;
+    char why[200];
     if (err->code == ST_ERR_NUMERIC && k && fabs(I) > HUGE_CURRENT)
         st_error_set(err, ST_ERR_NUMERIC,
                      "simulation: v is not finite at t = %g ms (step %llu), where the input "
                      "current is %g: far outside what the model can follow; use a smaller input "
                      "(a smaller --dt only delays the blow-up)",
                      (double)k * cfg->dt_ms, (unsigned long long)k, I);
+    else if (err->code == ST_ERR_NUMERIC && k && fabs(cfg->u0) > HUGE_CURRENT)
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "simulation: v is not finite at t = %g ms (step %llu); --u0 is %g, far beyond "
+                     "any recovery the model reaches: the likely cause, rather than the step",
+                     (double)k * cfg->dt_ms, (unsigned long long)k, cfg->u0);
+    else if (err->code == ST_ERR_NUMERIC && k &&
+             cli_fault_suspect(cfg->model, &cfg->params, cfg->v0_mv, why, sizeof why))
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "simulation: v is not finite at t = %g ms (step %llu); %s: the likely cause, "
+                     "rather than the step (--dt %g ms)",
+                     (double)k * cfg->dt_ms, (unsigned long long)k, why, cfg->dt_ms);
     return cli_report(err);
 }
 
