@@ -110,6 +110,10 @@ ST_API st_status st_outset_input(st_outset *s, const char *path, const char *wha
 ST_API st_status st_outset_add(st_outset *s, const char *path, const char *what, uint64_t bytes,
                                int *id, st_error *err);
 
+/* Sets the size output 'id' is expected to reach, once it is known (after the input has been
+ * read, say); then st_outset_check_space again. */
+ST_API void st_outset_expect(st_outset *s, int id, uint64_t bytes);
+
 /* Checks the expected sizes of the outputs on each file system, summed, against the space
  * free there (for an unprivileged user). ST_ERR_INVAL "WHAT: about SIZE for PATH, but only
  * SIZE is free on its file system" otherwise. */

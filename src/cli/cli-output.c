@@ -52,6 +52,11 @@ int cli_outputs_check_space(void)
     return CLI_OK;
 }
 
+void cli_outputs_expect(const char *path, uint64_t bytes)
+{
+    st_outset_expect(outs, st_outset_find(outs, path), bytes);
+}
+
 static int declared(const char *path)
 {
     int id = st_outset_find(outs, path);

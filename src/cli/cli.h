@@ -147,6 +147,10 @@ int cli_outputs_input(const char *what, const char *path);
  * ("FLAG: ..."); a NULL path is no output (CLI_OK). */
 int cli_outputs_add(const char *flag, const char *path, cli_out_kind kind, uint64_t bytes);
 
+/* Sets the size declared output PATH is expected to reach, once it is known (e.g. after the
+ * input has been read); check with cli_outputs_check_space. */
+void cli_outputs_expect(const char *path, uint64_t bytes);
+
 /* The expected sizes against the free space of their file systems (CLI_USAGE: refused). */
 int cli_outputs_check_space(void);
 

@@ -434,6 +434,13 @@ int st_outset_find(const st_outset *s, const char *path)
     return -1;
 }
 
+void st_outset_expect(st_outset *s, int id, uint64_t bytes)
+{
+    entry *e = output(s, id);
+    if (e)
+        e->bytes = bytes;
+}
+
 /* The device of the folder 'path' would be written in; false when it cannot be known. */
 static bool folder_device(const char *path, dev_t *dev, struct statvfs *fs)
 {

@@ -311,6 +311,15 @@ static void test_output_set_space(void **state)
     assert_non_null(strstr(err.msg, "huge.csv"));
     assert_non_null(strstr(err.msg, "is free on its file system"));
     st_outset_free(s);
+    /* a size known only later (after the input is read) */
+    int id;
+    assert_int_equal(st_outset_new(&s, &err), ST_OK);
+    assert_int_equal(st_outset_add(s, at("later.wav"), "-o", 0, &id, &err), ST_OK);
+    assert_int_equal(st_outset_check_space(s, &err), ST_OK);
+    st_outset_expect(s, id, UINT64_MAX / 4);
+    assert_int_equal(st_outset_check_space(s, &err), ST_ERR_INVAL);
+    assert_non_null(strstr(err.msg, "-o: about"));
+    st_outset_free(s);
     char b[32];
     assert_string_equal(st_format_size(b, sizeof b, 512), "512 B");
     assert_string_equal(st_format_size(b, sizeof b, 1536), "1.5 KiB");
