@@ -192,7 +192,8 @@ bool cli_fault_suspect(const st_model *m, const st_model_params *p, double v0_mv
     for (size_t i = 0; i < m->n_params; i++) {
         const st_param_desc *d = &m->params[i];
         double x = st_param_get(p, d);
-        if (!isfinite(d->min) || !isfinite(d->max) || !isfinite(x) || !far_outside(x, d->min, d->max))
+        if (!isfinite(d->min) || !isfinite(d->max) || !isfinite(x) ||
+            !far_outside(x, d->min, d->max))
             continue;
         snprintf(buf, size, "--%s is %g%s%s, far outside its usual range (%g to %g)", d->name, x,
                  d->unit[0] ? " " : "", d->unit, d->min, d->max);

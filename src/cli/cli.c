@@ -160,8 +160,9 @@ bool cli_parse_numbers(const char *flag, const char *text, char sep, double *x, 
         const char *p = memchr(text + at, sep, len - at);
         size_t end = p ? (size_t)(p - text) : len;
         if (end == at) {
-            st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': an empty value (a '%c' with nothing %s it)",
-                         flag, QUOTED(text, len), sep, at == 0 ? "before" : "after");
+            st_error_set(err, ST_ERR_INVAL,
+                         "%s: '%.*s%s': an empty value (a '%c' with nothing %s it)", flag,
+                         QUOTED(text, len), sep, at == 0 ? "before" : "after");
             return false;
         }
         if (*n == max) {
@@ -208,11 +209,13 @@ bool cli_parse_size(const char *flag, const char *text, uint64_t *bytes, st_erro
         num = len; /* "nan", "5e": no unit; the number says what is wrong */
     size_t k = 0, nu = sizeof units / sizeof units[0];
     for (; k < nu; k++)
-        if (strlen(units[k].name) == len - num && !strncasecmp(text + num, units[k].name, len - num))
+        if (strlen(units[k].name) == len - num &&
+            !strncasecmp(text + num, units[k].name, len - num))
             break;
     if (k == nu) {
-        st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': unknown unit '%.*s%s' (B, K, M, G, T: powers "
-                     "of 1024)", flag, QUOTED(text, len), QUOTED(text + num, len - num));
+        st_error_set(err, ST_ERR_INVAL,
+                     "%s: '%.*s%s': unknown unit '%.*s%s' (B, K, M, G, T: powers of 1024)", flag,
+                     QUOTED(text, len), QUOTED(text + num, len - num));
         return false;
     }
     double x;
@@ -238,8 +241,8 @@ const st_preset *cli_find_preset(const st_model *m, const char *name, int kind,
         char near[200];
         st_preset_suggest(m, name, kind, near, sizeof near, 4);
         cli_error("%s: unknown %s '%.*s%s' for model %s; closest: %s (see 'spiketalk presets')",
-                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", QUOTED(name, strlen(name)),
-                  m->name, near);
+                  flag, kind == ST_PRESET_FEATURE ? "feature" : "preset",
+                  QUOTED(name, strlen(name)), m->name, near);
     }
     return p;
 }

@@ -873,8 +873,8 @@ int cmd_hh(int argc, char **argv)
     /* the plot keeps PLOT_MAX rows of NCOLS numbers at most, in arrays that double */
     double plot_rows = o.fi ? (double)c.fi_n : fmin(c.duration_ms / c.dt_ms + 1, PLOT_MAX + 2.0);
     double rows = o.fi ? (double)c.fi_n + 1 : c.duration_ms / c.dt_ms + 2;
-    if ((rc = cli_memory_check(o.plot ? "--plot" : "hh", "the run",
-                               (1u << 20) + (o.plot ? (uint64_t)(2 * NCOLS * 8 * plot_rows) : 0))) ||
+    uint64_t memory = (1u << 20) + (o.plot ? (uint64_t)(2 * NCOLS * 8 * plot_rows) : 0);
+    if ((rc = cli_memory_check(o.plot ? "--plot" : "hh", "the run", memory)) ||
         (rc = cli_outputs_add("--trace", o.trace, CLI_OUT_FILE,
                               cli_csv_bytes(o.trace ? rows : 0, o.fi ? 4 : NCOLS))) ||
         (rc = cli_outputs_add("--plot", o.plot, CLI_OUT_PLOT, 0)) ||

@@ -68,7 +68,8 @@ static bool same(span x, const char *word)
 }
 
 /* "%.*s%s" arguments for a span in a message, cut at QUOTE_MAX characters. */
-#define QUOTED(x) (int)((x).n > QUOTE_MAX ? QUOTE_MAX : (x).n), (x).s, ((x).n > QUOTE_MAX ? "..." : "")
+#define QUOTED(x) \
+    (int)((x).n > QUOTE_MAX ? QUOTE_MAX : (x).n), (x).s, ((x).n > QUOTE_MAX ? "..." : "")
 
 /* Fields that a term kind requires, as bits, and which were seen. */
 enum { F_AMP = 1, F_START = 2, F_DUR = 4, F_SLOPE = 8, F_FROM = 16, F_CLOSED = 32 };

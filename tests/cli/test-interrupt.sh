@@ -58,18 +58,20 @@ interrupted() {
 }
 
 # ---- SIGINT and SIGTERM ----------------------------------------------------------------------
-long_sim=(simulate --duration 1e8 --dt 0.1 --trace "$OUT/keep.csv" --spikes "$OUT/s.csv"
+# (long enough to be stopped in the middle, small enough for the free-space check of any disk)
+long_sim=(simulate --duration 1e6 --dt 0.1 --trace "$OUT/keep.csv" --spikes "$OUT/s.csv"
     --plot "$OUT/p.png")
 interrupted INT 130 "${long_sim[@]}"
 interrupted TERM 143 "${long_sim[@]}"
-interrupted INT 130 hh --duration 1e6 --trace "$OUT/keep.csv" --plot "$OUT/p.png"
+interrupted INT 130 hh --duration 1e5 --trace "$OUT/keep.csv" --plot "$OUT/p.png"
 interrupted TERM 143 axon --duration 2000 --trace "$OUT/keep.csv" --plot "$OUT/p.svg"
 # process: 20 s of noise, its response, trace and plot written after the run
 le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) \
     $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
 n=$((20 * 44100 * 2))
 { printf "RIFF$(le32 $((36 + n)))WAVEfmt $(le32 16)\\x01\\x00\\x01\\x00$(le32 44100)"
-  printf "$(le32 88200)\\x02\\x00\\x10\\x00data$(le32 $n)"; head -c $n /dev/urandom; } >"$T/noise.wav"
+  printf "$(le32 88200)\\x02\\x00\\x10\\x00data$(le32 $n)"
+  head -c $n /dev/urandom; } >"$T/noise.wav"
 interrupted TERM 143 process "$T/noise.wav" -o "$OUT/o.wav" --trace "$OUT/keep.csv" \
     --spikes "$OUT/s.csv" --plot "$OUT/p.png" --quiet
 interrupted INT 130 process "$T/noise.wav" -o "$OUT/o.wav" --trace "$OUT/keep.csv" --block 64 \
@@ -87,7 +89,8 @@ wait "$pid" && [ -s "$OUT/t.csv" ] && ok || bad "an ignored SIGHUP stopped the r
 "$ST" simulate --preset RS --input const:amp=1e6 --duration 2e6 --dt 1 --spikes "$OUT/s.csv" \
     --max-memory 2M >/dev/null 2>"$T/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "^spiketalk: .*out of memory.*the memory limit of 2.0 MiB was reached; see --max-memory" "$T/err" &&
+limit="the memory limit of 2.0 MiB was reached; see --max-memory"
+[ $rc -eq 1 ] && grep -q "^spiketalk: .*out of memory.*$limit" "$T/err" &&
     [ ! -e "$OUT/s.csv" ] && ! tmp_in "$OUT" && ok ||
     bad "memory limit while running: exit $rc ($(cat "$T/err"))"
 
@@ -101,8 +104,9 @@ for ((i = 0; i < 300; i++)); do
 done
 kill -TERM -- "-$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-grep -qE 'simulate: +[0-9]+% \([0-9.e+]+ of 1e\+09 steps\), about [0-9]+ (s|min|h)' "$T/typescript" &&
-    ok || bad "no progress line on a terminal: $(tr '\r' '\n' <"$T/typescript" | tail -3)"
+line='simulate: +[0-9]+% \([0-9.e+]+ of 1e\+09 steps\), about [0-9]+ (s|min|h)'
+grep -qE "$line" "$T/typescript" && ok ||
+    bad "no progress line on a terminal: $(tr '\r' '\n' <"$T/typescript" | tail -3)"
 # not on a pipe or a file
 "$ST" simulate --duration 2e6 --dt 0.1 >/dev/null 2>"$T/err" && [ ! -s "$T/err" ] && ok ||
     bad "progress written to a non-terminal: $(head -c 200 "$T/err")"
@@ -128,7 +132,8 @@ else
     rc=$?
     [ $rc -eq 1 ] && grep -q "^spiketalk: .*p.png: .*No space left on device" "$T/err" &&
         [ "$(cat "$FULL/t.csv")" = keep ] && [ ! -e "$FULL/s.csv" ] && [ ! -e "$FULL/p.png" ] &&
-        ! tmp_in "$FULL" && ok || bad "full disk, simulate: exit $rc ($(cat "$T/err")) $(ls "$FULL")"
+        ! tmp_in "$FULL" && ok ||
+        bad "full disk, simulate: exit $rc ($(cat "$T/err")) $(ls "$FULL")"
     # the response does not fit (106 kB): neither it nor the spikes appear
     "$ST" process "$(dirname "$0")/../data/tone-burst.wav" -o "$FULL/o.wav" --spikes "$FULL/s.csv" \
         --quiet >/dev/null 2>"$T/err"
