@@ -289,7 +289,7 @@ st_status st_audio_read(const char *path, st_audio *out, st_error *err)
     if (info.samplerate < ST_AUDIO_MIN_RATE_HZ || info.samplerate > ST_AUDIO_MAX_RATE_HZ) {
         st = st_error_set(err, ST_ERR_FORMAT,
                           "%s: its header gives a sample rate of %d Hz; audio files are read at "
-                          "%g to %g Hz",
+                          "%.0f to %.0f Hz",
                           path, info.samplerate, ST_AUDIO_MIN_RATE_HZ, ST_AUDIO_MAX_RATE_HZ);
         goto cleanup;
     }
@@ -408,7 +408,7 @@ st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
     /* WAV stores a whole number of Hz; a rate like 44100/3 computed in floating point lands
      * a hair off an integer, so round rather than refuse. */
     if (!(fs_hz >= ST_AUDIO_MIN_RATE_HZ && fs_hz <= ST_AUDIO_MAX_RATE_HZ))
-        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (%g to %g)",
+        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (%.0f to %.0f)",
                             path, fs_hz, ST_AUDIO_MIN_RATE_HZ, ST_AUDIO_MAX_RATE_HZ);
     st_status st = st_audio_check_output(path, input_path, err);
     if (st)
