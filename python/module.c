@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spiketalk/audio.h"
+#include "spiketalk/options.h"
 #include "spiketalk/pipeline.h"
 
 /* ---- errors --------------------------------------------------------------------------------- */
@@ -102,10 +103,12 @@ int stpy_number(PyObject *o, const char *flag, double *out)
     double x = PyFloat_AsDouble(o);
     if (x == -1.0 && PyErr_Occurred())
         return -1;
-    if (!isfinite(x)) {
+    if (!isfinite(x)) { /* the command line's message for the same text */
         char buf[64];
-        stpy_fail(PyExc_ValueError, "%s: '%s' is not a finite number", flag,
-                  text_of(o, buf, sizeof buf));
+        st_error err = {0};
+        if (st_parse_number(flag, text_of(o, buf, sizeof buf), &x, &err) == ST_OK)
+            st_error_set(&err, ST_ERR_INVAL, "%s: '%s' is not a finite number", flag, buf);
+        stpy_raise(&err);
         return -1;
     }
     *out = x;
@@ -458,6 +461,10 @@ static PyObject *py_read_audio(PyObject *self, PyObject *args, PyObject *kw)
     st = st_audio_read(PyBytes_AS_STRING(path), &a, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
+    if (st && st != ST_ERR_NOMEM) { /* a file that cannot be used: missing, a folder, not audio */
+        PyErr_SetString(PyExc_OSError, err.msg);
+        return NULL;
+    }
     if (st)
         return stpy_raise(&err);
     double *x;

@@ -126,7 +126,7 @@ static int put_row(void *ud, const double row[ST_HH_COLS], st_error *err)
 /* The run of `spiketalk hh` ('col' NULL: spikes only). No Python calls. */
 static st_status hh_loop(const hh_run *c, double *const *col, st_hh_spikes *sp, st_error *err)
 {
-    st_hh_run_config rc = {c->p, c->how, c->dt_ms, c->v0_mv};
+    st_hh_run_config rc = {.p = c->p, .how = c->how, .dt_ms = c->dt_ms, .v0_mv = c->v0_mv};
     cols k = {col, 0};
     return st_hh_run(&rc, &c->stim, c->duration_ms, sp, col ? put_row : NULL, &k, err);
 }

@@ -10,7 +10,8 @@ libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin
 python3-numpy python3-scipy espeak-ng sox pulseaudio pulseaudio-utils libasound2-plugins
 python3-dev python3-pytest python3-matplotlib
 lv2-dev liblilv-dev lilv-utils sordi
-desktop-file-utils appstream bash-completion groff-base man-db"
+desktop-file-utils appstream bash-completion groff-base man-db
+clang libclang-rt-14-dev"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

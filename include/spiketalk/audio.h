@@ -16,6 +16,11 @@ extern "C" {
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+/* The sample rates files are read and written at: from telephone speech far below the lowest
+ * common rate to far above any converter; a header outside claims an absurd rate. */
+#define ST_AUDIO_MIN_RATE_HZ 1000.0
+#define ST_AUDIO_MAX_RATE_HZ 10000000.0
+
 /* A mono signal in memory. */
 typedef struct st_audio {
     float *x;            /* samples, full scale = 1 (owned; free with st_audio_free) */
@@ -25,12 +30,15 @@ typedef struct st_audio {
     char format[96];     /* human description, e.g. "WAV, 16-bit PCM" */
 } st_audio;
 
-/* Reads any file libsndfile reads (WAV, FLAC, OGG, AIFF, ...; 8/16/24/32-bit int and float; any
- * rate) and mixes its channels to mono by averaging them frame by frame. Fails, with err->msg
- * "PATH: reason" and nothing allocated, when the file is missing or unreadable, not audio,
- * truncated or corrupt (ST_ERR_IO / ST_ERR_FORMAT), has zero frames (ST_ERR_FORMAT: "no
- * audio frames"), or holds a NaN or infinite sample (ST_ERR_FORMAT: "sample K of channel C is
- * not finite"). */
+/* Reads any file libsndfile reads (WAV, FLAC, OGG, AIFF, ...; 8/16/24/32-bit int and float; a
+ * rate from ST_AUDIO_MIN_RATE_HZ to ST_AUDIO_MAX_RATE_HZ) and mixes its channels to mono by
+ * averaging them frame by frame. Fails, with err->msg "PATH: reason" and nothing allocated:
+ * ST_ERR_INVAL when 'path' names no regular file it may read (missing, no permission, a folder,
+ * a FIFO, a device); ST_ERR_FORMAT when the file is empty, not audio, truncated or corrupt, has
+ * zero frames ("no audio frames"), claims a sample rate outside the range ("its header gives a
+ * sample rate of 2000000000 Hz ..."), or holds a NaN or infinite sample ("sample K of channel C
+ * is not finite"); ST_ERR_IO when the system fails to read it; ST_ERR_NOMEM. The first two are
+ * bad input, the others failures of the run. */
 ST_API st_status st_audio_read(const char *path, st_audio *out, st_error *err);
 
 /* Frees the samples and zeroes 'a'. NULL-safe. */

@@ -7,6 +7,7 @@
 #define SPIKETALK_HH_PROTOCOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "spiketalk/hh.h"
 #include "spiketalk/stimulus.h"
@@ -21,6 +22,13 @@ typedef struct st_hh_run_config {
     st_integrator how;   /* euler, rk4 or rush-larsen */
     double dt_ms;        /* ms */
     double v0_mv;        /* mV: the run starts at rest at v0 (gates at their steady state) */
+    /* Optional: told after each block of steps how many were taken (a progress meter; the
+     * f-I curve's runs one after another). */
+    void (*on_steps)(void *ud, uint64_t n);
+    void *steps_ud;
+    /* Optional: what the caller knows to be wrong with the parameters (an absurd Cm, say),
+     * named in the blow-up message as its likely cause instead of the step. */
+    const char *fault_hint;
 } st_hh_run_config;
 
 /* The columns of one time point: t_ms, I, v, m, h, n, INa, IK, IL (the trace's columns). */
@@ -31,10 +39,16 @@ enum { ST_HH_COL_T, ST_HH_COL_I, ST_HH_COL_V, ST_HH_COL_M, ST_HH_COL_H, ST_HH_CO
  * callback set in 'err'). */
 typedef int (*st_hh_row_fn)(void *ud, const double row[ST_HH_COLS], st_error *err);
 
+/* Beyond this the input current is outside any membrane's range (uA/cm^2): a blow-up under it
+ * is the input's fault, not the step's. */
+#define ST_HH_HUGE_CURRENT 1e6
+
 /* Runs round(duration / dt) steps from rest under 'stim', appending spike times to 'sp'
  * (grown as needed) and handing every time point to 'fn' (may be NULL). ST_ERR_NUMERIC on a
- * blow-up ("hh: v is not finite at t = T ms (step K); try a smaller --dt (now DT ms)"),
- * ST_ERR_NOMEM. */
+ * blow-up, naming its likeliest cause: "hh: v is not finite at t = T ms (step K), where the
+ * input current is I uA/cm^2: far outside what the membrane can follow; ..." beyond
+ * ST_HH_HUGE_CURRENT, else "...; HINT: the likely cause, rather than the step (--dt DT ms)"
+ * with a fault_hint, else "...; try a smaller --dt (now DT ms)". ST_ERR_NOMEM. */
 ST_API st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim,
                            double duration_ms, st_hh_spikes *sp, st_hh_row_fn fn, void *ud,
                            st_error *err);

@@ -13,9 +13,14 @@
 extern "C" {
 #endif
 
-/* A finite number for FLAG: the whole of TEXT must be one (strtod's syntax, no surrounding
- * space). ST_ERR_INVAL "FLAG: 'TEXT' is not a finite number" otherwise. */
+/* A finite number for FLAG: the whole of TEXT must be one (number.h's grammar).
+ * ST_ERR_INVAL "FLAG: 'TEXT' is not a finite number (why)" otherwise, the text cut at 60
+ * characters in the message; ST_ERR_NOMEM for a numeral the allocator could not copy. */
 ST_API st_status st_parse_number(const char *flag, const char *text, double *out, st_error *err);
+
+/* The same for the n characters at s (no terminating NUL needed). */
+ST_API st_status st_parse_number_span(const char *flag, const char *s, size_t n, double *out,
+                                      st_error *err);
 
 /* A whole number >= min (and <= 1e9) for FLAG. ST_ERR_INVAL "FLAG: must be a whole number >=
  * MIN (got TEXT)". */

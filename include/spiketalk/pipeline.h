@@ -201,6 +201,11 @@ ST_API double st_pipeline_gate_at(const st_pipeline_result *r, size_t i);
 
 ST_API void st_pipeline_result_free(st_pipeline_result *r);
 
+/* About how many bytes st_pipeline_run needs for n samples at fs_hz under 'c' (its mode, its
+ * taps): the per-sample and per-step arrays, the windows, the FFT's buffers. An estimate for a
+ * caller that refuses a run too large before it starts. */
+ST_API uint64_t st_pipeline_memory(const st_pipeline_config *c, size_t n, double fs_hz);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"
 #include "spiketalk/live.h"
+#include "spiketalk/number.h"
 #include "spiketalk/options.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"

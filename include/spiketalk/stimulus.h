@@ -9,7 +9,13 @@
  *   ramp:start=T,slope=S[,from=B][,dur=D]
  *                                        B for t <= T, B + S (t - T) for t > T
  *                                        (and 0 for t >= T + D when D is given)
- * Times are in ms; amplitudes in the model's current unit. Spaces are ignored.
+ * Times are in ms; amplitudes in the model's current unit. Blanks are allowed around the
+ * separators (+ : , =) and at the ends, never inside a kind, a key or a number. A '+' followed
+ * by a letter (a kind) separates terms; before a digit or a point it belongs to a number
+ * ("amp=1e+3", "onset=+5"). NUMBER is a whole decimal number by the rules of number.h: no
+ * hexadecimal, no inf or nan, subnormal numbers accepted. A trailing or doubled ',' or '+' is an
+ * error, and so is an empty spec. The whole text is parsed, whatever its length: nothing is
+ * cut short.
  *
  * Edges: a step or pulse is OFF at its edges (open interval T < t < T + D), as the study
  * ("I = 5 when t > 300") and Izhikevich's 2004 figure script ("T1 < t < T1 + 5") define them.
@@ -68,11 +74,19 @@ ST_API double st_stimulus_at(const st_stimulus *s, double t_ms);
 ST_API void st_stimulus_render(const st_stimulus *s, uint64_t k0, double dt_ms, double *out,
                                size_t n);
 
-/* Writes the canonical text of 's' (parseable by st_stimulus_parse) into buf; returns the
- * length it needed, as snprintf. The zero stimulus prints "const:amp=0". */
+/* A buffer of this size holds the text of any stimulus st_stimulus_format writes (16 terms of
+ * at most 170 characters each). */
+#define ST_STIMULUS_TEXT_MAX 4096
+
+/* Writes the canonical text of 's' into buf (NUL-terminated when size > 0, cut short when it
+ * does not fit) and returns the length of the whole text, as snprintf; it is always below
+ * ST_STIMULUS_TEXT_MAX. For any 's' that st_stimulus_parse made, st_stimulus_parse reads the
+ * text back to the same terms, bit for bit (numbers are written with st_format_double). The zero
+ * stimulus prints "const:amp=0". */
 ST_API int st_stimulus_format(const st_stimulus *s, char *buf, size_t size);
 
-/* Smallest and largest value over [0, t_end_ms] (exact for these piecewise-linear terms). */
+/* Smallest and largest value over [0, t_end_ms] (exact for these piecewise-linear terms): +-inf
+ * where the terms overflow, NAN for both where their sum is not a number (inf - inf). */
 ST_API void st_stimulus_range(const st_stimulus *s, double t_end_ms, double *lo, double *hi);
 
 #ifdef __cplusplus

@@ -3,6 +3,8 @@
 #ifndef SPIKETALK_TRACE_H
 #define SPIKETALK_TRACE_H
 
+#include <stdio.h>
+
 #include "spiketalk/pipeline.h"
 
 #ifdef __cplusplus
@@ -19,6 +21,12 @@ ST_API st_status st_trace_pipeline(const char *path, const st_pipeline_result *r
 
 /* The spike times: a header line t_ms, then one time (step * dt) per line. */
 ST_API st_status st_trace_spikes(const char *path, const st_pipeline_result *r, st_error *err);
+
+/* The same rows written to an open stream (a caller that commits its files itself, output.h's
+ * st_outset); 'name' names the stream in the error. Write errors stay in the stream. */
+ST_API st_status st_trace_pipeline_write(FILE *f, const char *name, const st_pipeline_result *r,
+                                         st_error *err);
+ST_API void st_trace_spikes_write(FILE *f, const st_pipeline_result *r);
 
 #ifdef __cplusplus
 }

@@ -2,26 +2,57 @@
 /* Shared helpers of the spiketalk subcommands. */
 #include "cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "spiketalk/number.h"
+#include "spiketalk/output.h"
+
+static FILE *err_stream;
+
+void cli_error_stream(FILE *f)
+{
+    err_stream = f;
+}
 
 void cli_error(const char *fmt, ...)
 {
+    FILE *f = err_stream ? err_stream : stderr;
+    if (!fmt) /* never; without it GCC under -fsanitize=undefined warns of a NULL format */
+        return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("spiketalk: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fputs("spiketalk: ", f);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
     va_end(ap);
+}
+
+static void print_error(const st_error *err)
+{
+    const char *msg = err->msg[0] ? err->msg : st_status_str(err->code);
+    if (err->code == ST_ERR_NOMEM && cli_memory_refused()) {
+        char lim[32];
+        cli_error("%s (the memory limit of %s was reached; see --max-memory)", msg,
+                  st_format_size(lim, sizeof lim, cli_memory_limit()));
+    } else {
+        cli_error("%s", msg);
+    }
 }
 
 int cli_report(const st_error *err)
 {
-    cli_error("%s", err->msg[0] ? err->msg : st_status_str(err->code));
-    return err->code == ST_ERR_INVAL ? CLI_USAGE : CLI_FAIL;
+    print_error(err);
+    return err->code == ST_ERR_INVAL || err->code == ST_ERR_FORMAT ? CLI_USAGE : CLI_FAIL;
+}
+
+int cli_refuse(const st_error *err)
+{
+    print_error(err);
+    return err->code == ST_ERR_NOMEM ? CLI_FAIL : CLI_USAGE;
 }
 
 bool cli_flag(char **argv, int i, const char *flag)
@@ -84,13 +115,113 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, size_t n_opts, const c
     return CLI_OK;
 }
 
+/* ---- values -------------------------------------------------------------------------------- */
+
+/* "%.*s%s" arguments that quote user text in a message, cut at 60 characters with "..."; the
+ * text itself is always parsed whole. */
+#define QUOTE_MAX 60
+#define QUOTED(s, n) (int)((n) > QUOTE_MAX ? QUOTE_MAX : (n)), (s), ((n) > QUOTE_MAX ? "..." : "")
+
+static bool span_number(const char *flag, const char *s, size_t n, double *out, st_error *err)
+{
+    return st_parse_number_span(flag, s, n, out, err) == ST_OK;
+}
+
+bool cli_parse_number(const char *flag, const char *text, double *out, st_error *err)
+{
+    return span_number(flag, text, text ? strlen(text) : 0, out, err);
+}
+
 bool cli_number(const char *flag, const char *text, double *out)
 {
     st_error err = {0};
-    if (st_parse_number(flag, text, out, &err)) {
-        cli_error("%s", err.msg);
+    if (cli_parse_number(flag, text, out, &err))
+        return true;
+    print_error(&err);
+    return false;
+}
+
+bool cli_parse_numbers(const char *flag, const char *text, char sep, double *x, size_t max,
+                       size_t *n, st_error *err)
+{
+    *n = 0;
+    size_t len = text ? strlen(text) : 0;
+    if (len == 0) {
+        st_error_set(err, ST_ERR_INVAL, "%s: needs a number", flag);
         return false;
     }
+    for (size_t at = 0;;) {
+        const char *p = memchr(text + at, sep, len - at);
+        size_t end = p ? (size_t)(p - text) : len;
+        if (end == at) {
+            st_error_set(err, ST_ERR_INVAL,
+                         "%s: '%.*s%s': an empty value (a '%c' with nothing %s it)", flag,
+                         QUOTED(text, len), sep, at == 0 ? "before" : "after");
+            return false;
+        }
+        if (*n == max) {
+            st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s' has more than %zu values", flag,
+                         QUOTED(text, len), max);
+            return false;
+        }
+        if (!span_number(flag, text + at, end - at, &x[*n], err))
+            return false;
+        ++*n;
+        if (end == len)
+            return true;
+        at = end + 1;
+        if (at == len) {
+            st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s' ends with '%c' (a value is missing)",
+                         flag, QUOTED(text, len), sep);
+            return false;
+        }
+    }
+}
+
+int cli_numbers(const char *flag, const char *text, char sep, double *x, size_t max)
+{
+    st_error err = {0};
+    size_t n;
+    if (cli_parse_numbers(flag, text, sep, x, max, &n, &err))
+        return (int)n;
+    print_error(&err);
+    return -1;
+}
+
+bool cli_parse_size(const char *flag, const char *text, uint64_t *bytes, st_error *err)
+{
+    static const struct {
+        const char *name;
+        double scale;
+    } units[] = {{"", 1.0},          {"b", 1.0},         {"k", 1024.0},        {"kib", 1024.0},
+                 {"m", 1048576.0},   {"mib", 1048576.0}, {"g", 1073741824.0}, {"gib", 1073741824.0},
+                 {"t", 1099511627776.0}, {"tib", 1099511627776.0}};
+    size_t len = text ? strlen(text) : 0, num = len;
+    while (num > 0 && ((text[num - 1] | 0x20) >= 'a' && (text[num - 1] | 0x20) <= 'z'))
+        num--; /* the unit: the letters at the end */
+    if (num == 0 || (num < len && (text[num] | 0x20) == 'e'))
+        num = len; /* "nan", "5e": no unit; the number says what is wrong */
+    size_t k = 0, nu = sizeof units / sizeof units[0];
+    for (; k < nu; k++)
+        if (strlen(units[k].name) == len - num &&
+            !strncasecmp(text + num, units[k].name, len - num))
+            break;
+    if (k == nu) {
+        st_error_set(err, ST_ERR_INVAL,
+                     "%s: '%.*s%s': unknown unit '%.*s%s' (B, K, M, G, T: powers of 1024)", flag,
+                     QUOTED(text, len), QUOTED(text + num, len - num));
+        return false;
+    }
+    double x;
+    if (!span_number(flag, text, num, &x, err))
+        return false;
+    double b = x * units[k].scale;
+    if (!(b >= 1.0) || !(b < 18446744073709551616.0)) {
+        st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s' must be at least 1 byte and below 16 EiB",
+                     flag, QUOTED(text, len));
+        return false;
+    }
+    *bytes = (uint64_t)b;
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `spiketalk axon`: the propagated action potential on a Hodgkin-Huxley axon, and its velocity. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,14 @@
 #define PLOT_MAX 200000u
 /* Above this step the velocity errs by more than ~2 % (README: convergence table). */
 #define COARSE_DT_MS 0.05
+/* The most compartment-steps a run may take: about ten minutes here; more is a mistyped flag. */
+#define MAX_WORK 1e10
+/* Beyond this (uA/cm^2 in the first compartment) a stimulus is outside any membrane's range. */
+#define HUGE_CURRENT 1e6
 
 typedef struct opts {
     const char *diameter, *length, *ra, *temperature, *dx, *compartments, *dt;
-    const char *stimulus, *duration, *scheme, *trace, *plot, *at;
+    const char *stimulus, *duration, *scheme, *trace, *plot, *at, *max_memory;
     bool json;
 } opts;
 
@@ -31,6 +36,8 @@ typedef struct rec {
     st_cable_probe pr[MAX_AT];
     FILE *trace;
     st_cable_record record;   /* for the plot */
+    const char *trace_path;
+    cli_progress progress;
     bool plot;
 } rec;
 
@@ -114,31 +121,17 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--dt", &o->dt, NULL},                {"--stimulus", &o->stimulus, NULL},
         {"--duration", &o->duration, NULL},    {"--scheme", &o->scheme, NULL},
         {"--trace", &o->trace, NULL},          {"--plot", &o->plot, NULL},
-        {"--at", &o->at, NULL},                {"--json", NULL, &o->json}};
+        {"--at", &o->at, NULL},                {"--max-memory", &o->max_memory, NULL},
+        {"--json", NULL, &o->json}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "axon", help, NULL,
                      NULL);
 }
 
-/* Splits "A,B,..." into at most 'max' finite numbers; returns how many, or -1 after an error. */
+/* Splits "A,B,..." (the whole text) into at most 'max' finite numbers; returns how many, or -1
+ * after an error. */
 static int number_list(const char *flag, const char *text, double *x, int max)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", text);
-    char *save = NULL;
-    int n = 0;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (n == max) {
-            cli_error("%s: '%s' has more than %d values", flag, text, max);
-            return -1;
-        }
-        if (!cli_number(flag, tok, &x[n++]))
-            return -1;
-    }
-    if (n == 0) {
-        cli_error("%s: needs a number", flag);
-        return -1;
-    }
-    return n;
+    return cli_numbers(flag, text, ',', x, (size_t)max);
 }
 
 /* The compartments: from --compartments, or --dx-um against the length. */
@@ -152,9 +145,10 @@ static int grid(const opts *o, st_cable_config *c)
     if (o->compartments) {
         if (!cli_number("--compartments", o->compartments, &x))
             return CLI_USAGE;
-        if (!(x >= 1 && x <= ST_CABLE_MAX_COMPARTMENTS) || x != floor(x)) {
-            cli_error("--compartments: must be a whole number from 1 to %u (got %g)",
-                      ST_CABLE_MAX_COMPARTMENTS, x);
+        /* at least ST_CABLE_MIN_COMPARTMENTS: the velocity is measured from L/4 to 3L/4 */
+        if (!(x >= ST_CABLE_MIN_COMPARTMENTS && x <= ST_CABLE_MAX_COMPARTMENTS) || x != floor(x)) {
+            cli_error("--compartments: must be a whole number from %u to %u (got %g)",
+                      ST_CABLE_MIN_COMPARTMENTS, ST_CABLE_MAX_COMPARTMENTS, x);
             return CLI_USAGE;
         }
         c->cable.compartments = (size_t)x;
@@ -178,10 +172,50 @@ static int grid(const opts *o, st_cable_config *c)
         }
         c->cable.compartments = (size_t)fmax(n, 1.0);
     } else {
-        /* keep the default dx (100 um) when only the length changes */
+        /* keep the default dx (100 um) when only the length changes - or say why it cannot */
         double n = round(c->cable.length_mm * 10.0);
-        c->cable.compartments = (size_t)fmin(fmax(n, (double)ST_CABLE_MIN_COMPARTMENTS),
-                                             (double)ST_CABLE_MAX_COMPARTMENTS);
+        if (n > ST_CABLE_MAX_COMPARTMENTS) {
+            cli_error("--length-mm: %g mm at the default dx of 100 um is more than %u "
+                      "compartments (give --dx-um or --compartments, or a shorter axon)",
+                      c->cable.length_mm, ST_CABLE_MAX_COMPARTMENTS);
+            return CLI_USAGE;
+        }
+        c->cable.compartments = (size_t)fmax(n, (double)ST_CABLE_MIN_COMPARTMENTS);
+    }
+    return CLI_OK;
+}
+
+/* Numbers the cable equation can use: the axial coupling and the stimulus density finite and
+ * not lost to 0, and the run within MAX_WORK compartment-steps. */
+static int check_size(const opts *o, const st_cable_config *c)
+{
+    double d_cm = c->cable.diameter_um * 1e-4;
+    double dx_cm = c->cable.length_mm * 0.1 / (double)c->cable.compartments;
+    double coupling = 1000.0 * d_cm / (4.0 * c->cable.ra_ohm_cm * dx_cm * dx_cm);
+    double density = c->stim_ua / (3.14159265358979323846 * d_cm * dx_cm);
+    if (!isfinite(coupling) || coupling == 0.0) {
+        /* name the flag the user gave, with every number that made it */
+        const char *flag = o->length ? "--length-mm" : o->diameter ? "--diameter-um"
+                           : o->ra ? "--ra" : o->dx ? "--dx-um" : "--compartments";
+        cli_error("%s: a %g um thick, %g mm long axon in %zu compartments (dx %g um) with --ra "
+                  "%g Ohm cm has an axial coupling of %g mS/cm^2, which no computation can use",
+                  flag, c->cable.diameter_um, c->cable.length_mm, c->cable.compartments,
+                  dx_cm * 1e4, c->cable.ra_ohm_cm, coupling);
+        return CLI_USAGE;
+    }
+    if (!isfinite(density)) {
+        cli_error("--stimulus: %g uA into a compartment of %g um by %g um is %g uA/cm^2, beyond "
+                  "any number", c->stim_ua, c->cable.diameter_um, dx_cm * 1e4, density);
+        return CLI_USAGE;
+    }
+    double work = (double)c->cable.compartments * (c->duration_ms / c->dt_ms);
+    if (!(work <= MAX_WORK)) {
+        const char *flag = o->dt ? "--dt" : o->duration ? "--duration" : "--length-mm";
+        cli_error("%s: %zu compartments for %g ms at --dt %g ms are %.3g compartment-steps; a run "
+                  "may take at most %.0e (use a coarser grid, a larger --dt or a shorter "
+                  "--duration)",
+                  flag, c->cable.compartments, c->duration_ms, c->dt_ms, work, MAX_WORK);
+        return CLI_USAGE;
     }
     return CLI_OK;
 }
@@ -217,6 +251,8 @@ static int build_config(const opts *o, st_cable_config *c, rec *r)
         return cli_report(&err);
     if (st_cable_config_check(c, &err))
         return cli_report(&err);
+    if ((rc = check_size(o, c)))
+        return rc;
     double len = c->cable.length_mm;
     r->n_at = 3;
     for (int k = 0; k < 3; k++)
@@ -241,6 +277,8 @@ static int build_config(const opts *o, st_cable_config *c, rec *r)
 static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
 {
     rec *r = ud;
+    if (j % 64 == 0)
+        cli_progress_update(&r->progress, (double)j);
     if (j == 0)
         for (size_t k = 0; k < r->n_at; k++)
             r->pr[k] = st_cable_probe_at(c, r->at_mm[k]);
@@ -250,6 +288,9 @@ static int on_step(void *ud, uint64_t j, const st_cable *c, st_error *err)
         for (size_t k = 0; k < r->n_at; k++)
             row[k + 1] = st_cable_probe_v(c, &r->pr[k]);
         st_csv_row(r->trace, row, r->n_at + 1);
+        if (ferror(r->trace)) /* a full disk stops the run now */
+            return st_error_set(err, ST_ERR_IO, "%s: write failed: %s", r->trace_path,
+                                strerror(errno)) != ST_OK;
     }
     return r->plot ? st_cable_record_step(&r->record, j, c, err) : 0;
 }
@@ -334,10 +375,24 @@ static void print_text(const opts *o, const st_cable_config *c, const st_cable_r
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
+/* A blow-up under a stimulus far outside any membrane's range is the stimulus's fault. */
+static int report_fault(const st_cable_config *c, st_error *err)
+{
+    double d_cm = c->cable.diameter_um * 1e-4;
+    double dx_cm = c->cable.length_mm * 0.1 / (double)c->cable.compartments;
+    double density = c->stim_ua / (3.14159265358979323846 * d_cm * dx_cm);
+    if (err->code == ST_ERR_NUMERIC && fabs(density) > HUGE_CURRENT)
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "axon: v is not finite: the --stimulus of %g uA is %g uA/cm^2 in the first "
+                     "compartment, far outside what the membrane can follow; use a smaller "
+                     "--stimulus (a smaller --dt will not help)",
+                     c->stim_ua, density);
+    return cli_report(err);
+}
+
 static int run(const opts *o, const st_cable_config *c, rec *r)
 {
     st_error err = {0};
-    st_outfile trace = {0};
     st_cable_result res;
     int rc = CLI_OK;
     r->plot = o->plot != NULL;
@@ -345,25 +400,23 @@ static int run(const opts *o, const st_cable_config *c, rec *r)
                                         IMG_MAX_ROWS, PLOT_MAX, &err))
         return cli_report(&err);
     if (o->trace) {
-        if (st_outfile_open(&trace, o->trace, &err))
-            return cli_report(&err);
-        r->trace = trace.f;
+        if (!(r->trace = cli_outputs_open(o->trace)))
+            return CLI_FAIL;
+        r->trace_path = o->trace;
         fputs("t_ms", r->trace);
         for (size_t k = 0; k < r->n_at; k++)
             fprintf(r->trace, ",v_%gmm", r->at_mm[k]);
         fputc('\n', r->trace);
     }
-    bool record = o->trace || o->plot;
+    cli_progress_start(&r->progress, "axon", "steps", c->duration_ms / c->dt_ms, false);
+    bool record = o->trace || o->plot || r->progress.enabled;
     if (st_cable_run(c, record ? on_step : NULL, r, &res, &err))
-        rc = cli_report(&err);
-    if (o->trace) {
-        if (rc)
-            st_outfile_abort(&trace);
-        else if (st_outfile_commit(&trace, &err))
-            rc = cli_report(&err);
-    }
+        rc = report_fault(c, &err);
+    cli_progress_end(&r->progress);
     if (!rc && o->plot)
         rc = write_plot(o->plot, c, r, &res);
+    if (!rc)
+        rc = cli_outputs_commit(); /* the trace and the plot, or neither */
     if (!rc) {
         if (o->json)
             print_json(o, c, &res);
@@ -382,6 +435,8 @@ int cmd_axon(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    if (o.max_memory && (rc = cli_memory_option(o.max_memory)))
+        return rc;
     if ((rc = build_config(&o, &c, &r)))
         return rc;
     double t_c = c.cable.hh.temperature_c;
@@ -396,11 +451,18 @@ int cmd_axon(int argc, char **argv)
                 "tenths of a ms; the velocity may be off by several %% (README: convergence "
                 "table)\n",
                 c.dt_ms);
-    st_error err = {0};
-    if (o.trace && st_output_check(o.trace, &err))
-        return cli_report(&err);
-    if (o.plot && st_plot_check_path(o.plot, NULL, &err))
-        return cli_report(&err);
+    double steps = c.duration_ms / c.dt_ms, n = (double)c.cable.compartments;
+    /* the cable's six arrays; with a plot the image and the probe traces too */
+    double memory = (1 << 20) + 6.0 * 8.0 * n;
+    if (o.plot)
+        memory += 8.0 * (fmin(steps + 1, IMG_MAX_COLS + 1.0) * fmin(n, IMG_MAX_ROWS) +
+                         (MAX_AT + 1.0) * fmin(steps + 1, PLOT_MAX + 1.0));
+    if ((rc = cli_memory_check(o.length ? "--length-mm" : "axon", "the run", (uint64_t)memory)) ||
+        (rc = cli_outputs_add("--trace", o.trace, CLI_OUT_FILE,
+                              cli_csv_bytes(o.trace ? steps + 2 : 0, (unsigned)r.n_at + 1))) ||
+        (rc = cli_outputs_add("--plot", o.plot, CLI_OUT_PLOT, 0)) ||
+        (rc = cli_outputs_check_space()))
+        return rc;
     rc = run(&o, &c, &r);
     st_cable_record_free(&r.record);
     return rc;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `spiketalk hh`: the Hodgkin-Huxley point neuron under a current protocol, and its f-I curve. */
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -15,7 +16,9 @@
 #define DEFAULT_DURATION_MS 100.0
 #define DEFAULT_DT_MS 0.01
 #define DEFAULT_V0_MV (-65.0)
-#define MAX_STEPS 1099511627776.0 /* 2^40 */
+/* The most steps one command may take (the f-I curve's runs together): about five minutes here
+ * with rk4; more is a mistyped --dt or --duration. */
+#define MAX_TOTAL_STEPS 1e9
 /* The f-I protocol is the library's (hh-protocol.h); at most this many grid points. */
 #define FI_MAX_POINTS 1001
 /* Points kept per plotted series; longer runs keep a min/max pair per bin. */
@@ -37,7 +40,7 @@ static bool is_membrane_param(const st_param_desc *d)
 
 typedef struct opts {
     const char *input, *duration, *dt, *temperature, *integrator, *v0;
-    const char *trace, *plot, *fi;
+    const char *trace, *plot, *fi, *max_memory;
     const char *param[MAX_HH_FLAGS];  /* by index in the registry's hh table */
     bool json;
 } opts;
@@ -163,23 +166,20 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--dt", &o->dt, NULL},                 {"--temperature", &o->temperature, NULL},
         {"--integrator", &o->integrator, NULL}, {"--v0", &o->v0, NULL},
         {"--trace", &o->trace, NULL},           {"--plot", &o->plot, NULL},
-        {"--fi", &o->fi, NULL},                 {"--json", NULL, &o->json}};
+        {"--fi", &o->fi, NULL},                 {"--max-memory", &o->max_memory, NULL},
+        {"--json", NULL, &o->json}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "hh", help, other_arg,
                      o);
 }
 
-/* Parses FROM:TO:STEP. */
+/* Parses FROM:TO:STEP, the whole text. */
 static int parse_fi(const char *text, config *c)
 {
-    char buf[256];
     double x[3];
-    snprintf(buf, sizeof buf, "%s", text);
-    char *save = NULL, *tok = strtok_r(buf, ":", &save);
-    int n = 0;
-    for (; tok && n < 3; tok = strtok_r(NULL, ":", &save), n++)
-        if (!cli_number("--fi", tok, &x[n]))
-            return CLI_USAGE;
-    if (n != 3 || tok) {
+    int n = cli_numbers("--fi", text, ':', x, 3);
+    if (n < 0)
+        return CLI_USAGE;
+    if (n != 3) {
         cli_error("--fi: '%s' is not FROM:TO:STEP (e.g. 0:20:1, in uA/cm^2)", text);
         return CLI_USAGE;
     }
@@ -197,6 +197,25 @@ static int parse_fi(const char *text, config *c)
     c->fi_step = x[2];
     c->fi_n = (size_t)count;
     return CLI_OK;
+}
+
+/* Bisection steps to narrow a grid interval to ST_HH_FI_TOL. */
+static double fi_bisections(const config *c)
+{
+    return c->fi_step > ST_HH_FI_TOL ? ceil(log2(c->fi_step / ST_HH_FI_TOL)) : 0.0;
+}
+
+/* The f-I curve's runs together within MAX_TOTAL_STEPS. */
+static int check_fi_size(const config *c)
+{
+    double runs = (double)c->fi_n + 2.0 * fi_bisections(c);
+    double steps = runs * (ST_HH_FI_STEP_MS / c->dt_ms);
+    if (steps <= MAX_TOTAL_STEPS)
+        return CLI_OK;
+    cli_error("--fi: %.0f runs of %g ms at --dt %g ms are %.3g steps; a command may take at most "
+              "%.0e (use fewer currents or a larger --dt)",
+              runs, ST_HH_FI_STEP_MS, c->dt_ms, steps, MAX_TOTAL_STEPS);
+    return CLI_USAGE;
 }
 
 static int build_config(const opts *o, config *c)
@@ -232,9 +251,15 @@ static int build_config(const opts *o, config *c)
         cli_error("--duration: must be a finite number >= 0 ms (got %g)", c->duration_ms);
         return CLI_USAGE;
     }
-    if (c->duration_ms / c->dt_ms > MAX_STEPS) {
-        cli_error("--duration: %g ms at --dt %g ms is more than 2^40 steps", c->duration_ms,
-                  c->dt_ms);
+    double steps = c->duration_ms / c->dt_ms;
+    if (!o->fi && !(steps <= MAX_TOTAL_STEPS)) {
+        char n[40];
+        snprintf(n, sizeof n, isfinite(steps) ? "%.3g steps" : "too many steps to count", steps);
+        cli_error("%s: %g ms at --dt %g ms is %s; a run may take at most %.0e (use a %s)",
+                  o->dt || !o->duration ? "--dt" : "--duration", c->duration_ms, c->dt_ms, n,
+                  MAX_TOTAL_STEPS,
+                  o->dt || !o->duration ? "larger --dt or a shorter --duration"
+                                        : "shorter --duration or a larger --dt");
         return CLI_USAGE;
     }
     if (o->integrator && st_integrator_parse(o->integrator, &c->how, &err))
@@ -251,9 +276,19 @@ static int build_config(const opts *o, config *c)
         return CLI_USAGE;
     }
     if (o->fi)
-        return parse_fi(o->fi, c);
+        return parse_fi(o->fi, c) || check_fi_size(c) ? CLI_USAGE : CLI_OK;
     if (st_stimulus_parse(o->input ? o->input : DEFAULT_INPUT, &c->stim, "--input", &err))
         return cli_report(&err);
+    double lo, hi;
+    st_stimulus_range(&c->stim, c->duration_ms, &lo, &hi);
+    if (!isfinite(lo) || !isfinite(hi)) {
+        char text[ST_STIMULUS_TEXT_MAX];
+        st_stimulus_format(&c->stim, text, sizeof text);
+        cli_error("--input: the input current overflows: '%.*s%s' reaches %g within the %g ms "
+                  "of the run", 200, text, strlen(text) > 200 ? "..." : "",
+                  isfinite(hi) ? lo : hi, c->duration_ms);
+        return CLI_USAGE;
+    }
     return CLI_OK;
 }
 
@@ -268,24 +303,45 @@ static void warn_temperature(double t_c)
 
 /* ---- the run --------------------------------------------------------------------------------- */
 
-/* Receives each time point's row: t_ms, I, v, m, h, n, INa, IK, IL. Nonzero stops the run. */
+/* Progress over all the runs of the command (the f-I curve makes many). */
+static cli_progress progress;
+static double progress_done;
+
+static void on_steps(void *ud, uint64_t n)
+{
+    (void)ud;
+    progress_done += (double)n;
+    cli_progress_update(&progress, progress_done);
+}
+
+/* What the library runs: the CLI's progress meter, and what is wrong with the membrane
+ * parameters, if anything, named as the likely cause of a blow-up. */
 static st_hh_run_config run_config(const config *c)
 {
-    return (st_hh_run_config){c->p, c->how, c->dt_ms, c->v0_mv};
+    static char why[200];
+    st_model_params mp = {.hh = c->p};
+    bool suspect = cli_fault_suspect(hh_model(), &mp, c->v0_mv, why, sizeof why);
+    return (st_hh_run_config){.p = c->p, .how = c->how, .dt_ms = c->dt_ms, .v0_mv = c->v0_mv,
+                              .on_steps = on_steps, .fault_hint = suspect ? why : NULL};
 }
 
 /* ---- trace and plot data --------------------------------------------------------------------- */
 
 typedef struct sink {
     FILE *trace;
+    const char *trace_path;
     st_rows *pb;
 } sink;
 
 static int on_row(void *ud, const double row[ST_HH_COLS], st_error *err)
 {
     sink *s = ud;
-    if (s->trace)
+    if (s->trace) {
         st_csv_row(s->trace, row, ST_HH_COLS);
+        if (ferror(s->trace)) /* a full disk stops the run now */
+            return st_error_set(err, ST_ERR_IO, "%s: write failed: %s", s->trace_path,
+                                strerror(errno)) != ST_OK;
+    }
     if (s->pb && st_rows_add(s->pb, row))
         return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
     return 0;
@@ -333,33 +389,31 @@ static void json_times(st_json *j, const st_hh_spikes *sp)
 static int run_single(const opts *o, const config *c)
 {
     st_error err = {0};
-    st_outfile trace = {0};
     st_rows pb;
     st_hh_spikes sp = {0};
-    sink sk = {NULL, o->plot ? &pb : NULL};
+    sink sk = {NULL, o->trace, o->plot ? &pb : NULL};
     uint64_t steps = (uint64_t)llround(c->duration_ms / c->dt_ms);
     st_rows_init(&pb, ST_HH_COLS, steps + 1, PLOT_MAX);
     st_hh_run_config rcfg = run_config(c);
     int rc = CLI_OK;
     if (o->trace) {
-        if (st_outfile_open(&trace, o->trace, &err))
-            return cli_report(&err);
-        sk.trace = trace.f;
+        if (!(sk.trace = cli_outputs_open(o->trace))) {
+            st_rows_free(&pb);
+            return CLI_FAIL;
+        }
         fputs("t_ms,I,v,m,h,n,INa,IK,IL\n", sk.trace);
     }
     bool rows = o->trace || o->plot;
+    cli_progress_start(&progress, "hh", "steps", (double)steps, false);
     if (st_hh_run(&rcfg, &c->stim, c->duration_ms, &sp, rows ? on_row : NULL, &sk, &err))
         rc = cli_report(&err);
-    if (o->trace) {
-        if (rc)
-            st_outfile_abort(&trace);
-        else if (st_outfile_commit(&trace, &err))
-            rc = cli_report(&err);
-    }
+    cli_progress_end(&progress);
     if (!rc && o->plot)
         rc = write_plot(o->plot, c, &pb, sp.count);
+    if (!rc)
+        rc = cli_outputs_commit(); /* the trace and the plot, or neither */
     if (!rc && o->json) {
-        char input[1024];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&c->stim, input, sizeof input);
         st_json j;
         st_json_init(&j, stdout);
@@ -378,7 +432,7 @@ static int run_single(const opts *o, const config *c)
         st_json_object_end(&j);
         st_json_object_end(&j);
     } else if (!rc) {
-        char input[1024];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&c->stim, input, sizeof input);
         printf("hh: %zu spike%s", sp.count, sp.count == 1 ? "" : "s");
         if (sp.count)
@@ -408,18 +462,15 @@ static int write_fi_plot(const char *path, const config *c, const st_hh_fi *fi)
 
 static int write_fi_trace(const char *path, const st_hh_fi *fi)
 {
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
+    st_outfile of = {.f = cli_outputs_open(path)}; /* committed with the plot */
+    if (!of.f)
+        return CLI_FAIL;
     fputs("I_uA_cm2,spike_count,rate_hz,steady_rate_hz\n", of.f);
     for (size_t k = 0; k < fi->n; k++) {
         const st_hh_fi_point *pt = &fi->pts[k];
         double row[4] = {pt->I_ua_cm2, (double)pt->spikes.count, pt->rate_hz, pt->steady_hz};
         st_csv_row(of.f, row, 4);
     }
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -492,13 +543,20 @@ static int run_fi(const opts *o, const config *c)
     st_error err = {0};
     st_hh_run_config rc = run_config(c);
     st_hh_fi fi;
-    if (st_hh_fi_curve(&rc, c->fi_from, c->fi_step, c->fi_n, &fi, &err))
+    cli_progress_start(&progress, "hh --fi", "steps",
+                       ((double)c->fi_n + 2.0 * fi_bisections(c)) * (ST_HH_FI_STEP_MS / c->dt_ms),
+                       false);
+    st_status st = st_hh_fi_curve(&rc, c->fi_from, c->fi_step, c->fi_n, &fi, &err);
+    cli_progress_end(&progress);
+    if (st)
         return cli_report(&err);
     int r = CLI_OK;
     if (o->trace)
         r = write_fi_trace(o->trace, &fi);
     if (!r && o->plot)
         r = write_fi_plot(o->plot, c, &fi);
+    if (!r)
+        r = cli_outputs_commit();
     if (!r)
         print_fi(o, c, &fi);
     st_hh_fi_free(&fi);
@@ -514,13 +572,20 @@ int cmd_hh(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    if (o.max_memory && (rc = cli_memory_option(o.max_memory)))
+        return rc;
     if ((rc = build_config(&o, &c)))
         return rc;
     warn_temperature(c.p.temperature_c);
-    st_error err = {0};
-    if (o.trace && st_output_check(o.trace, &err))
-        return cli_report(&err);
-    if (o.plot && st_plot_check_path(o.plot, NULL, &err))
-        return cli_report(&err);
+    /* the plot keeps PLOT_MAX rows of ST_HH_COLS numbers at most, in arrays that double */
+    double plot_rows = o.fi ? (double)c.fi_n : fmin(c.duration_ms / c.dt_ms + 1, PLOT_MAX + 2.0);
+    double rows = o.fi ? (double)c.fi_n + 1 : c.duration_ms / c.dt_ms + 2;
+    uint64_t memory = (1u << 20) + (o.plot ? (uint64_t)(2 * ST_HH_COLS * 8 * plot_rows) : 0);
+    if ((rc = cli_memory_check(o.plot ? "--plot" : "hh", "the run", memory)) ||
+        (rc = cli_outputs_add("--trace", o.trace, CLI_OUT_FILE,
+                              cli_csv_bytes(o.trace ? rows : 0, o.fi ? 4 : ST_HH_COLS))) ||
+        (rc = cli_outputs_add("--plot", o.plot, CLI_OUT_PLOT, 0)) ||
+        (rc = cli_outputs_check_space()))
+        return rc;
     return o.fi ? run_fi(&o, &c) : run_single(&o, &c);
 }

@@ -61,10 +61,11 @@ static void help(FILE *f)
         "  --quiet              no meter, no summary line\n"
         "\n"
         "Pipeline options: those of `spiketalk process` (see its --help) that stream:\n"
-        "  --gate on|off, --gate-k K, --gate-window S, --gate-thr T, --rectify none|full|half,\n"
-        "  --envelope movavg|hilbert|none, --smooth N, --gain G, --normalize peak|none,\n"
-        "  --peak-release S, --model NAME, --preset NAME, --integrator NAME, --v0 MV, --u0 U,\n"
-        "  --PARAM VALUE, --sonify membrane|clicks. The defaults are process --block's.\n"
+        "  --gate adaptive|leading|fixed:T|off, --gate-k K, --gate-window S, --gate-thr T,\n"
+        "  --rectify none|full|half, --envelope movavg|hilbert|none, --smooth N, --gain G,\n"
+        "  --normalize peak|none, --peak-release S, --model NAME, --preset NAME,\n"
+        "  --integrator NAME, --v0 MV, --u0 U, --PARAM VALUE, --sonify membrane|clicks.\n"
+        "  The defaults are process --block's.\n"
         "\n"
         "Keys (on a terminal): 1-7 switch the neuron to the study's cell types RS IB CH FS LTS\n"
         "TC RZ (the book's seven with --model izh2007) while it runs - its state carries on, no\n"
@@ -155,11 +156,11 @@ static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc)
     const char *rec_flag[3] = {"--record-in", "--record-out", "--record-env"};
     st_error err = {0};
     for (int i = 0; i < 3; i++) {
-        /* checked before any device is opened: nothing is recorded into a file that fails */
-        if (rec[i] && st_audio_check_output(rec[i], NULL, &err)) {
-            cli_error("%s: %s", rec_flag[i], err.msg);
-            return CLI_USAGE;
-        }
+        /* checked before any device is opened: nothing is recorded into a file that fails,
+         * and no recording may be the same file as another (the session writes them) */
+        int rc = cli_outputs_add(rec_flag[i], rec[i], CLI_OUT_WAV, 0);
+        if (rc)
+            return rc;
     }
     int rc = cli_pipe_config(&o->pipe, true, sc);
     /* The rules that do not depend on the rate, before the devices; the device's rate is

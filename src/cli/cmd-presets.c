@@ -39,7 +39,7 @@ static void list_text(const st_model *m)
         const st_preset *p = &m->presets[i];
         st_sim_config cfg;
         st_sim_config_init(&cfg, m, p, NULL);
-        char input[512];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&cfg.stim, input, sizeof input);
         printf("  %-1s %-29s %s\n", p->letter ? p->letter : " ", p->name, p->title);
         printf("      ");
@@ -62,7 +62,7 @@ static void list_json(st_json *j, const st_model *m)
         const st_preset *p = &m->presets[i];
         st_sim_config cfg;
         st_sim_config_init(&cfg, m, p, NULL);
-        char input[512];
+        char input[ST_STIMULUS_TEXT_MAX];
         st_stimulus_format(&cfg.stim, input, sizeof input);
         st_json_object_begin(j, NULL);
         st_json_string(j, "name", p->name);

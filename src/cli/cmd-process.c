@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "spiketalk/audio.h"
@@ -16,7 +15,7 @@
 
 typedef struct opts {
     cli_pipe_opts p;          /* the stage and neuron flags, shared with `live` */
-    const char *in, *out, *trace, *spikes, *plot, *block;
+    const char *in, *out, *trace, *spikes, *plot, *block, *max_memory;
     bool json, pcm16, quiet;
 } opts;
 
@@ -48,9 +47,9 @@ static void help(FILE *f)
         "  --gate-k K           K for adaptive and leading                          [3]\n"
         "  --gate-window S      the leading window, s                              [0.1]\n"
         "  --gate-thr T         the same as --gate fixed:T\n"
-        "  --rectify MODE       none | full (|x|) | half (max(x,0)) | offset (x - min x)  [none]\n"
+        "  --rectify MODE       none | full (|x|) | half (max(x,0)) | offset (x - min x)  [full]\n"
         "  --envelope MODE      hilbert (|analytic signal|) | movavg (mean over fs/100\n"
-        "                       samples) | none                                    [hilbert]\n"
+        "                       samples) | none                                     [movavg]\n"
         "  --smooth N           boxcar mean over N samples after the envelope     [20 ms]\n"
         "  --gain G             I = G * env / ref, in the model's current unit: [10] for\n"
         "                       izhikevich, [300] pA for izh2007, [20] uA/cm2 for hh\n"
@@ -62,7 +61,8 @@ static void help(FILE *f)
         "Neuron:\n"
         "  --model NAME         izhikevich | izh2007 | hh (Hodgkin-Huxley)          [izhikevich]\n"
         "  --preset NAME        a cell type or 2004 feature (spiketalk presets)    [FS]\n"
-        "  --integrator NAME    euler | symplectic | izh2003 | rk4                 [symplectic]\n"
+        "  --integrator NAME    study | euler | symplectic | izh2003 | rk4  [study for the\n"
+        "                       study's seven cells, symplectic for the others]\n"
         "  --decimate K         one neuron step every K samples                    [1]\n"
         "  --dt MS              the neuron's step                         [K * 1000 / fs]\n"
         "  --v0 MV, --u0 U      initial state; --PARAM VALUE sets a model parameter (--a ...)\n"
@@ -92,6 +92,11 @@ static void help(FILE *f)
           "                       with I on a twin axis\n"
           "  --json               one JSON object on stdout (spikes, rates, settings)\n"
           "  --quiet              no progress or summary on stderr/stdout (except --json)\n"
+          "Limits (checked once the input is read, before the work):\n"
+          "  --max-memory SIZE    refuse a run that needs more memory than this (e.g. 512M, 4G)\n"
+          "                       [half the physical memory]; the outputs' sizes are checked\n"
+          "                       against the free space of their file systems; a --smooth or\n"
+          "                       --gate-window longer than the input is refused\n"
           "\n"
           "Examples:\n"
           "  spiketalk process data/demo-voice.wav -o reply.wav --plot reply.png\n"
@@ -115,13 +120,13 @@ static int other_arg(void *ud, int argc, char **argv, int *i)
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    cli_opt table[9 + CLI_PIPE_N_OPTS] = {
+    cli_opt table[10 + CLI_PIPE_N_OPTS] = {
         {"-o", &o->out, NULL},          {"--output", &o->out, NULL},
         {"--trace", &o->trace, NULL},   {"--spikes", &o->spikes, NULL},
         {"--plot", &o->plot, NULL},     {"--block", &o->block, NULL},
         {"--json", NULL, &o->json},     {"--pcm16", NULL, &o->pcm16},
-        {"--quiet", NULL, &o->quiet}};
-    size_t n = 9;
+        {"--quiet", NULL, &o->quiet},   {"--max-memory", &o->max_memory, NULL}};
+    size_t n = 10;
     cli_pipe_table(&o->p, table, &n);
     int rc = cli_parse(argc, argv, table, n, "process", help, other_arg, o);
     if (!rc && !o->in) {
@@ -167,24 +172,17 @@ static char *default_output(const char *in)
     return out;
 }
 
+/* Every output checked before the work, none the input or another output (cli-output.c). */
 static int check_outputs(const opts *o, const char *out)
 {
-    st_error err = {0};
-    if (st_audio_check_output(out, o->in, &err))
-        return cli_report(&err);
-    const char *files[] = {o->trace, o->spikes};
-    for (size_t i = 0; i < 2; i++) {
-        if (!files[i])
-            continue;
-        if (st_output_check(files[i], &err))
-            return cli_report(&err);
-        if (st_audio_check_output(files[i], o->in, &err)) /* never clobber the input */
-            return cli_report(&err);
-    }
-    if (o->plot && (st_plot_check_path(o->plot, NULL, &err) ||
-                    st_audio_check_output(o->plot, o->in, &err)))
-        return cli_report(&err);
-    return CLI_OK;
+    int rc;
+    if ((rc = cli_outputs_input("input", o->in)) ||
+        (rc = cli_outputs_add(o->out ? "-o" : "output", out, CLI_OUT_WAV, 0)) ||
+        (rc = cli_outputs_add("--trace", o->trace, CLI_OUT_FILE, 0)) ||
+        (rc = cli_outputs_add("--spikes", o->spikes, CLI_OUT_FILE, 0)) ||
+        (rc = cli_outputs_add("--plot", o->plot, CLI_OUT_PLOT, 0)))
+        return rc;
+    return cli_outputs_check_space();
 }
 
 /* The study's two figures in one image (figure.h). */
@@ -214,20 +212,46 @@ static void print_json(const opts *o, const char *out, const st_audio *in,
     st_json_object_end(&j);
 }
 
-/* Progress on stderr for long files, only when a person watches. */
+/* Progress with the time left on stderr for long files, only when a person watches. */
 static void progress(void *ud, double f)
 {
-    (void)ud;
-    fprintf(stderr, "\rprocessing: %3d%%", (int)(100 * f + 0.5));
-    if (f >= 1.0)
-        fputs("\r                \r", stderr);
+    cli_progress *p = ud;
+    cli_progress_update(p, f * p->total);
+}
+
+/* The input known: windows no longer than it, the memory within the limit, the outputs' sizes
+ * within the free space. */
+static int check_run(const opts *o, const char *out, const st_pipeline_config *c,
+                     const st_audio *in)
+{
+    const double fs = in->fs_hz;
+    double smooth = c->smooth_n ? (double)c->smooth_n : round(c->smooth_s * fs);
+    double gate_window = c->gate_window_n ? (double)c->gate_window_n
+                                          : round(c->gate_window_s * fs);
+    int rc;
+    if (o->p.smooth && (rc = cli_window_check("--smooth", smooth, in->n, fs)))
+        return rc;
+    if (o->p.gate_window && c->gate == ST_GATE_LEADING &&
+        (rc = cli_window_check("--gate-window", gate_window, in->n, fs)))
+        return rc;
+    uint64_t need = cli_pipeline_memory(c, in->n, fs, c->keep_taps, c->mode == ST_RUN_STREAM
+                                                                        ? c->block : 0);
+    if ((rc = cli_memory_check(o->in, "the run", need)))
+        return rc;
+    double steps = c->mode == ST_RUN_WHOLE ? ceil((double)in->n / c->decimate) : (double)in->n;
+    cli_outputs_expect(out, 64 + (uint64_t)in->n * (o->pcm16 ? 2u : 4u));
+    if (o->trace)
+        cli_outputs_expect(o->trace, cli_csv_bytes(steps + 1, 10));
+    return cli_outputs_check_space();
 }
 
 static int run(const opts *o, const char *out)
 {
     st_pipeline_config c;
     int rc = configure(o, &c);
-    if (rc || (rc = check_outputs(o, out)))
+    /* the least any run needs, before the output set is made */
+    if (rc || (rc = cli_memory_check(o->in, "the run", st_pipeline_memory(&c, 0, 1.0))) ||
+        (rc = check_outputs(o, out)))
         return rc;
     c.keep_taps = o->trace || o->plot; /* otherwise only the output and the spikes are kept */
     st_audio in;
@@ -238,21 +262,45 @@ static int run(const opts *o, const char *out)
         st_audio_free(&in);
         return cli_report(&err);
     }
-    bool show = !o->quiet && isatty(2) && (double)in.n / in.fs_hz > 3.0;
+    if ((rc = check_run(o, out, &c, &in))) {
+        st_audio_free(&in);
+        return rc;
+    }
+    cli_progress meter;
+    cli_progress_start(&meter, "process", "samples", (double)in.n, o->quiet);
     st_pipeline_result r;
-    if (st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, show ? progress : NULL, NULL, &err)) {
+    st_status st = st_pipeline_run(&c, in.x, in.n, in.fs_hz, &r, progress, &meter, &err);
+    cli_progress_end(&meter);
+    if (st) {
         st_audio_free(&in);
         return cli_report(&err);
     }
-    if (st_audio_write(out, r.output, r.n, r.fs_hz, o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32,
-                       o->in, &err))
+    const char *out_tmp = cli_outputs_temp(out); /* renamed with the other outputs */
+    if (!out_tmp)
+        rc = CLI_FAIL;
+    else if (st_audio_write(out_tmp, r.output, r.n, r.fs_hz,
+                            o->pcm16 ? ST_WAV_PCM16 : ST_WAV_FLOAT32, o->in, &err)) {
+        cli_outputs_fix_message(&err);
         rc = cli_report(&err);
-    if (!rc && o->trace && st_trace_pipeline(o->trace, &r, &err))
-        rc = cli_report(&err);
-    if (!rc && o->spikes && st_trace_spikes(o->spikes, &r, &err))
-        rc = cli_report(&err);
+    }
+    if (!rc && o->trace) {
+        FILE *f = cli_outputs_open(o->trace); /* committed with the other outputs */
+        if (!f)
+            rc = CLI_FAIL;
+        else if (st_trace_pipeline_write(f, o->trace, &r, &err))
+            rc = cli_report(&err);
+    }
+    if (!rc && o->spikes) {
+        FILE *f = cli_outputs_open(o->spikes);
+        if (!f)
+            rc = CLI_FAIL;
+        else
+            st_trace_spikes_write(f, &r);
+    }
     if (!rc && o->plot)
         rc = write_plot(o->plot, o, &c, &r);
+    if (!rc)
+        rc = cli_outputs_commit(); /* all of them, or none */
     if (!rc && o->json)
         print_json(o, out, &in, &c, &r);
     else if (!rc && !o->quiet && c.mode == ST_RUN_STREAM)
@@ -276,6 +324,8 @@ int cmd_process(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    if (o.max_memory && (rc = cli_memory_option(o.max_memory)))
+        return rc;
     char *def = o.out ? NULL : default_output(o.in);
     if (!o.out && !def) {
         cli_error("process: out of memory");

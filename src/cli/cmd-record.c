@@ -14,7 +14,7 @@
 #define MAX_RATE_HZ 768000.0
 
 typedef struct opts {
-    const char *duration, *output, *device, *rate;
+    const char *duration, *output, *device, *rate, *max_memory;
     bool pcm16, json;
 } opts;
 
@@ -32,6 +32,8 @@ static void help(FILE *f)
           "                           default: the default capture device\n"
           "  --rate HZ                sample rate (default: the device's own)\n"
           "  --pcm16                  write 16-bit integer PCM instead of 32-bit float\n"
+          "  --max-memory SIZE        refuse a take that needs more memory (512M, 2G; default\n"
+          "                           half of the physical memory)\n"
           "  --json                   one JSON object on stdout: output, device, fs_hz, frames,\n"
           "                           duration_s, channels, sample_format, peak\n"
           "\n"
@@ -51,6 +53,7 @@ static int parse_args(int argc, char **argv, opts *o)
         {"-d", &o->duration, NULL},   {"--duration", &o->duration, NULL},
         {"-o", &o->output, NULL},     {"--output", &o->output, NULL},
         {"--device", &o->device, NULL}, {"--rate", &o->rate, NULL},
+        {"--max-memory", &o->max_memory, NULL},
         {"--json", NULL, &o->json},   {"--pcm16", NULL, &o->pcm16}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "record", help, NULL,
                      NULL);
@@ -83,6 +86,13 @@ static int check_args(const opts *o, double *seconds, double *rate_hz)
         cli_error("-o: an output file is required (e.g. -o take.wav)");
         return CLI_USAGE;
     }
+    if (o->max_memory && cli_memory_option(o->max_memory))
+        return CLI_USAGE;
+    /* the take is kept in memory as float samples until it is written: at the rate asked for,
+     * or at the highest rate a device is likely to choose by itself */
+    double rate = *rate_hz > 0 ? *rate_hz : 192000.0;
+    if (cli_memory_check("-d", "the take", (uint64_t)(*seconds * rate * 4.0 * 2.0) + (1u << 20)))
+        return CLI_USAGE;
     st_error err = {0};
     /* An output that cannot be written is a usage error here: nothing has been recorded. */
     if (st_audio_check_output(o->output, NULL, &err)) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `spiketalk simulate`: one neuron (or a set of presets) under a stimulus protocol. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,16 @@
 #define MAX_RUNS 32
 /* Runs longer than this many samples are drawn from a min/max envelope per bin. */
 #define PLOT_FULL 2000000u
+/* The most steps one command may take (all its runs together): about two minutes here with
+ * the symplectic integrator, ten with rk4; more is a mistyped --dt or --duration. */
+#define MAX_TOTAL_STEPS 1e10
+/* Beyond this the input current is outside every model's range: a blow-up then is its fault. */
+#define HUGE_CURRENT 1e6
 
 typedef struct opts {
     const char *model, *preset, *feature, *input, *integrator;
     const char *trace, *spikes, *plot;
-    const char *dt, *duration, *v0, *u0;
+    const char *dt, *duration, *v0, *u0, *max_memory;
     const char *pname[MAX_OVERRIDES], *pvalue[MAX_OVERRIDES];
     size_t n_over;
     bool json;
@@ -32,6 +38,9 @@ typedef struct run {
     st_rows pb;              /* t, v (spikes drawn to the peak), I for the plot */
     bool plot;
     FILE *trace;
+    const char *trace_path;
+    cli_progress *progress;
+    double progress_base;    /* steps of the runs before this one */
     st_status status;
     st_error err;
 } run;
@@ -84,7 +93,8 @@ static void help(FILE *f)
         "                      protocol (see 'spiketalk presets'); 'all' runs the 20\n"
         "  --input SPEC        input current, overriding the preset's (see below)\n"
         "  --duration MS       simulated time                 --dt MS     time step\n"
-        "  --integrator NAME   euler | symplectic | izh2003 | rk4\n"
+        "  --integrator NAME   study | euler | symplectic | izh2003 | rk4 (default: study for\n"
+        "                      the study's seven cells, symplectic for the others)\n"
         "  --v0 MV, --u0 U     initial state (default: the preset's; u0 = b v0 in the 2003 form)\n"
         "  --PARAM VALUE       any model parameter, e.g. --a 0.02 --b 0.2 --c -65 --d 8\n"
         "\n"
@@ -132,8 +142,12 @@ static int other_arg(void *ud, int argc, char **argv, int *i)
     opts *o = ud;
     const char *a = argv[*i];
     const char *eq = strchr(a, '=');
-    if (strncmp(a, "--", 2) || !a[2] || o->n_over == MAX_OVERRIDES || (!eq && *i + 1 >= argc)) {
+    if (strncmp(a, "--", 2) || !a[2] || (!eq && *i + 1 >= argc)) {
         cli_error("%s: unknown option (see 'spiketalk simulate --help')", a);
+        return CLI_USAGE;
+    }
+    if (o->n_over == MAX_OVERRIDES) {
+        cli_error("%s: more than %d parameter flags", a, MAX_OVERRIDES);
         return CLI_USAGE;
     }
     o->pname[o->n_over] = a + 2;
@@ -153,12 +167,53 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--plot", &o->plot, NULL},       {"--dt", &o->dt, NULL},
         {"--duration", &o->duration, NULL},
         {"--v0", &o->v0, NULL},           {"--u0", &o->u0, NULL},
-        {"--json", NULL, &o->json}};
+        {"--max-memory", &o->max_memory, NULL}, {"--json", NULL, &o->json}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "simulate", help,
                      other_arg, o);
 }
 
 /* ---- configuration --------------------------------------------------------------------------- */
+
+/* A run of at most MAX_TOTAL_STEPS steps, named by the flag the user gave. */
+static int check_size(const opts *o, const st_sim_config *cfg)
+{
+    if (!(cfg->dt_ms > 0) || !(cfg->duration_ms >= 0))
+        return CLI_OK; /* st_sim_check says what is wrong */
+    double steps = cfg->duration_ms / cfg->dt_ms;
+    if (steps <= MAX_TOTAL_STEPS)
+        return CLI_OK;
+    char n[40];
+    if (isfinite(steps))
+        snprintf(n, sizeof n, "%.3g steps", steps);
+    else
+        snprintf(n, sizeof n, "too many steps to count");
+    if (o->dt || !o->duration)
+        cli_error("--dt: %g ms over %g ms of --duration is %s; a run may take at most %.0e "
+                  "(use a larger --dt or a shorter --duration)",
+                  cfg->dt_ms, cfg->duration_ms, n, MAX_TOTAL_STEPS);
+    else
+        cli_error("--duration: %g ms at --dt %g ms is %s; a run may take at most %.0e (use a "
+                  "shorter --duration or a larger --dt)",
+                  cfg->duration_ms, cfg->dt_ms, n, MAX_TOTAL_STEPS);
+    return CLI_USAGE;
+}
+
+/* The input current must stay finite over the run: terms that overflow when summed are the
+ * input's fault, not the integrator's. */
+static int check_current(const opts *o, const st_sim_config *cfg)
+{
+    double lo, hi;
+    st_stimulus_range(&cfg->stim, cfg->duration_ms, &lo, &hi);
+    if (isfinite(lo) && isfinite(hi))
+        return CLI_OK;
+    char text[ST_STIMULUS_TEXT_MAX];
+    st_stimulus_format(&cfg->stim, text, sizeof text);
+    cli_error("%s: the input current overflows: '%.*s%s' reaches %g within the %g ms of the run "
+              "(the largest current is about 1.8e308)",
+              o->input ? "--input" : "preset input", 200, text, strlen(text) > 200 ? "..." : "",
+              isfinite(hi) ? lo : hi, cfg->duration_ms);
+    return CLI_USAGE;
+}
 
 /* Applies the command-line overrides to one run's configuration. */
 static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *pre)
@@ -179,14 +234,23 @@ static int apply_overrides(const opts *o, st_sim_config *cfg, const st_preset *p
             return CLI_USAGE;
     } else if (!(pre && !isnan(pre->u0))) {
         cfg->u0 = m->default_u0(&cfg->params, cfg->v0_mv); /* follows --v0 and --b */
+        if (!isfinite(cfg->u0)) {
+            cli_error("--b: u0 = b v0 = %g (v0 %g mV) is not a number a run can start from; "
+                      "give --u0, or a smaller --b",
+                      cfg->u0, cfg->v0_mv);
+            return CLI_USAGE;
+        }
     }
     if (o->integrator && st_integrator_parse(o->integrator, &cfg->how, &err))
         return cli_report(&err);
     if (o->input && st_stimulus_parse(o->input, &cfg->stim, "--input", &err))
         return cli_report(&err);
+    int rc = check_size(o, cfg);
+    if (rc)
+        return rc;
     if (st_sim_check(cfg, &err))
         return cli_report(&err);
-    return CLI_OK;
+    return check_current(o, cfg);
 }
 
 /* Resolves the model and the list of runs. Returns the number of runs, or -1 after an error. */
@@ -241,7 +305,8 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
     run *r = ud;
     const st_sim_config *cfg = &r->cfg;
     double dt = cfg->dt_ms, vpeak = cfg->model->vpeak(&cfg->params);
-    for (size_t i = 0; i < n; i++) {
+    cli_progress_update(r->progress, r->progress_base + (double)(k0 + n));
+    for (size_t i = 0; i < n && (r->trace || r->pb.bin); i++) {
         uint64_t j = k0 + i + 1; /* the state v[i] is at t_j */
         double t = (double)j * dt;
         double Ij = i + 1 < n ? I[i + 1] : st_stimulus_at(&cfg->stim, t);
@@ -261,6 +326,10 @@ static int on_block(void *ud, uint64_t k0, const double *I, const double *v, con
                 return st_error_set(err, ST_ERR_NOMEM, "--plot: out of memory") != ST_OK;
         }
     }
+    /* a full disk stops the run now, not after the rest of it */
+    if (r->trace && ferror(r->trace))
+        return st_error_set(err, ST_ERR_IO, "%s: write failed: %s", r->trace_path,
+                            strerror(errno)) != ST_OK;
     return 0;
 }
 
@@ -270,7 +339,7 @@ static void json_run(st_json *j, const run *r)
 {
     const st_sim_config *cfg = &r->cfg;
     const st_model *m = cfg->model;
-    char input[1024];
+    char input[ST_STIMULUS_TEXT_MAX];
     st_stimulus_format(&cfg->stim, input, sizeof input);
     st_json_string(j, "model", m->name);
     st_json_string(j, "preset", r->preset ? r->preset->name : NULL);
@@ -327,7 +396,7 @@ static void print_json(const run *runs, int n, const opts *o)
 static void print_summary(const run *r)
 {
     const st_sim_config *cfg = &r->cfg;
-    char input[1024];
+    char input[ST_STIMULUS_TEXT_MAX];
     st_stimulus_format(&cfg->stim, input, sizeof input);
     printf("%-28s %4zu spikes", r->preset ? r->preset->name : cfg->model->name,
            r->spikes.count);
@@ -339,10 +408,9 @@ static void print_summary(const run *r)
 
 static int write_spikes(const char *path, const run *runs, int n)
 {
-    st_outfile of;
-    st_error err = {0};
-    if (st_outfile_open(&of, path, &err))
-        return cli_report(&err);
+    st_outfile of = {.f = cli_outputs_open(path)}; /* committed with the other outputs */
+    if (!of.f)
+        return CLI_FAIL;
     fputs(n > 1 ? "preset,t_ms\n" : "t_ms\n", of.f);
     for (int r = 0; r < n; r++)
         for (size_t i = 0; i < runs[r].spikes.count; i++) {
@@ -352,8 +420,6 @@ static int write_spikes(const char *path, const run *runs, int n)
             else
                 fprintf(of.f, "%.12g\n", t);
         }
-    if (st_outfile_commit(&of, &err))
-        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -372,23 +438,67 @@ static int write_plot(const char *path, run *runs, int n)
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
-static int check_outputs(const opts *o, int n)
+/* Limits and outputs, all checked before the first step. */
+static int check_run(const opts *o, run *runs, int n)
 {
-    st_error err = {0};
+    double steps = 0, memory = 1 << 20;
+    for (int r = 0; r < n; r++) {
+        double k = (double)st_sim_steps(&runs[r].cfg);
+        steps += k;
+        /* the plot keeps every point, or a min/max pair per bin, in arrays that double */
+        if (o->plot)
+            memory += 2.0 * 3.0 * sizeof(double) * fmin(k + 1, PLOT_FULL + 2.0);
+    }
+    if (steps > MAX_TOTAL_STEPS) {
+        cli_error("--duration: the %d runs take %.3g steps together; a command may take at most "
+                  "%.0e (use a shorter --duration or a larger --dt)",
+                  n, steps, MAX_TOTAL_STEPS);
+        return CLI_USAGE;
+    }
+    int rc = cli_memory_check(o->plot ? "--plot" : "simulate", "the run", (uint64_t)memory);
+    if (rc)
+        return rc;
     if (o->trace && n > 1) {
         cli_error("--trace: needs a single preset or feature, not 'all'");
         return CLI_USAGE;
     }
-    if (o->trace && st_output_check(o->trace, &err))
-        return cli_report(&err);
-    if (o->spikes && st_output_check(o->spikes, &err))
-        return cli_report(&err);
-    if (o->plot && st_plot_check_path(o->plot, NULL, &err))
-        return cli_report(&err);
-    return CLI_OK;
+    double rows = o->trace ? steps + 2 : 0;
+    if ((rc = cli_outputs_add("--trace", o->trace, CLI_OUT_FILE, cli_csv_bytes(rows, 4))) ||
+        (rc = cli_outputs_add("--spikes", o->spikes, CLI_OUT_FILE, 0)) ||
+        (rc = cli_outputs_add("--plot", o->plot, CLI_OUT_PLOT, 0)))
+        return rc;
+    return cli_outputs_check_space();
 }
 
-static int simulate_one(run *r, const opts *o, st_outfile *trace)
+/* A blow-up under a current far outside any model's range is the current's fault: say so,
+ * with its value, instead of suggesting a smaller step. */
+static int report_fault(const run *r, const st_model_state *final, st_error *err)
+{
+    const st_sim_config *cfg = &r->cfg;
+    uint64_t k = cfg->model->fault_step(final);
+    double I = k ? st_stimulus_at(&cfg->stim, (double)(k - 1) * cfg->dt_ms) : 0.0;
+    char why[200];
+    if (err->code == ST_ERR_NUMERIC && k && fabs(I) > HUGE_CURRENT)
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "simulation: v is not finite at t = %g ms (step %llu), where the input "
+                     "current is %g: far outside what the model can follow; use a smaller input "
+                     "(a smaller --dt only delays the blow-up)",
+                     (double)k * cfg->dt_ms, (unsigned long long)k, I);
+    else if (err->code == ST_ERR_NUMERIC && k && fabs(cfg->u0) > HUGE_CURRENT)
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "simulation: v is not finite at t = %g ms (step %llu); --u0 is %g, far beyond "
+                     "any recovery the model reaches: the likely cause, rather than the step",
+                     (double)k * cfg->dt_ms, (unsigned long long)k, cfg->u0);
+    else if (err->code == ST_ERR_NUMERIC && k &&
+             cli_fault_suspect(cfg->model, &cfg->params, cfg->v0_mv, why, sizeof why))
+        st_error_set(err, ST_ERR_NUMERIC,
+                     "simulation: v is not finite at t = %g ms (step %llu); %s: the likely cause, "
+                     "rather than the step (--dt %g ms)",
+                     (double)k * cfg->dt_ms, (unsigned long long)k, why, cfg->dt_ms);
+    return cli_report(err);
+}
+
+static int simulate_one(run *r, const opts *o, FILE *trace)
 {
     st_error err = {0};
     uint64_t steps = st_sim_steps(&r->cfg);
@@ -400,14 +510,17 @@ static int simulate_one(run *r, const opts *o, st_outfile *trace)
             return cli_error("--plot: out of memory"), CLI_FAIL;
     }
     if (trace) {
-        r->trace = trace->f;
+        r->trace = trace;
+        r->trace_path = o->trace;
         fputs("t_ms,I,v,u\n", r->trace);
         double row[4] = {0.0, st_stimulus_at(&r->cfg.stim, 0.0), r->cfg.v0_mv, r->cfg.u0};
         st_csv_row(r->trace, row, 4);
     }
-    bool need_blocks = o->plot || trace;
-    if (st_sim_run(&r->cfg, need_blocks ? on_block : NULL, r, &r->spikes, NULL, &err))
-        return cli_report(&err);
+    bool need_blocks = o->plot || trace || r->progress->enabled;
+    st_model_state final;
+    memset(&final, 0, sizeof final);
+    if (st_sim_run(&r->cfg, need_blocks ? on_block : NULL, r, &r->spikes, &final, &err))
+        return report_fault(r, &final, &err);
     return CLI_OK;
 }
 
@@ -417,29 +530,37 @@ int cmd_simulate(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    if (o.max_memory && (rc = cli_memory_option(o.max_memory)))
+        return rc;
     static run runs[MAX_RUNS];
     memset(runs, 0, sizeof runs);
     int n = build_runs(&o, runs);
     if (n < 0)
         return CLI_USAGE;
-    if ((rc = check_outputs(&o, n)))
+    if ((rc = check_run(&o, runs, n)))
         return rc;
-    st_outfile trace = {0};
-    st_error err = {0};
-    if (o.trace && st_outfile_open(&trace, o.trace, &err))
-        return cli_report(&err);
-    for (int r = 0; r < n && !rc; r++)
-        rc = simulate_one(&runs[r], &o, o.trace ? &trace : NULL);
-    if (o.trace) {
-        if (rc)
-            st_outfile_abort(&trace);
-        else if (st_outfile_commit(&trace, &err))
-            rc = cli_report(&err);
+    FILE *trace = NULL;
+    if (o.trace && !(trace = cli_outputs_open(o.trace)))
+        return CLI_FAIL;
+    cli_progress progress;
+    double total = 0;
+    for (int r = 0; r < n; r++)
+        total += (double)st_sim_steps(&runs[r].cfg);
+    cli_progress_start(&progress, "simulate", "steps", total, false);
+    double base = 0;
+    for (int r = 0; r < n && !rc; r++) {
+        runs[r].progress = &progress;
+        runs[r].progress_base = base;
+        rc = simulate_one(&runs[r], &o, trace);
+        base += (double)st_sim_steps(&runs[r].cfg);
     }
+    cli_progress_end(&progress);
     if (!rc && o.spikes)
         rc = write_spikes(o.spikes, runs, n);
     if (!rc && o.plot)
         rc = write_plot(o.plot, runs, n);
+    if (!rc)
+        rc = cli_outputs_commit(); /* all the files, or none of them */
     if (!rc) {
         if (o.json) {
             print_json(runs, n, &o);
@@ -454,6 +575,7 @@ int cmd_simulate(int argc, char **argv)
                 printf("wrote plot %s\n", o.plot);
         }
     }
+    cli_outputs_abort();
     for (int r = 0; r < n; r++) {
         st_spikes_free(&runs[r].spikes);
         st_rows_free(&runs[r].pb);

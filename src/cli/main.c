@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "spiketalk/output.h"
 
 static const struct {
     const char *name;
@@ -36,7 +37,11 @@ static void usage(FILE *f)
           "  spiketalk simulate --feature all --plot sheet.png\n"
           "  spiketalk presets\n"
           "  spiketalk hh --plot hh.png\n"
-          "  spiketalk axon --plot axon.png\n",
+          "  spiketalk axon --plot axon.png\n"
+          "\nExit status: 0 done; 1 the run failed on its own (a full disk, a numerical blow-up,\n"
+          "a lost device, memory that ran out); 2 bad input, refused before any work (a flag, an\n"
+          "input file, outputs that cannot be written or name the same file, a run beyond the\n"
+          "limits); 128 + N after signal N (Ctrl-C: 130), with every temporary file removed.\n",
           f);
 }
 
@@ -55,9 +60,17 @@ int main(int argc, char **argv)
         puts("spiketalk " SPIKETALK_VERSION);
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(cmd, commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+    /* Ctrl-C or a kill removes the run's temporary files and ends it with 128 + N; the
+     * library's memory is counted against --max-memory. */
+    st_temp_catch_signals();
+    cli_memory_init();
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name))
+            continue;
+        int rc = commands[i].run(argc - 1, argv + 1);
+        cli_outputs_abort(); /* a run that did not commit leaves nothing behind */
+        return rc;
+    }
     cli_error("'%s' is not a command (see 'spiketalk --help')", cmd);
     return CLI_USAGE;
 }

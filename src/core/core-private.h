@@ -22,6 +22,12 @@
 
 #define ST_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* "%.*s%s" arguments that quote user text in a message, cut at 60 characters with "...";
+ * the text itself is always parsed whole. */
+#define ST_QUOTE_MAX 60
+#define ST_QUOTED(s, n)                                                                     \
+    (int)((n) > ST_QUOTE_MAX ? ST_QUOTE_MAX : (n)), (s), ((n) > ST_QUOTE_MAX ? "..." : "")
+
 /* The index of 'name' (case-insensitive) among names[0 .. n), or -1 (also for NULL). */
 int st_name_index(const char *const *names, size_t n, const char *name);
 

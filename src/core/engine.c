@@ -409,6 +409,45 @@ static st_status run_stream(const st_pipeline_config *c, st_pipeline_result *r,
     return st;
 }
 
+/* ---- what a run needs ------------------------------------------------------------------------ */
+
+uint64_t st_pipeline_memory(const st_pipeline_config *c, size_t n, double fs_hz)
+{
+    const double N = (double)n, d = sizeof(double);
+    const bool rs = c->resample_hz > 0 && fs_hz > 0;
+    double steps = rs ? ceil(N / fs_hz * c->resample_hz) : ceil(N / (c->decimate ? c->decimate : 1));
+    if (c->mode != ST_RUN_WHOLE)
+        steps = N;
+    double bytes = (double)(1 << 20) + N * sizeof(float); /* tables and stacks; the output */
+    /* the windows: moving average, smoothing, the leading gate's window (at most the signal) */
+    if (c->envelope == ST_ENV_MOVAVG)
+        bytes += (double)st_front_movavg_window(c, fs_hz) * d;
+    bytes += (double)st_front_smooth_window(c, fs_hz) * d;
+    if (c->gate == ST_GATE_LEADING)
+        bytes += fmin(N, (double)st_front_gate_params(c, fs_hz).window) * d;
+    if (c->gate == ST_GATE_ADAPTIVE) /* the threshold's track, one per 10 ms frame */
+        bytes += (N / fmax(1.0, round(0.01 * fs_hz)) + 1.0) * d;
+    if (c->keep_taps) /* gated, rectified, envelope; current, v, u */
+        bytes += 3.0 * N * d + 3.0 * steps * d;
+    if (c->mode == ST_RUN_STREAM) {
+        double block = c->block ? (double)c->block : 1024.0;
+        bytes += c->keep_taps ? 6.0 * fmin(block, N) * d : 0.0;
+    } else if (c->mode == ST_RUN_CHUNKS) {
+        double chunk = (double)c->chunk_n, win = chunk * (double)c->chunk_window;
+        bytes += 3.0 * chunk * d + 2.0 * win * d + 5.0 * (double)c->chunk_steps * d + N * (d + 1);
+    } else {
+        bool causal = c->envelope != ST_ENV_HILBERT && c->rectify != ST_RECT_OFFSET && !rs;
+        if (!causal && !c->keep_taps)
+            bytes += N * d; /* the work buffer */
+        if (c->envelope == ST_ENV_HILBERT) /* FFTW's real input and complex spectrum, and its
+                                              plan's buffers for a length of large primes */
+            bytes += N * (d + 16.0 + 32.0);
+        if (rs) /* the per-step envelope, v, the resampler's spectra, the sound's copy */
+            bytes += 2.0 * steps * d + (N + steps) * (d + 16.0) + N * (d + 1);
+    }
+    return bytes < 1.8e19 ? (uint64_t)bytes : UINT64_MAX;
+}
+
 /* ---- the entry point ------------------------------------------------------------------------- */
 
 st_status st_pipeline_run(const st_pipeline_config *c, const float *x, size_t n, double fs_hz,

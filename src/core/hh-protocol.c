@@ -20,6 +20,30 @@ static st_status stopped(st_error *err, st_status code)
     return code ? code : st_error_set(err, ST_ERR_IO, "hh: stopped");
 }
 
+/* The blow-up at 'step', with its likeliest cause (hh-protocol.h). */
+static st_status blow_up(const st_hh_run_config *c, const st_stimulus *stim, uint64_t step,
+                         st_error *err)
+{
+    const double dt = c->dt_ms, t = (double)step * dt;
+    const unsigned long long k = (unsigned long long)step;
+    double I = st_stimulus_at(stim, (double)(step - 1) * dt);
+    if (fabs(I) > ST_HH_HUGE_CURRENT)
+        return st_error_set(err, ST_ERR_NUMERIC,
+                            "hh: v is not finite at t = %g ms (step %llu), where the input "
+                            "current is %g uA/cm^2: far outside what the membrane can follow; "
+                            "use a smaller input (a smaller --dt only delays the blow-up)",
+                            t, k, I);
+    if (c->fault_hint)
+        return st_error_set(err, ST_ERR_NUMERIC,
+                            "hh: v is not finite at t = %g ms (step %llu); %s: the likely cause, "
+                            "rather than the step (--dt %g ms)",
+                            t, k, c->fault_hint, dt);
+    return st_error_set(err, ST_ERR_NUMERIC,
+                        "hh: v is not finite at t = %g ms (step %llu); try a smaller --dt (now "
+                        "%g ms)",
+                        t, k, dt);
+}
+
 st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim, double duration_ms,
                     st_hh_spikes *sp, st_hh_row_fn fn, void *ud, st_error *err)
 {
@@ -39,11 +63,10 @@ st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim, double d
             return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
         st_stimulus_render(stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
         st_hh_process(&s, &c->p, c->how, dt, I, fn ? y : NULL, n, sp);
+        if (c->on_steps)
+            c->on_steps(c->steps_ud, n);
         if (s.fault)
-            return st_error_set(err, ST_ERR_NUMERIC,
-                                "hh: v is not finite at t = %g ms (step %llu); try a smaller "
-                                "--dt (now %g ms)",
-                                (double)s.fault_step * dt, (unsigned long long)s.fault_step, dt);
+            return blow_up(c, stim, s.fault_step, err);
         for (size_t i = 0; fn && i < n; i++) {
             make_row(&c->p, (double)(k0 + i + 1) * dt, I[i + 1], y + i * ST_HH_NVARS, row);
             if (fn(ud, row, err))

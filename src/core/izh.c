@@ -114,8 +114,9 @@ static ST_ALWAYS_INLINE void run(st_izh_state *s, const st_izh_params *p, st_int
     for (; i < n; i++) {
         step(&k, how, plain, dt, current[i], &v, &u);
         j++;
-        /* One compare on the common path: NaN also fails 'v <= vpeak'. */
-        if (!(v <= vpeak)) {
+        /* Two compares on the common path: NaN fails both, -inf (a quadratic that opens
+         * downward, q2 < 0, runs v there) the second. */
+        if (!(v <= vpeak && v > -INFINITY)) {
             if (!(v > vpeak) || !isfinite(v) || !isfinite(u)) {
                 s->fault = true;
                 s->fault_step = j;

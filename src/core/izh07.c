@@ -113,7 +113,8 @@ static ST_ALWAYS_INLINE void run(st_izh07_state *s, const st_izh07_params *p, st
     for (; i < n; i++) {
         step(&q, how, dt, current[i], &v, &u);
         j++;
-        if (!(v < vpeak + pu * u)) {
+        /* The common path is one test; NaN and -inf fail it too. */
+        if (!(v < vpeak + pu * u && v > -INFINITY)) {
             if (!isfinite(v) || !isfinite(u)) {
                 s->fault = true;
                 s->fault_step = j;
@@ -122,6 +123,11 @@ static ST_ALWAYS_INLINE void run(st_izh07_state *s, const st_izh07_params *p, st
             st_spikes_push(spikes, j);
             v = c + ru * u;
             u = fmin(u + d, umax);
+            if (!isfinite(v) || !isfinite(u)) { /* a reset beyond any number (ru u, u + d) */
+                s->fault = true;
+                s->fault_step = j;
+                break;
+            }
         }
         if (v_out)
             v_out[i] = v;

@@ -3,22 +3,28 @@
  * the neuron, with the messages every front end shows. */
 #include "spiketalk/options.h"
 
-#include <errno.h>
+#include "core-private.h"
+#include "spiketalk/number.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+st_status st_parse_number_span(const char *flag, const char *s, size_t n, double *out,
+                               st_error *err)
+{
+    st_number_status ns = st_number_parse(s, n, out);
+    if (ns == ST_NUMBER_OK)
+        return ST_OK;
+    return st_error_set(err, ns == ST_NUMBER_NOMEM ? ST_ERR_NOMEM : ST_ERR_INVAL,
+                        "%s: '%.*s%s' is not a finite number (%s)", flag, ST_QUOTED(s, n),
+                        st_number_why(ns));
+}
+
 st_status st_parse_number(const char *flag, const char *text, double *out, st_error *err)
 {
-    char *end;
-    errno = 0;
-    double x = text ? strtod(text, &end) : NAN;
-    if (!text || end == text || *end != '\0' || errno == ERANGE || !isfinite(x))
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s' is not a finite number", flag,
-                            text ? text : "");
-    *out = x;
-    return ST_OK;
+    return st_parse_number_span(flag, text ? text : "", text ? strlen(text) : 0, out, err);
 }
 
 st_status st_parse_count(const char *flag, const char *text, size_t min, size_t *out,
@@ -39,12 +45,12 @@ st_status st_param_set_text(const st_model *m, st_model_params *p, const char *n
                             const char *text, st_error *err)
 {
     const st_param_desc *d = st_param_find(m, name);
-    char flag[64];
-    snprintf(flag, sizeof flag, "--%.60s", name);
     if (!d)
         return st_error_set(err, ST_ERR_INVAL,
-                            "%s: unknown option or parameter of model %s (see --help)", flag,
-                            m->name);
+                            "--%.*s%s: unknown option or parameter of model %s (see --help)",
+                            ST_QUOTED(name, strlen(name)), m->name);
+    char flag[64]; /* a parameter's name from the registry, not the user's text */
+    snprintf(flag, sizeof flag, "--%s", d->name);
     double x;
     st_status st = st_parse_number(flag, text, &x, err);
     if (!st)

@@ -464,9 +464,10 @@ st_status st_preset_lookup(const st_model *m, const char *name, int kind, const 
     char near[200];
     st_preset_suggest(m, name, kind, near, sizeof near, 4);
     return st_error_set(err, ST_ERR_INVAL,
-                        "%s: unknown %s '%s' for model %s; closest: %s (see 'spiketalk presets')",
-                        flag, kind == ST_PRESET_FEATURE ? "feature" : "preset", name ? name : "",
-                        m->name, near);
+                        "%s: unknown %s '%.*s%s' for model %s; closest: %s (see 'spiketalk "
+                        "presets')",
+                        flag, kind == ST_PRESET_FEATURE ? "feature" : "preset",
+                        ST_QUOTED(name ? name : "", name ? strlen(name) : 0), m->name, near);
 }
 
 char *st_preset_suggest(const st_model *m, const char *name, int kind, char *buf, size_t size,

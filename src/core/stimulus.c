@@ -2,15 +2,17 @@
 /* Input-current protocols: parsing, evaluation and formatting of summed step/pulse/ramp terms. */
 #include "spiketalk/stimulus.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define TOKEN_MAX 128
+#include "spiketalk/number.h"
+
+/* A quoted piece of user text in a message is cut after this many characters (with "...");
+ * the text itself is always parsed whole. */
+#define QUOTE_MAX 60
 
 static const char *const kind_names[] = {"const", "step", "pulse", "ramp"};
 
@@ -20,28 +22,54 @@ static const char *const kind_keys[] = {
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
-/* Copies s[0..n) into buf without spaces; NUL-terminates; truncates with "...". */
-static void copy_token(char *buf, size_t size, const char *s, size_t n)
+/* The parser works on spans of the caller's text: nothing is copied, so nothing is cut. */
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+static bool blank(char c)
 {
-    size_t j = 0;
-    for (size_t i = 0; i < n && j + 1 < size; i++)
-        if (!isspace((unsigned char)s[i]))
-            buf[j++] = s[i];
-    buf[j] = '\0';
-    if (j + 1 == size && size > 4)
-        memcpy(buf + size - 4, "...", 4);
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
-static bool parse_number(const char *s, double *out)
+/* Without the blanks at both ends (blanks are allowed around the separators). */
+static bool letter(char c)
 {
-    char *end;
-    errno = 0;
-    double x = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(x))
-        return false;
-    *out = x;
-    return true;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+
+static span trim(span x)
+{
+    while (x.n && blank(x.s[0])) {
+        x.s++;
+        x.n--;
+    }
+    while (x.n && blank(x.s[x.n - 1]))
+        x.n--;
+    return x;
+}
+
+static span sub(span x, size_t from, size_t to)
+{
+    return (span){x.s + from, to - from};
+}
+
+/* The index of the first 'c' in x, or x.n. */
+static size_t find(span x, char c)
+{
+    const char *p = x.n ? memchr(x.s, c, x.n) : NULL;
+    return p ? (size_t)(p - x.s) : x.n;
+}
+
+static bool same(span x, const char *word)
+{
+    return strlen(word) == x.n && !memcmp(x.s, word, x.n);
+}
+
+/* "%.*s%s" arguments for a span in a message, cut at QUOTE_MAX characters. */
+#define QUOTED(x) \
+    (int)((x).n > QUOTE_MAX ? QUOTE_MAX : (x).n), (x).s, ((x).n > QUOTE_MAX ? "..." : "")
 
 /* Fields that a term kind requires, as bits, and which were seen. */
 enum { F_AMP = 1, F_START = 2, F_DUR = 4, F_SLOPE = 8, F_FROM = 16, F_CLOSED = 32 };
@@ -70,14 +98,14 @@ static unsigned allowed(st_stim_kind k)
 
 /* Maps a key to its field bit for kind 'k' ("onset" and "start" are one field; "width" and
  * "dur" too). 0 if unknown. */
-static unsigned key_field(st_stim_kind k, const char *key)
+static unsigned key_field(st_stim_kind k, span key)
 {
-    if (!strcmp(key, "amp")) return F_AMP;
-    if (!strcmp(key, "slope")) return F_SLOPE;
-    if (!strcmp(key, "from")) return F_FROM;
-    if (!strcmp(key, "closed")) return F_CLOSED;
-    if (!strcmp(key, k == ST_STIM_STEP ? "onset" : "start")) return F_START;
-    if (!strcmp(key, k == ST_STIM_PULSE ? "width" : "dur")) return F_DUR;
+    if (same(key, "amp")) return F_AMP;
+    if (same(key, "slope")) return F_SLOPE;
+    if (same(key, "from")) return F_FROM;
+    if (same(key, "closed")) return F_CLOSED;
+    if (same(key, k == ST_STIM_STEP ? "onset" : "start")) return F_START;
+    if (same(key, k == ST_STIM_PULSE ? "width" : "dur")) return F_DUR;
     return 0;
 }
 
@@ -92,33 +120,41 @@ static const char *field_key(st_stim_kind k, unsigned f)
     }
 }
 
-/* Parses one "key=value" (or flag) item into 't'. */
-static st_status parse_item(st_stim_term *t, unsigned *seen, const char *item, const char *what,
-                            const char *term, st_error *err)
+/* Parses one "key=value" (or flag) item, already trimmed, into 't'. */
+static st_status parse_item(st_stim_term *t, unsigned *seen, span item, const char *what,
+                            span term, st_error *err)
 {
-    char key[TOKEN_MAX];
-    const char *eq = strchr(item, '=');
-    copy_token(key, sizeof key, item, eq ? (size_t)(eq - item) : strlen(item));
+    size_t eq = find(item, '=');
+    span key = trim(sub(item, 0, eq));
     unsigned f = key_field(t->kind, key);
     if (!f || !(f & allowed(t->kind)))
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': unknown key '%s' for %s (%s)", what,
-                            term, key, kind_names[t->kind], kind_keys[t->kind]);
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': unknown key '%.*s%s' for %s (%s)",
+                            what, QUOTED(term), QUOTED(key), kind_names[t->kind],
+                            kind_keys[t->kind]);
     if (*seen & f)
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': '%s' given twice", what, term, key);
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': '%.*s' given twice", what,
+                            QUOTED(term), (int)key.n, key.s);
     *seen |= f;
     if (f == F_CLOSED) {
-        if (eq)
-            return st_error_set(err, ST_ERR_INVAL, "%s: '%s': 'closed' takes no value", what,
-                                term);
+        if (eq < item.n)
+            return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': 'closed' takes no value",
+                                what, QUOTED(term));
         t->closed = true;
         return ST_OK;
     }
+    if (eq == item.n)
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': '%.*s' needs a value (%.*s=NUMBER)",
+                            what, QUOTED(term), (int)key.n, key.s, (int)key.n, key.s);
+    span value = trim(sub(item, eq + 1, item.n));
     double x;
-    if (!eq || !parse_number(eq + 1, &x))
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': '%s' is not a finite number", what,
-                            term, item);
+    st_number_status ns = st_number_parse(value.s, value.n, &x);
+    if (ns)
+        return st_error_set(err, ns == ST_NUMBER_NOMEM ? ST_ERR_NOMEM : ST_ERR_INVAL,
+                            "%s: '%.*s%s': '%.*s%s' is not a finite number (%s)", what,
+                            QUOTED(term), QUOTED(item), st_number_why(ns));
     if (f == F_DUR && !(x > 0))
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': '%s' must be > 0", what, term, item);
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': '%.*s%s' must be > 0", what,
+                            QUOTED(term), QUOTED(item));
     switch (f) {
     case F_AMP: t->amp = x; break;
     case F_START: t->start_ms = x; break;
@@ -129,74 +165,88 @@ static st_status parse_item(st_stim_term *t, unsigned *seen, const char *item, c
     return ST_OK;
 }
 
-/* Parses one term "kind:item,item,..." (spaces already removed). */
-static st_status parse_term(const char *term, st_stim_term *t, const char *what, st_error *err)
+/* Parses one term "kind:item,item,...", already trimmed and not empty. */
+static st_status parse_term(span term, st_stim_term *t, const char *what, st_error *err)
 {
-    const char *colon = strchr(term, ':');
-    char kind[TOKEN_MAX];
-    copy_token(kind, sizeof kind, term, colon ? (size_t)(colon - term) : strlen(term));
+    size_t colon = find(term, ':');
+    span kind = trim(sub(term, 0, colon));
     memset(t, 0, sizeof *t);
     t->dur_ms = INFINITY;
     size_t k = 0;
-    while (k < 4 && strcasecmp(kind, kind_names[k]))
+    while (k < 4 && !(kind.n == strlen(kind_names[k]) &&
+                      !strncasecmp(kind.s, kind_names[k], kind.n)))
         k++;
     if (k == 4)
         return st_error_set(err, ST_ERR_INVAL,
-                            "%s: '%s': unknown kind '%s' (const, step, pulse, ramp)", what, term,
-                            kind);
+                            "%s: '%.*s%s': unknown kind '%.*s%s' (const, step, pulse, ramp)", what,
+                            QUOTED(term), QUOTED(kind));
     t->kind = (st_stim_kind)k;
-    if (!colon || !colon[1])
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': %s needs %s", what, term, kind,
-                            kind_keys[k]);
+    span body = colon < term.n ? trim(sub(term, colon + 1, term.n)) : (span){term.s, 0};
+    if (!body.n)
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': %s needs %s", what, QUOTED(term),
+                            kind_names[k], kind_keys[k]);
     unsigned seen = 0;
-    for (const char *p = colon + 1; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        char item[TOKEN_MAX];
-        copy_token(item, sizeof item, p, n);
+    for (size_t at = 0;;) {
+        size_t comma = at + find(sub(body, at, body.n), ',');
+        span item = trim(sub(body, at, comma));
+        if (!item.n)
+            return st_error_set(err, ST_ERR_INVAL,
+                                "%s: '%.*s%s': an empty item (a ',' with nothing %s it)", what,
+                                QUOTED(term), at == 0 ? "before" : "after");
         st_status st = parse_item(t, &seen, item, what, term, err);
         if (st)
             return st;
-        p += n + (comma ? 1 : 0);
+        if (comma == body.n)
+            break;
+        at = comma + 1;
     }
     unsigned missing = required(t->kind) & ~seen;
     if (missing)
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s': missing '%s'", what, term,
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s': missing '%s'", what, QUOTED(term),
                             field_key(t->kind, missing & -missing));
     return ST_OK;
+}
+
+/* The end of the term that starts at 'at': the next '+' whose next non-blank character is a
+ * letter (a kind name), another '+' or the end of the text (the last two make an empty term, an
+ * error). A '+' before a digit, a point or a '-' belongs to a number ("1e+3", "onset=+5"). */
+static size_t term_end(span text, size_t at)
+{
+    for (size_t i = at; i < text.n; i++) {
+        if (text.s[i] != '+')
+            continue;
+        size_t j = i + 1;
+        while (j < text.n && blank(text.s[j]))
+            j++;
+        if (j == text.n || letter(text.s[j]) || text.s[j] == '+')
+            return i;
+    }
+    return text.n;
 }
 
 st_status st_stimulus_parse(const char *spec, st_stimulus *out, const char *what, st_error *err)
 {
     what = what ? what : "input";
-    if (!spec)
-        return st_error_set(err, ST_ERR_INVAL, "%s: empty protocol", what);
-    char text[1024];
-    copy_token(text, sizeof text, spec, strlen(spec));
-    if (strlen(spec) >= sizeof text - 1)
-        return st_error_set(err, ST_ERR_INVAL, "%s: protocol too long", what);
-    if (!text[0])
+    span text = trim((span){spec, spec ? strlen(spec) : 0});
+    if (!text.n)
         return st_error_set(err, ST_ERR_INVAL, "%s: empty protocol", what);
     st_stimulus s = {0};
-    char *p = text;
-    for (;;) {
-        /* A '+' separates terms when a kind name (a letter) follows it; '+' after '=' or an
-         * exponent 'e' is part of a number. */
-        char *q = p;
-        while (*q && !(*q == '+' && isalpha((unsigned char)q[1])))
-            q++;
-        char sep = *q;
-        *q = '\0';
+    for (size_t at = 0;;) {
+        size_t end = term_end(text, at);
+        span term = trim(sub(text, at, end));
+        if (!term.n)
+            return st_error_set(err, ST_ERR_INVAL, "%s: an empty term (a '+' with nothing %s it)",
+                                what, at == 0 ? "before" : "after");
         if (s.n == ST_STIM_MAX_TERMS)
             return st_error_set(err, ST_ERR_INVAL, "%s: more than %d terms", what,
                                 ST_STIM_MAX_TERMS);
-        st_status st = parse_term(p, &s.term[s.n], what, err);
+        st_status st = parse_term(term, &s.term[s.n], what, err);
         if (st)
             return st;
         s.n++;
-        if (!sep)
+        if (end == text.n)
             break;
-        p = q + 1;
+        at = end + 1;
     }
     *out = s;
     return ST_OK;
@@ -267,6 +317,10 @@ void st_stimulus_range(const st_stimulus *s, double t_end_ms, double *lo, double
         if (probe[i] < 0.0 || probe[i] > t_end_ms)
             continue;
         double v = st_stimulus_at(s, probe[i]);
+        if (isnan(v)) { /* overflowing terms of opposite signs: inf - inf */
+            mn = mx = NAN;
+            break;
+        }
         mn = fmin(mn, v);
         mx = fmax(mx, v);
     }
@@ -276,47 +330,67 @@ void st_stimulus_range(const st_stimulus *s, double t_end_ms, double *lo, double
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
-#define FMT(buf, x) st_format_double(buf, sizeof buf, x)
+/* Text appended to a caller's buffer, counting what would have been written, as snprintf. */
+typedef struct text {
+    char *buf;
+    size_t size, len;
+} text;
+
+static void put(text *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->size && t->len + 1 < t->size) {
+        size_t room = t->size - 1 - t->len;
+        memcpy(t->buf + t->len, s, n < room ? n : room);
+    }
+    t->len += n;
+}
+
+static void put_num(text *t, const char *key, double x)
+{
+    char num[40];
+    put(t, key);
+    put(t, st_format_double(num, sizeof num, x));
+}
 
 int st_stimulus_format(const st_stimulus *s, char *buf, size_t size)
 {
-    char tmp[1024];
-    size_t len = 0;
+    text t = {buf, size, 0};
     if (s->n == 0)
-        len = (size_t)snprintf(tmp, sizeof tmp, "const:amp=0");
-    for (size_t i = 0; i < s->n && len < sizeof tmp; i++) {
-        const st_stim_term *t = &s->term[i];
-        char *p = tmp + len;
-        size_t room = sizeof tmp - len;
-        const char *plus = i ? "+" : "";
-        char a[40], b[40], c[40];
-        int w = 0;
-        switch (t->kind) {
+        put(&t, "const:amp=0");
+    for (size_t i = 0; i < s->n && i < ST_STIM_MAX_TERMS; i++) {
+        const st_stim_term *term = &s->term[i];
+        if (i)
+            put(&t, "+");
+        switch (term->kind) {
         case ST_STIM_CONST:
-            w = snprintf(p, room, "%sconst:amp=%s", plus, FMT(a, t->amp));
+            put_num(&t, "const:amp=", term->amp);
             break;
         case ST_STIM_STEP:
-            w = snprintf(p, room, "%sstep:onset=%s,amp=%s", plus, FMT(a, t->start_ms),
-                         FMT(b, t->amp));
-            if (isfinite(t->dur_ms) && w > 0 && (size_t)w < room)
-                w += snprintf(p + w, room - (size_t)w, ",dur=%s", FMT(c, t->dur_ms));
+            put_num(&t, "step:onset=", term->start_ms);
+            put_num(&t, ",amp=", term->amp);
+            if (isfinite(term->dur_ms))
+                put_num(&t, ",dur=", term->dur_ms);
             break;
         case ST_STIM_PULSE:
-            w = snprintf(p, room, "%spulse:start=%s,width=%s,amp=%s", plus,
-                         FMT(a, t->start_ms), FMT(b, t->dur_ms), FMT(c, t->amp));
+            put_num(&t, "pulse:start=", term->start_ms);
+            put_num(&t, ",width=", term->dur_ms);
+            put_num(&t, ",amp=", term->amp);
             break;
         case ST_STIM_RAMP:
-            w = snprintf(p, room, "%sramp:start=%s,slope=%s", plus, FMT(a, t->start_ms),
-                         FMT(b, t->slope));
-            if (t->from != 0.0 && w > 0 && (size_t)w < room)
-                w += snprintf(p + w, room - (size_t)w, ",from=%s", FMT(c, t->from));
-            if (isfinite(t->dur_ms) && w > 0 && (size_t)w < room)
-                w += snprintf(p + w, room - (size_t)w, ",dur=%s", FMT(c, t->dur_ms));
+            put_num(&t, "ramp:start=", term->start_ms);
+            put_num(&t, ",slope=", term->slope);
+            if (term->from != 0.0 || signbit(term->from)) /* -0 reads back as -0 */
+                put_num(&t, ",from=", term->from);
+            if (isfinite(term->dur_ms))
+                put_num(&t, ",dur=", term->dur_ms);
             break;
         }
-        if (t->closed && w > 0 && (size_t)w < room)
-            w += snprintf(p + w, room - (size_t)w, ",closed");
-        len += w > 0 ? (size_t)w : 0;
+        /* only where the grammar has the flag, so that the text always parses */
+        if (term->closed && (term->kind == ST_STIM_STEP || term->kind == ST_STIM_PULSE))
+            put(&t, ",closed");
     }
-    return snprintf(buf, size, "%s", tmp);
+    if (size)
+        buf[t.len < size ? t.len : size - 1] = '\0';
+    return (int)t.len;
 }

@@ -24,8 +24,6 @@
 #define FIRST_CAP_FRAMES (1u << 20)
 /* A chunk list this long is not a real WAV or AIFF file; stop walking it. */
 #define MAX_CHUNKS 4096
-/* Highest sample rate st_audio_write accepts (far above any audio interface). */
-#define MAX_WRITE_FS_HZ 10000000.0
 
 /* ---- header frame count ------------------------------------------------------------------- */
 
@@ -152,20 +150,40 @@ static bool mix(const float *in, size_t n, int ch, float *out, size_t *frame, in
     return true;
 }
 
-/* Opens 'path' for reading, with the errors a person can act on (missing, a folder, empty). */
+/* Errors of open(2) that mean the name given is not a file we may read: bad input, not a
+ * failure of the system. */
+static bool names_no_file(int e)
+{
+    return e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == ELOOP ||
+           e == ENAMETOOLONG || e == EISDIR;
+}
+
+static const char *file_type(mode_t m)
+{
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
+}
+
+/* Opens 'path' for reading, with the errors a person can act on (missing, a folder, a FIFO or
+ * a device, empty). */
 static st_status open_input(const char *path, int *fd, st_error *err)
 {
     *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not hang the open */
     if (*fd < 0)
-        return st_error_set(err, ST_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return st_error_set(err, names_no_file(errno) ? ST_ERR_INVAL : ST_ERR_IO,
+                            "%s: cannot open: %s", path, strerror(errno));
     struct stat sb;
     st_status st = ST_OK;
     if (fstat(*fd, &sb) != 0)
         st = st_error_set(err, ST_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
     else if (S_ISDIR(sb.st_mode))
-        st = st_error_set(err, ST_ERR_IO, "%s: is a directory, not an audio file", path);
+        st = st_error_set(err, ST_ERR_INVAL, "%s: is a directory, not an audio file", path);
     else if (!S_ISREG(sb.st_mode))
-        st = st_error_set(err, ST_ERR_IO, "%s: not a regular file", path);
+        st = st_error_set(err, ST_ERR_INVAL, "%s: is %s, not an audio file", path,
+                          file_type(sb.st_mode));
     else if (sb.st_size == 0)
         st = st_error_set(err, ST_ERR_FORMAT, "%s: empty file (0 bytes), not audio", path);
     else if (fcntl(*fd, F_SETFL, 0) != 0) /* back to blocking reads */
@@ -267,6 +285,14 @@ st_status st_audio_read(const char *path, st_audio *out, st_error *err)
                           info.samplerate, info.channels);
         goto cleanup;
     }
+    /* Refused here, naming the file, rather than blamed on an output after the work. */
+    if (info.samplerate < ST_AUDIO_MIN_RATE_HZ || info.samplerate > ST_AUDIO_MAX_RATE_HZ) {
+        st = st_error_set(err, ST_ERR_FORMAT,
+                          "%s: its header gives a sample rate of %d Hz; audio files are read at "
+                          "%.0f to %.0f Hz",
+                          path, info.samplerate, ST_AUDIO_MIN_RATE_HZ, ST_AUDIO_MAX_RATE_HZ);
+        goto cleanup;
+    }
     int64_t expected = declared_frames(fd, &info);
     /* Otherwise libsndfile's count is the header's, except that it reports SF_COUNT_MAX for an
      * open-ended stream and 0 for an Ogg file cut before its last page: then only the data
@@ -300,19 +326,11 @@ st_status st_audio_check_output(const char *path, const char *input_path, st_err
 {
     if (!path || !*path)
         return st_error_set(err, ST_ERR_IO, "output: empty file name");
-    if (input_path) {
-        struct stat a, b;
-        bool same;
-        /* By identity where both exist, so "./x.wav", a hard link or a symbolic link to the
-         * input are all caught; by name where one is missing. */
-        if (stat(path, &a) == 0 && stat(input_path, &b) == 0)
-            same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-        else
-            same = !strcmp(path, input_path);
-        if (same)
-            return st_error_set(err, ST_ERR_IO,
-                                "%s: is the input file; choose another output name", path);
-    }
+    /* by identity where both exist, so "./x.wav", a hard link or a symbolic link to the input
+     * are all caught; by the resolved name where one is missing */
+    if (input_path && st_output_same(path, input_path))
+        return st_error_set(err, ST_ERR_IO, "%s: is the input file; choose another output name",
+                            path);
     return st_output_check(path, err);
 }
 
@@ -389,30 +407,26 @@ st_status st_wav_writer_open(const char *path, double fs_hz, st_wav_format fmt,
                             (int)fmt);
     /* WAV stores a whole number of Hz; a rate like 44100/3 computed in floating point lands
      * a hair off an integer, so round rather than refuse. */
-    if (!(fs_hz >= 1.0 && fs_hz <= MAX_WRITE_FS_HZ))
-        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (1 to %g)",
-                            path, fs_hz, MAX_WRITE_FS_HZ);
+    if (!(fs_hz >= ST_AUDIO_MIN_RATE_HZ && fs_hz <= ST_AUDIO_MAX_RATE_HZ))
+        return st_error_set(err, ST_ERR_INVAL, "%s: sample rate %g Hz is out of range (%.0f to %.0f)",
+                            path, fs_hz, ST_AUDIO_MIN_RATE_HZ, ST_AUDIO_MAX_RATE_HZ);
     st_status st = st_audio_check_output(path, input_path, err);
     if (st)
         return st;
-    size_t len = strlen(path);
     st_wav_writer *w = st_calloc(1, sizeof *w);
     if (!w)
         return st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", path);
     w->fd = -1;
-    if (!(w->path = st_malloc(len + 1)) || !(w->tmp = st_malloc(len + 16))) {
+    w->fmt = fmt;
+    size_t len = strlen(path);
+    if (!(w->path = st_malloc(len + 1))) {
         st = st_error_set(err, ST_ERR_NOMEM, "%s: out of memory", path);
         goto fail;
     }
     memcpy(w->path, path, len + 1);
-    snprintf(w->tmp, len + 16, "%s.tmp-XXXXXX", path);
-    w->fmt = fmt;
-    if ((w->fd = mkstemp(w->tmp)) < 0) {
-        st = st_error_set(err, ST_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-        w->tmp[0] = '\0'; /* nothing of ours to remove */
+    /* registered: a termination signal removes it (st_temp_catch_signals) */
+    if ((st = st_temp_create(path, false, &w->fd, &w->tmp, err)))
         goto fail;
-    }
-    fchmod(w->fd, 0644); /* mkstemp's 0600 would hide the result from other users */
     SF_INFO info = {.samplerate = (int)lround(fs_hz), .channels = 1,
                     .format = SF_FORMAT_WAV |
                               (fmt == ST_WAV_PCM16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT)};
@@ -464,10 +478,12 @@ st_status st_wav_writer_commit(st_wav_writer *w, st_error *err)
     } else {
         rc = close(w->fd);
         w->fd = -1;
-        if (rc != 0 || rename(w->tmp, w->path) != 0)
+        if (rc != 0 || rename(w->tmp, w->path) != 0) {
             st = st_error_set(err, ST_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
-        else
-            w->tmp[0] = '\0'; /* renamed: nothing left to remove */
+        } else {
+            st_temp_forget(w->tmp); /* renamed: nothing left to remove */
+            w->tmp = NULL;
+        }
     }
     st_wav_writer_abort(w);
     return st;
@@ -481,9 +497,7 @@ void st_wav_writer_abort(st_wav_writer *w)
         sf_close(w->sf);
     if (w->fd >= 0)
         close(w->fd);
-    if (w->tmp && w->tmp[0])
-        unlink(w->tmp);
-    st_free(w->tmp);
+    st_temp_discard(w->tmp);
     st_free(w->path);
     st_free(w);
 }

@@ -71,9 +71,9 @@ expect_error 2 "--c: the reset" simulate --c 40
 expect_error 2 "needs a value" simulate --preset
 expect_error 2 "not a command" frobnicate
 
-# an unwritable plot path fails before the (here 1e9-step) simulation starts
+# an unwritable plot path is bad input, refused before the (here 1e9-step) simulation starts
 start=$(date +%s)
-expect_error 1 "/nonexistent-dir/x.png: " simulate --duration 1e7 --dt 0.01 \
+expect_error 2 "/nonexistent-dir/x.png: " simulate --duration 1e7 --dt 0.01 \
     --plot /nonexistent-dir/x.png
 [ $(($(date +%s) - start)) -lt 3 ] && ok || bad "plot path checked only after simulating"
 expect_error 2 "x.txt: unknown plot format" simulate --plot "$T/x.txt"

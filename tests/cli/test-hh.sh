@@ -136,17 +136,21 @@ expect_error 2 "needs a value" axon --diameter-um
 blow="v is not finite at t = [0-9.e+-]+ ms \(step [0-9]+\); try a smaller --dt"
 expect_error 1 "hh: $blow \(now 0.5 ms\)" \
     hh --integrator euler --dt 0.5 --input const:amp=20 --trace "$T/blow.csv" --plot "$T/blow.png"
-expect_error 1 "axon: $blow" \
-    axon --stimulus 1e308,1 --trace "$T/blow2.csv" --plot "$T/blow2.png"
+# a stimulus far beyond any membrane blows v up at any step: the message blames the stimulus
+expect_error 1 "axon: v is not finite: the --stimulus of 1e\+300 uA .*use a smaller --stimulus" \
+    axon --stimulus 1e300,1 --trace "$T/blow2.csv" --plot "$T/blow2.png"
+# one that is not even a number per cm^2 is refused before the run
+expect_error 2 "^spiketalk: --stimulus: 1e\+308 uA .* is inf uA/cm\^2" \
+    axon --stimulus 1e308,1 --trace "$T/blow2.csv"
 [ ! -e "$T/blow.csv" ] && [ ! -e "$T/blow.png" ] && [ ! -e "$T/blow2.csv" ] &&
     [ ! -e "$T/blow2.png" ] && ok || bad "output left after a blow-up"
 
-# an unwritable plot path fails before the (here long) computation starts
+# an unwritable plot path is bad input, refused before the (here long) computation starts
 start=$(date +%s)
-expect_error 1 "/nonexistent-dir/x.png: " axon --duration 100000 --plot /nonexistent-dir/x.png
-expect_error 1 "/nonexistent-dir/x.png: " hh --duration 1e7 --plot /nonexistent-dir/x.png
-expect_error 1 "/nonexistent-dir/t.csv: " hh --duration 1e7 --trace /nonexistent-dir/t.csv
-expect_error 1 "/nonexistent-dir/x.png: " hh --fi 0:1000:1 --plot /nonexistent-dir/x.png
+expect_error 2 "/nonexistent-dir/x.png: " axon --duration 100000 --plot /nonexistent-dir/x.png
+expect_error 2 "/nonexistent-dir/x.png: " hh --duration 1e7 --plot /nonexistent-dir/x.png
+expect_error 2 "/nonexistent-dir/t.csv: " hh --duration 1e7 --trace /nonexistent-dir/t.csv
+expect_error 2 "/nonexistent-dir/x.png: " hh --fi 0:1000:1 --plot /nonexistent-dir/x.png
 [ $(($(date +%s) - start)) -lt 3 ] && ok || bad "output paths checked only after computing"
 expect_error 2 "x.txt: unknown plot format" axon --plot "$T/x.txt"
 [ ! -e "$T/x.txt" ] && ok || bad "bad plot path created a file"

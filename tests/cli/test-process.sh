@@ -69,13 +69,14 @@ echo "this is not audio" >"$T/in-text.wav"
 printf "$(wav_header 1 16 0)" >"$T/in-zero.wav"
 { printf "$(wav_header 3 32 16)"; printf '\x00\x00\x00\x3f\x00\x00\xc0\x7f\x00\x00\x00\x3f\x00\x00\x00\x00'; } >"$T/in-nan.wav"
 { printf "$(wav_header 3 32 12)"; printf '\x00\x00\x00\x3f\x00\x00\x80\x7f\x00\x00\x00\x00'; } >"$T/in-inf.wav"
-expect_process_fail 1 "in-trunc.wav: .*truncated" "$T/in-trunc.wav" -o "$T/out.wav"
-expect_process_fail 1 "in-empty.wav: " "$T/in-empty.wav" -o "$T/out.wav"
-expect_process_fail 1 "in-text.wav: " "$T/in-text.wav" -o "$T/out.wav"
-expect_process_fail 1 "in-zero.wav: .*no audio frames" "$T/in-zero.wav" -o "$T/out.wav"
-expect_process_fail 1 "in-nan.wav: .*not finite" "$T/in-nan.wav" -o "$T/out.wav"
-expect_process_fail 1 "in-inf.wav: .*not finite" "$T/in-inf.wav" -o "$T/out.wav"
-expect_process_fail 1 "missing.wav: " "$T/missing.wav" -o "$T/out.wav"
+# bad input files are bad input: exit 2, the file named
+expect_process_fail 2 "in-trunc.wav: .*truncated" "$T/in-trunc.wav" -o "$T/out.wav"
+expect_process_fail 2 "in-empty.wav: " "$T/in-empty.wav" -o "$T/out.wav"
+expect_process_fail 2 "in-text.wav: " "$T/in-text.wav" -o "$T/out.wav"
+expect_process_fail 2 "in-zero.wav: .*no audio frames" "$T/in-zero.wav" -o "$T/out.wav"
+expect_process_fail 2 "in-nan.wav: .*not finite" "$T/in-nan.wav" -o "$T/out.wav"
+expect_process_fail 2 "in-inf.wav: .*not finite" "$T/in-inf.wav" -o "$T/out.wav"
+expect_process_fail 2 "missing.wav: " "$T/missing.wav" -o "$T/out.wav"
 
 # ---- bad flags and outputs ------------------------------------------------------------------
 expect_process_fail 2 "--gain: 'nan'" "$T/in-tone.wav" -o "$T/out.wav" --gain nan
@@ -85,9 +86,9 @@ expect_process_fail 2 "--recipe: unknown recipe 'seed-x'" "$T/in-tone.wav" -o "$
 expect_process_fail 2 "--preset: unknown preset 'RSS'.*RS" "$T/in-tone.wav" -o "$T/out.wav" --preset RSS
 expect_process_fail 2 "--decimate: " "$T/in-tone.wav" -o "$T/out.wav" --decimate 0
 expect_process_fail 2 "--dt: " "$T/in-tone.wav" -o "$T/out.wav" --dt -1
-expect_process_fail 1 "/nonexistent-dir/out.wav: " "$T/in-tone.wav" -o /nonexistent-dir/out.wav
-expect_process_fail 1 "in-tone.wav: .*input" "$T/in-tone.wav" -o "$T/in-tone.wav"
-expect_process_fail 1 "/nonexistent-dir/p.png: " "$T/in-tone.wav" -o "$T/out.wav" --plot /nonexistent-dir/p.png
+expect_process_fail 2 "/nonexistent-dir/out.wav: " "$T/in-tone.wav" -o /nonexistent-dir/out.wav
+expect_process_fail 2 "in-tone.wav' is the same file as the input" "$T/in-tone.wav" -o "$T/in-tone.wav"
+expect_process_fail 2 "/nonexistent-dir/p.png: " "$T/in-tone.wav" -o "$T/out.wav" --plot /nonexistent-dir/p.png
 expect_process_fail 2 "no input file" -o "$T/out.wav"
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind" || ok
 

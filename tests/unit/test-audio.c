@@ -276,8 +276,9 @@ static void test_audio_bad_files(void **state)
     write_text(text, "These are my notes, not a recording.\n");
     expect_read_error(text, ST_ERR_FORMAT, "not a readable audio file");
 
-    expect_read_error(in_dir("missing.wav"), ST_ERR_IO, "No such file");
-    expect_read_error(dir, ST_ERR_IO, "directory");
+    /* names of no readable file are bad input (ST_ERR_INVAL), not a failing system */
+    expect_read_error(in_dir("missing.wav"), ST_ERR_INVAL, "No such file");
+    expect_read_error(dir, ST_ERR_INVAL, "directory");
 
     const char *zero = in_dir("zero.wav");
     write_float_file(zero, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, 44100, x, 0);
@@ -293,6 +294,56 @@ static void test_audio_bad_files(void **state)
     const char *inf_path = in_dir("inf.wav");
     write_float_file(inf_path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 2, 8000, bad, 8);
     expect_read_error(inf_path, ST_ERR_FORMAT, "sample 5 of channel 2 is not finite");
+}
+
+/* Overwrites 4 little-endian bytes at 'offset' of 'path' (a header field). */
+static void patch_u32(const char *path, long offset, uint32_t x)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    unsigned char b[4] = {x & 255, (x >> 8) & 255, (x >> 16) & 255, x >> 24};
+    assert_int_equal(fseek(f, offset, SEEK_SET), 0);
+    assert_int_equal(fwrite(b, 1, 4, f), 4);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A FIFO, a device and headers that lie about the rate: refused at once, naming the file and
+ * what is wrong, without hanging on the FIFO or reading the device forever. */
+static void test_audio_hostile_files(void **state)
+{
+    (void)state;
+    const char *fifo = in_dir("fifo.wav");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_read_error(fifo, ST_ERR_INVAL, "is a FIFO, not an audio file");
+    expect_read_error("/dev/zero", ST_ERR_INVAL, "is a character device, not an audio file");
+
+    /* a canonical 44-byte WAV header: the rate at byte 24, the byte rate at 28 */
+    float x[64] = {0.25f};
+    const char *lie = in_dir("lie.wav");
+    const struct { uint32_t rate; const char *says; } rates[] = {
+        {2000000000u, "its header gives a sample rate of 2000000000 Hz"},
+        {500u, "its header gives a sample rate of 500 Hz"},
+        {10000001u, "its header gives a sample rate of 10000001 Hz"},
+    };
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        write_float_file(lie, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, 44100, x, 64);
+        patch_u32(lie, 24, rates[i].rate);
+        patch_u32(lie, 28, rates[i].rate * 2u);
+        expect_read_error(lie, ST_ERR_FORMAT, rates[i].says);
+    }
+    /* the edges of the range are read */
+    const uint32_t edges[] = {(uint32_t)ST_AUDIO_MIN_RATE_HZ, (uint32_t)ST_AUDIO_MAX_RATE_HZ};
+    for (size_t i = 0; i < 2; i++) {
+        write_float_file(lie, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, 44100, x, 64);
+        patch_u32(lie, 24, edges[i]);
+        patch_u32(lie, 28, edges[i] * 2u);
+        st_audio a;
+        st_error err = {0};
+        assert_int_equal(st_audio_read(lie, &a, &err), ST_OK);
+        assert_true(a.fs_hz == edges[i]);
+        assert_int_equal(a.n, 64);
+        st_audio_free(&a);
+    }
 }
 
 /* Each of st_audio_read's allocations may fail: ST_ERR_NOMEM, nothing returned, no leak (the
@@ -608,6 +659,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audio_formats, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_bad_files, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_read_alloc_failure, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_audio_hostile_files, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_write_roundtrip, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_write_refuses, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_audio_check_output_same_file, make_dir, remove_dir),
