@@ -11,8 +11,8 @@ seconds=${1:-60}
 shift || true
 . scripts/setup.sh
 st_install_packages || exit 1
-CC=clang st_build build-fuzz -Dfuzz=enabled -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dgui=disabled -Dtests=disabled || exit 1
+CC=clang st_build build-fuzz -Dwerror=true -Dfuzz=enabled -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dgui=disabled -Dtests=disabled || exit 1
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(stimulus audio cli-values stream models)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
