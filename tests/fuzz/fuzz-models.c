@@ -113,12 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     for (size_t i = 0; i < good && i < n; i++) {
-        /* Known, and left to izh.c's owner: the 2003 form tests 'v <= vpeak' on its fast
-         * path, which -inf passes; a v of -inf (reached with q2 < 0, which the check accepts,
-         * or through u) is flagged a step later, when the next step makes it NaN - or not at
-         * all when it comes at the run's last step. NaN and +inf are checked. */
-        if (v[i] == -INFINITY && m->id == ST_MODEL_IZH)
-            continue;
         if (!isfinite(v[i])) {
             fprintf(stderr, "fuzz-models: %s (%s, dt %g): v[%zu] = %g without a fault\n",
                     m->name, st_integrator_name(how), dt, i, v[i]);

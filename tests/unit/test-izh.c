@@ -242,6 +242,34 @@ static void test_izh_fault_reported(void **state)
     assert_true(step >= 1 && t <= 1000);
 }
 
+/* A quadratic that opens downward (q2 < 0) runs v down to -inf, which passes 'v <= vpeak': the
+ * model must flag the step where v stops being finite, and every v before it is finite. */
+static void test_izh_minus_infinity_is_a_fault(void **state)
+{
+    (void)state;
+    st_izh_params p = st_izh_params_default();
+    p.q2 = -0.04;
+    enum { N = 400 };
+    double I[N] = {0}, v[N], u[N];
+    const st_integrator hows[] = {ST_INT_EULER, ST_INT_SYMPLECTIC, ST_INT_IZH2003, ST_INT_RK4,
+                                  ST_INT_STUDY};
+    for (size_t h = 0; h < sizeof hows / sizeof hows[0]; h++) {
+        st_integrator how = hows[h];
+        st_izh_state s;
+        st_izh_reset(&s, -65.0, -13.0);
+        st_spikes sp = {0};
+        assert_int_equal(st_spikes_reserve(&sp, N), 0);
+        st_izh_process(&s, &p, how, 0.5, I, v, u, N, &sp);
+        assert_true(s.fault);
+        assert_true(s.fault_step >= 2 && s.fault_step <= N);
+        for (uint64_t i = 0; i + 1 < s.fault_step; i++)
+            assert_true(isfinite(v[i]) && v[i] < -65.0);
+        assert_true(isnan(v[s.fault_step - 1]));
+        assert_int_equal(sp.count, 0);
+        st_spikes_free(&sp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_izh_block_invariance),
         cmocka_unit_test(test_izh_spike_test_is_strict),
         cmocka_unit_test(test_izh_fault_reported),
+        cmocka_unit_test(test_izh_minus_infinity_is_a_fault),
     };
     return cmocka_run_group_tests_name("izh", tests, NULL, NULL);
 }
