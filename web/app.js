@@ -5,7 +5,7 @@
 // worklet keeps what it received and produced for S seconds: window.spiketalk.takeRecording).
 import { METER } from './channel.js';
 import { Session } from './live.js';
-import { drawScope, drawSim } from './plot.js';
+import { drawIdle, drawScope, drawSim } from './plot.js';
 import { Live, Sim, Spiketalk } from './wasm.js';
 
 const $ = (id) => document.getElementById(id);
@@ -123,6 +123,8 @@ async function stop() {
         status('Stopped.');
     }
 }
+
+const IDLE = 'Start the microphone or use the demo voice';
 
 function db(x) {
     return x > 0 ? `${(20 * Math.log10(x)).toFixed(1)} dBFS` : '−∞ dBFS';
@@ -332,8 +334,11 @@ function simulate() {
         }
         app.simResult = r;
         const dur = r.t[r.t.length - 1] - r.t[0];
-        $('sim-spikes').textContent = String(r.spikes.length);
-        $('sim-spikes').dataset.value = String(r.spikes.length);
+        const out = $('sim-spikes');
+        out.textContent = String(r.spikes.length);
+        out.dataset.value = String(r.spikes.length);
+        out.dataset.preset = $('sim-preset').value;
+        out.dataset.runs = String(Number(out.dataset.runs || 0) + 1);
         $('sim-protocol').textContent = `input ${r.input}, dt ${r.dt} ms, ${+dur.toFixed(3)} ms`;
         if (!$('panel-sim').hidden)
             drawSim($('sim-plot'), r);
@@ -368,6 +373,11 @@ async function init() {
     keys();
     tabs();
     buildSim();
+    drawIdle($('scope'), IDLE);
+    new ResizeObserver(() => {
+        if (!app.session)
+            drawIdle($('scope'), IDLE);
+    }).observe($('scope'));
     // for tests and for saving a take: what the worklet received and produced
     window.spiketalk = {
         ready: true,

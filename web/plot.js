@@ -168,7 +168,7 @@ export function drawScope(canvas, ch, fsHz, seconds, gate) {
 // The simulation: v over time with the spikes drawn to their peak, and the input current.
 export function drawSim(canvas, r) {
     const { g, w, h } = fit(canvas);
-    const x0 = 66, pw = Math.max(10, w - x0 - 10), top = 8, ph = h - top - 26;
+    const x0 = 66, pw = Math.max(10, w - x0 - 22), top = 8, ph = h - top - 26;
     const n = r.v.length, t0 = r.t[0], t1 = r.t[n - 1];
     const hV = ph * 0.7 - 6, hI = ph * 0.3 - 6, tV = top, tI = top + hV + 12;
     let vlo = Infinity, vhi = -Infinity, ilo = Infinity, ihi = -Infinity;
@@ -185,7 +185,7 @@ export function drawSim(canvas, r) {
     const ipad = Math.max(1e-6, (ihi - ilo) * 0.1 || Math.abs(ihi) * 0.1 || 1);
     const yV = scale(vlo - 5, vhi + 5, tV, hV), yI = scale(ilo - ipad, ihi + ipad, tI, hI);
     const xT = (t) => x0 + (t - t0) / (t1 - t0 || 1) * pw;
-    lane(g, x0, tV, pw, hV, 'v (mV)', ticks(vlo, vhi, 5), yV);
+    lane(g, x0, tV, pw, hV, 'v (mV)', ticks(vlo, vhi, 6), yV);
     lane(g, x0, tI, pw, hI, 'I', ticks(ilo, ihi, 2), yI);
     const cols = Math.floor(pw);
     trace(g, columns(n, cols, (i) => r.current[i]), x0, yI, css('--env', '#e07a1f'), 1.5);
@@ -208,4 +208,14 @@ export function drawSim(canvas, r) {
         g.fillText(fmt(t), xT(t), tI + hI + 6);
     g.textAlign = 'right';
     g.fillText('t (ms)', x0 - 12, tI + hI + 6);
+}
+
+// The scope before a session: its lanes, empty, and a hint.
+export function drawIdle(canvas, text) {
+    const { g, w, h } = fit(canvas);
+    g.fillStyle = css('--muted', '#5b6570');
+    g.font = '15px system-ui, -apple-system, "DejaVu Sans", sans-serif';
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(text, w / 2, h / 2);
 }
