@@ -60,18 +60,25 @@ export function decodePng(buf) {
     return { width: w, height: h, px };
 }
 
-// Where colour '#rrggbb' (within 'tol' per channel, for anti-aliasing) appears in the image:
-// the number of pixels, of distinct columns and of distinct rows.
-export function coverage(img, hex, tol = 40) {
-    const r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16);
-    const b = parseInt(hex.slice(5, 7), 16);
+// Where a trace of one hue appears in the image: the number of pixels, of distinct columns and
+// of distinct rows. By hue rather than exact colour, so that anti-aliased edges count:
+// 'blue' (v), 'orange' (the envelope, the current), 'grey' (the input; darker than the grid).
+const HUES = {
+    blue: (r, g, b) => b - r > 50 && b > g,
+    orange: (r, g, b) => r - b > 60 && r > g && g > 80,   // not the gate's red
+    grey: (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b) < 30 && r < 190 && r > 60,
+};
+
+// 'box' ({x0, y0, x1, y1}, pixels, end excluded) limits the count to the plot's area.
+export function coverage(img, hue, box = {}) {
+    const test = HUES[hue];
     const cols = new Set(), rows = new Set();
+    const { x0 = 0, y0 = 0, x1 = img.width, y1 = img.height } = box;
     let pixels = 0;
-    for (let y = 0; y < img.height; y++) {
-        for (let x = 0; x < img.width; x++) {
+    for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
             const i = 4 * (y * img.width + x);
-            if (Math.abs(img.px[i] - r) <= tol && Math.abs(img.px[i + 1] - g) <= tol &&
-                Math.abs(img.px[i + 2] - b) <= tol) {
+            if (test(img.px[i], img.px[i + 1], img.px[i + 2])) {
                 pixels++;
                 cols.add(x);
                 rows.add(y);

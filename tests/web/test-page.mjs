@@ -16,7 +16,6 @@ import {
 import { coverage, decodePng } from './png.mjs';
 
 const STUDY = { RS: 8, IB: 10, CH: 22, FS: 27, LTS: 25, TC: 55, RZ: 53 };
-const COLORS = { input: '#8a939c', env: '#e07a1f', v: '#1f5fbf' };
 const dir = tmpdir('web-page');
 
 async function simCount(p, name) {
@@ -133,9 +132,11 @@ async function simulate(p) {
     await p.evaluate(() => document.activeElement.blur());
     await sleep(100);
     const img = await shot(p, '#sim-plot', 'sim-plot.png');
-    const v = coverage(img, COLORS.v), cur = coverage(img, COLORS.env);
-    check(v.cols > 0.75 * img.width && v.rows > 0.4 * img.height && cur.cols > 0.75 * img.width,
-        `the Simulate screenshot has plots: v over ${v.cols} of ${img.width} columns and ` +
+    const box = { x0: 68, y0: 0, x1: img.width - 22, y1: img.height - 26 };
+    const v = coverage(img, 'blue', box), cur = coverage(img, 'orange', box);
+    const plotW = box.x1 - box.x0;
+    check(v.cols > 0.95 * plotW && v.rows > 0.4 * img.height && cur.cols > 0.95 * plotW,
+        `the Simulate screenshot has plots: v over ${v.cols} of ${plotW} columns and ` +
         `${v.rows} of ${img.height} rows, the current over ${cur.cols} columns`);
     await p.screenshot({ path: path.join(dir, 'web-simulate.png') });
     await p.click('#tab-live');
@@ -145,16 +146,23 @@ async function simulate(p) {
 
 async function live(p) {
     await p.click('#start-voice');
-    await waitFrames(p, 1.5 * 44100, 20000);
+    await waitFrames(p, 1.6 * 44100, 20000);
+    // the audio stops where it is (the scope keeps drawing what the ring holds), so that the
+    // two screenshots show the same moment however busy the machine is
+    await p.evaluate(() => window.spiketalk.session().ctx.suspend());
+    await sleep(300);
     const img = await shot(p, '#scope', 'scope.png');
     await p.screenshot({ path: path.join(dir, 'web-live.png') });
-    const v = coverage(img, COLORS.v), env = coverage(img, COLORS.env);
-    const inp = coverage(img, COLORS.input, 12);
-    check(v.cols > 0.5 * img.width && v.rows > 0.2 * img.height,
-        `the Live screenshot's scope shows v (${v.cols} columns, ${v.rows} rows)`);
-    check(env.cols > 0.5 * img.width && env.rows > 0.08 * img.height,
+    // the traces' area: right of the axis labels (66 px), above the time axis (22 px)
+    const box = { x0: 68, y0: 0, x1: img.width - 8, y1: img.height - 24 };
+    const v = coverage(img, 'blue', box), env = coverage(img, 'orange', box);
+    const inp = coverage(img, 'grey', box);
+    const plotW = box.x1 - box.x0;
+    check(v.cols > 0.9 * plotW && v.rows > 0.2 * img.height,
+        `the Live screenshot's scope shows v (${v.cols} of ${plotW} columns, ${v.rows} rows)`);
+    check(env.cols > 0.9 * plotW && env.rows > 0.08 * img.height,
         `and the envelope (${env.cols} columns, ${env.rows} rows)`);
-    check(inp.cols > 0.5 * img.width && inp.rows > 0.1 * img.height,
+    check(inp.cols > 0.4 * plotW && inp.rows > 0.1 * img.height,
         `and the input (${inp.cols} columns, ${inp.rows} rows)`);
     await p.click('#stop');
 }
@@ -176,7 +184,9 @@ async function phone(b, url) {
         `on a phone (${m.width} px) nothing scrolls sideways (${m.scroll} px), the scope fits ` +
         `(${m.scope} px) and every button is at least 44 px tall`, m.small.join(' '));
     await p.click('#start-voice');
-    await waitFrames(p, 1.5 * 44100, 20000);
+    await waitFrames(p, 1.6 * 44100, 20000);
+    await p.evaluate(() => window.spiketalk.session().ctx.suspend());
+    await sleep(300);
     await p.screenshot({ path: path.join(dir, 'web-phone.png') });
     await p.click('#stop');
     check(p.problems.length === 0, 'the phone page has no console error', p.problems.join('; '));
