@@ -73,7 +73,7 @@ async function inPage(page, rate) {
             }
             rounds.push(1000 * (performance.now() - t0) / quanta);
         }
-        const sorted = Array.from(each).sort((a, b) => a - b);
+        const sorted = Float64Array.from(each).sort();
         rounds.sort((a, b) => a - b);
         const keep = sorted.subarray(0, Math.floor(0.99 * quanta));
         const trimmed = keep.reduce((a, b) => a + b, 0) / keep.length;
