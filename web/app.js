@@ -96,6 +96,8 @@ async function start(source) {
     try {
         await s.open();
     } catch (e) {
+        if (s.closed)
+            return false;   // stopped (or replaced) while it was starting
         if (app.session === s)
             app.session = null;
         await s.close();

@@ -201,8 +201,14 @@ export class Live {
         this.views();
     }
 
-    // Typed views of the block buffers (memory does not grow while the stream runs: process
-    // never allocates; a new start makes new views).
+    // Typed views of the block buffers. Processing never allocates, but another allocation
+    // (a preset's name on its way in) may grow the memory, which detaches every view: fresh()
+    // makes them again when that happened.
+    fresh() {
+        if (this.input.buffer !== this.st.buffer)
+            this.views();
+    }
+
     views() {
         const x = this.st.x, n = this.maxBlock;
         this.input = this.st.f32(x.st_web_live_input(this.w), n);

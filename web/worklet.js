@@ -59,6 +59,7 @@ class SpiketalkProcessor extends AudioWorkletProcessor {
         this.live.option('preset', preset || null);
         this.live.start(sampleRate, MAX_BLOCK);
         this.starts++;
+        this.cell = this.cells.indexOf(this.live.preset());
         this.log('start', this.live.preset());
     }
 
@@ -80,6 +81,7 @@ class SpiketalkProcessor extends AudioWorkletProcessor {
             if (code === CMD.PRESET) {
                 const name = this.cells[value];
                 this.live.setPreset(name);
+                this.cell = value;
                 this.log('preset', name);
             } else if (code === CMD.GAIN || code === CMD.ENVELOPE) {
                 const keep = [this.gain, this.envelope];
@@ -99,7 +101,7 @@ class SpiketalkProcessor extends AudioWorkletProcessor {
         }
     }
 
-    // The recording so far, to the page (the recorder keeps going into fresh arrays no more).
+    // The recording so far, to the page (a copy: recording goes on until the buffers are full).
     take() {
         const r = this.record;
         if (!r) {
@@ -131,6 +133,7 @@ class SpiketalkProcessor extends AudioWorkletProcessor {
 
     run(inp, out, off, m) {
         const live = this.live;
+        live.fresh();
         if (inp)
             live.input.set(off === 0 && m === inp.length ? inp : inp.subarray(off, off + m));
         else
@@ -166,7 +169,7 @@ class SpiketalkProcessor extends AudioWorkletProcessor {
             mt[METER.COST_US] = 1000 * this.busyMs / this.busyQuanta;
         }
         mt[METER.QUANTA] = this.quanta;
-        mt[METER.PRESET] = this.cells.indexOf(this.live.preset());
+        mt[METER.PRESET] = this.cell;
         mt[METER.GAIN] = this.gain == null ? NaN : this.gain;
         mt[METER.ENVELOPE] = ENVELOPES.indexOf(this.envelope);
         mt[METER.STARTS] = this.starts;
