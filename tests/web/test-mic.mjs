@@ -17,7 +17,7 @@ import {
 import { readWav, writeWavFloat } from './wav.mjs';
 
 const RATE = 44100;
-const RECORD_S = 5;
+const RECORD_S = 6;   // the fake microphone loops the 2.54 s file: one whole loop always fits
 const SWITCH_S = 1.5;
 const dir = tmpdir('web-mic');
 
