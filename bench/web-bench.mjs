@@ -37,7 +37,7 @@ const puppeteer = req('puppeteer-core');
 const { serve } = await import(pathToFileURL(path.join(ROOT, 'web', 'serve.mjs')).href);
 const { server, url } = await serve({ wasm, data: path.join(ROOT, 'data'), port: 0 });
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'spiketalk-bench-'));
-const args = ['--disable-gpu', '--disable-background-networking', '--disable-component-update',
+const args = ['--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`,
     '--autoplay-policy=no-user-gesture-required'];
 if (process.getuid && process.getuid() === 0)

@@ -90,6 +90,7 @@ export async function browser({ mic = VOICE } = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'spiketalk-web-'));
     const args = [
         '--disable-gpu',
+        '--disable-dev-shm-usage',   // containers often have a small /dev/shm
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
