@@ -49,3 +49,8 @@ fi
 echo "plots:    $(pwd)/out/study-presets.png  $(pwd)/out/features.png"
 echo "spikes:   $(pwd)/out/study-spikes.csv"
 echo "try:      $ST process --help    $ST live --help"
+# The same neuron in a web page (WebAssembly), when this machine has a browser to open it in.
+if command -v chromium >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 ||
+    command -v xdg-open >/dev/null 2>&1; then
+    echo "browser:  http://127.0.0.1:8000/  (serve it first: scripts/serve-web.sh)"
+fi

@@ -10,6 +10,7 @@ st_install_packages || exit 1
 
 passed=0
 failed=0
+st_install_web_deps || failed=$((failed + 1))
 # run_suite DIR [meson test args]: runs the tests and adds meson's counts to the totals.
 run_suite() {
     local dir=$1 out

@@ -11,7 +11,9 @@ python3-numpy python3-scipy espeak-ng sox pulseaudio pulseaudio-utils libasound2
 python3-dev python3-pytest python3-matplotlib
 lv2-dev liblilv-dev lilv-utils sordi
 desktop-file-utils appstream bash-completion groff-base man-db
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium"
+# npm, unless a node.js from elsewhere brings its own (NodeSource's conflicts with Debian's npm)
+command -v npm >/dev/null 2>&1 || ST_PACKAGES="$ST_PACKAGES npm"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -46,4 +48,16 @@ st_build() {
     fi
     st_log "building $dir"
     ninja -C "$dir" >/dev/null || ninja -C "$dir"
+}
+
+# The web tests' one dependency from npm (puppeteer-core, pinned in web/package-lock.json) in
+# web/node_modules: `npm ci` once, and again only when the lock file changes. Never a browser
+# download: the tests drive Debian's chromium.
+st_install_web_deps() {
+    local stamp=web/node_modules/.spiketalk-lock
+    cmp -s web/package-lock.json "$stamp" 2>/dev/null && return 0
+    command -v npm >/dev/null || { echo "npm is missing: the web tests will be skipped" >&2; return 1; }
+    st_log "installing the web tests' npm dependency (npm ci in web/)"
+    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix web --no-audit --no-fund --loglevel=error >&2 &&
+        cp web/package-lock.json "$stamp"
 }

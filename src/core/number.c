@@ -39,9 +39,13 @@ static bool spells(const char *s, size_t n, const char *word)
     return true;
 }
 
-/* The "C" numeric locale, made once: strtod must read '.' whatever locale a GUI has set. */
+/* The "C" numeric locale, made once: strtod must read '.' whatever locale a GUI has set.
+ * WASI has the C locale only (and its newlocale would import the host's environment). */
 static locale_t c_numeric(void)
 {
+#ifdef __wasi__
+    return (locale_t)0;
+#endif
     static _Atomic(locale_t) cached = (locale_t)0;
     locale_t loc = atomic_load(&cached);
     if (loc)
