@@ -152,10 +152,11 @@ ST_API void st_rectify(st_rectify_mode m, const double *in, double *out, size_t 
 
 /* ---- moving average (trailing window) ------------------------------------------------------ */
 
-/* The trailing window of the last w inputs, as the study's running sum wrote it: the sum gains
- * the new input, then loses the one that left the window; the output is sum / (i + 1) while
- * fewer than w + 1 inputs were seen (i < w), then the mean sum * (1 / w), or sum * 2 / w with
- * the study's scaling (its seed-movavg quirk, in its order). */
+/* The trailing window of the last w inputs as a running sum: while fewer than w + 1 inputs
+ * were seen (i < w) the sum gains each input and the output is sum / (i + 1), as the study
+ * wrote it; then the mean, sum + (new - leaving) times 1 / w, or with the study's scaling (its
+ * seed-movavg quirk) in its order: the sum gains the new input, then loses the one that left,
+ * and the output is sum * 2 / w. */
 typedef struct st_movavg {
     size_t w;           /* window, samples */
     double *hist;       /* the last w inputs (ring) */
@@ -214,6 +215,11 @@ ST_API st_status st_sustain_init(st_sustain *s, size_t frame, size_t span, size_
                                  st_error *err);
 ST_API void st_sustain_reset(st_sustain *s);
 ST_API void st_sustain_process(st_sustain *s, const double *in, double *out, size_t n);
+/* The same over in[k * stride] for k < n, writing nothing: returns the larger of 'max' and
+ * the largest level that st_sustain_process would have written (the reference of a whole
+ * signal, fed in pieces). */
+ST_API double st_sustain_max(st_sustain *s, const double *in, size_t stride, size_t n,
+                             double max);
 ST_API void st_sustain_free(st_sustain *s);
 
 /* ---- Hilbert envelope, streaming (FIR) ----------------------------------------------------- */

@@ -174,7 +174,6 @@ typedef struct loudest {
     st_sustain sm;
     bool sustained;
     double ref;
-    double buf[STEP_BLOCK];
 } loudest;
 
 static st_status loudest_init(loudest *l, const st_pipeline_config *c, const st_pipeline_result *r,
@@ -191,15 +190,14 @@ static st_status loudest_init(loudest *l, const st_pipeline_config *c, const st_
 /* Takes env[k * stride] for k < n. */
 static void loudest_feed(loudest *l, const double *env, size_t stride, size_t n)
 {
-    for (size_t k0 = 0; k0 < n; k0 += STEP_BLOCK) {
-        size_t m = n - k0 < STEP_BLOCK ? n - k0 : STEP_BLOCK;
-        for (size_t i = 0; i < m; i++)
-            l->buf[i] = env[(k0 + i) * stride];
-        if (l->sustained)
-            st_sustain_process(&l->sm, l->buf, l->buf, m);
-        for (size_t i = 0; i < m; i++)
-            l->ref = l->buf[i] > l->ref ? l->buf[i] : l->ref;
+    if (l->sustained) {
+        l->ref = st_sustain_max(&l->sm, env, stride, n, l->ref);
+        return;
     }
+    double ref = l->ref;
+    for (size_t k = 0; k < n; k++)
+        ref = env[k * stride] > ref ? env[k * stride] : ref;
+    l->ref = ref;
 }
 
 static void loudest_free(loudest *l)

@@ -64,10 +64,9 @@ void st_movavg_process(st_movavg *s, const double *in, double *out, size_t n)
                 h[j] = x[j];
                 y[j] = sum * 2 / wd;
             }
-        } else {
+        } else { /* the difference first: one addition on the running sum's critical path */
             for (size_t j = 0; j < run; j++) {
-                sum = sum + x[j];
-                sum = sum - h[j];
+                sum = sum + (x[j] - h[j]);
                 h[j] = x[j];
                 y[j] = sum * inv;
             }
@@ -202,6 +201,36 @@ void st_sustain_process(st_sustain *s, const double *in, double *out, size_t n)
     s->in_frame = in_frame;
     s->peak = peak;
     s->level = level;
+}
+
+double st_sustain_max(st_sustain *s, const double *in, size_t stride, size_t n, double max)
+{
+    const size_t frame = s->frame;
+    size_t in_frame = s->in_frame;
+    double peak = s->peak, level = s->level;
+    /* the level held from the last call is written until the first frame closes */
+    if (n > 0 && in_frame + 1 != frame)
+        max = level > max ? level : max;
+    for (size_t i = 0; i < n;) {
+        size_t run = frame - in_frame < n - i ? frame - in_frame : n - i;
+        for (const double *x = in + i * stride, *end = x + run * stride; x < end; x += stride)
+            peak = *x > peak ? *x : peak;
+        i += run;
+        in_frame += run;
+        if (in_frame == frame) {
+            double neg = -peak, bridged;
+            st_slide_min_process(&s->peaks, &neg, &bridged, 1);
+            bridged = -bridged;
+            st_slide_min_process(&s->min, &bridged, &level, 1);
+            max = level > max ? level : max;
+            in_frame = 0;
+            peak = -INFINITY;
+        }
+    }
+    s->in_frame = in_frame;
+    s->peak = peak;
+    s->level = level;
+    return max;
 }
 
 void st_sustain_free(st_sustain *s)

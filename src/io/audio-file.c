@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -133,6 +134,15 @@ static const char *sf_reason(SNDFILE *sf, char *buf, size_t size)
  * false at the first non-finite sample, with its frame and channel (from 0) in *frame, *chan. */
 static bool mix(const float *in, size_t n, int ch, float *out, size_t *frame, int *chan)
 {
+    if (ch == 1) { /* a copy, checked once for the whole chunk */
+        bool finite = true;
+        for (size_t f = 0; f < n; f++) {
+            out[f] = in[f];
+            finite &= fabsf(in[f]) <= FLT_MAX;
+        }
+        if (finite)
+            return true;
+    }
     for (size_t f = 0; f < n; f++) {
         const float *s = in + f * (size_t)ch;
         double sum = 0.0;
@@ -195,9 +205,10 @@ static st_status open_input(const char *path, int *fd, st_error *err)
     return st;
 }
 
-/* Reads every frame of the open file into a newly allocated mono buffer. */
-static st_status read_frames(SNDFILE *sf, const SF_INFO *info, int64_t expected, const char *path,
-                             float **xp, size_t *np, st_error *err)
+/* Reads every frame of the open file into a newly allocated mono buffer. 'first' (0: none)
+ * is a frame count the file can hold for certain, allocated at once: no copy as it grows. */
+static st_status read_frames(SNDFILE *sf, const SF_INFO *info, int64_t expected, size_t first,
+                             const char *path, float **xp, size_t *np, st_error *err)
 {
     int ch = info->channels;
     float *chunk = st_malloc((size_t)CHUNK_FRAMES * (size_t)ch * sizeof *chunk);
@@ -213,7 +224,7 @@ static st_status read_frames(SNDFILE *sf, const SF_INFO *info, int64_t expected,
         if (got <= 0)
             break;
         if (n + (size_t)got > cap) {
-            size_t want = cap ? cap * 2 : FIRST_CAP_FRAMES;
+            size_t want = cap ? cap * 2 : first > FIRST_CAP_FRAMES ? first : FIRST_CAP_FRAMES;
             if (expected > 0 && (uint64_t)expected >= n + (size_t)got &&
                 (uint64_t)expected < want)
                 want = (size_t)expected; /* usually the whole file in one allocation */
@@ -294,12 +305,19 @@ st_status st_audio_read(const char *path, st_audio *out, st_error *err)
         goto cleanup;
     }
     int64_t expected = declared_frames(fd, &info);
+    /* a fixed-width header's count, when the file is long enough to hold it */
+    size_t first = 0;
+    struct stat sb;
+    uint64_t frame_bytes = (uint64_t)sample_bytes(info.format) * (uint64_t)info.channels;
+    if (expected > 0 && fstat(fd, &sb) == 0 && frame_bytes > 0 &&
+        (uint64_t)expected <= (uint64_t)sb.st_size / frame_bytes && (uint64_t)expected < SIZE_MAX / 8)
+        first = (size_t)expected;
     /* Otherwise libsndfile's count is the header's, except that it reports SF_COUNT_MAX for an
      * open-ended stream and 0 for an Ogg file cut before its last page: then only the data
      * itself says how long the file is. */
     if (expected < 0 && info.frames > 0 && info.frames < SF_COUNT_MAX)
         expected = info.frames;
-    st = read_frames(sf, &info, expected, path, &out->x, &out->n, err);
+    st = read_frames(sf, &info, expected, first, path, &out->x, &out->n, err);
     if (st)
         goto cleanup;
     out->fs_hz = info.samplerate;
