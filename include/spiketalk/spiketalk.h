@@ -8,6 +8,7 @@
 #include "spiketalk/integrator.h"
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"
+#include "spiketalk/network.h"
 #include "spiketalk/registry.h"
 #include "spiketalk/sim.h"
 #include "spiketalk/spikes.h"
