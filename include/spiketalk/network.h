@@ -203,7 +203,7 @@ typedef struct st_net st_net;
  * process, all neurons): draws the neurons' parameters, generates the connections (only
  * those ending on this process's neurons are kept) and allocates every buffer a run needs.
  * With comm, all processes must call it with the same 'c'. Uses c->threads threads.
- * ST_ERR_INVAL (bad config, or threads > 1 in a build without OpenMP), ST_ERR_NOMEM. */
+ * ST_ERR_INVAL (bad config), ST_ERR_NOMEM (memory, or a thread that cannot start). */
 ST_API st_status st_net_create(const st_net_config *c, const st_net_comm *comm, st_net **out,
                                st_error *err);
 

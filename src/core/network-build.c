@@ -2,6 +2,7 @@
 /* The connection generators and the compressed storage they fill: every source's row is drawn
  * from its own random stream, so each partition (and each process) keeps exactly its share of
  * the same network, whatever the number of threads and processes. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,23 +184,48 @@ static void place(st_net *net, uint32_t pi, uint32_t s, const scratch *sc, uint3
     }
 }
 
+/* One generation pass, shared out among the threads by blocks of sources. */
+typedef struct pass_job {
+    st_net *net;
+    scratch *sc;
+    bool fill;
+    uint32_t pi;
+    _Atomic uint64_t next;
+} pass_job;
+
+#define SOURCES_PER_TAKE 16
+
+static void pass_rows(void *ud, int t, int n)
+{
+    (void)n;
+    pass_job *j = ud;
+    st_net *net = j->net;
+    const st_net_proj *pj = &net->cfg.proj[j->pi];
+    uint64_t s1 = net->pop_lo[pj->pre + 1];
+    scratch *me = &j->sc[t];
+    for (;;) {
+        uint64_t s0 = atomic_fetch_add_explicit(&j->next, SOURCES_PER_TAKE,
+                                                memory_order_relaxed);
+        if (s0 >= s1)
+            return;
+        for (uint64_t s = s0; s < s0 + SOURCES_PER_TAKE && s < s1; s++) {
+            uint32_t len = gen_row(net, j->pi, (uint32_t)s, me);
+            if (!j->fill) {
+                net->outdeg[s] += len;
+                if (pj->plastic)
+                    me->plastic += len;
+            }
+            place(net, j->pi, (uint32_t)s, me, len, j->fill);
+        }
+    }
+}
+
 static void pass(st_net *net, scratch *sc, bool fill)
 {
-    const st_net_config *c = &net->cfg;
-    for (uint32_t pi = 0; pi < c->n_projs; pi++) {
-        const st_net_proj *pj = &c->proj[pi];
-        int64_t s0 = net->pop_lo[pj->pre], s1 = net->pop_lo[pj->pre + 1];
-        ST_OMP(parallel for schedule(dynamic, 16) num_threads(net->threads))
-        for (int64_t s = s0; s < s1; s++) {
-            scratch *me = &sc[st_net_thread()];
-            uint32_t n = gen_row(net, pi, (uint32_t)s, me);
-            if (!fill) {
-                net->outdeg[s] += n;
-                if (pj->plastic)
-                    me->plastic += n;
-            }
-            place(net, pi, (uint32_t)s, me, n, fill);
-        }
+    for (uint32_t pi = 0; pi < net->cfg.n_projs; pi++) {
+        pass_job j = {.net = net, .sc = sc, .fill = fill, .pi = pi};
+        atomic_init(&j.next, net->pop_lo[net->cfg.proj[pi].pre]);
+        st_net_pool_run(net->pool, pass_rows, &j);
     }
 }
 

@@ -19,21 +19,8 @@
 #define ST_NET_KERNEL
 #endif
 
-#ifdef _OPENMP
-#include <omp.h>
-#define ST_NET_PRAGMA(x) _Pragma(#x)
-#define ST_OMP(x) ST_NET_PRAGMA(omp x)
-static inline int st_net_thread(void)
-{
-    return omp_get_thread_num();
-}
-#else
-#define ST_OMP(x)
-static inline int st_net_thread(void)
-{
-    return 0;
-}
-#endif
+/* A team of n threads: the caller (t = 0) and n - 1 workers (network-pool.c). */
+typedef struct st_net_pool st_net_pool;
 
 #define ST_NET_ALIGN 64 /* bytes: a cache line, and one AVX-512 register */
 
@@ -91,6 +78,7 @@ struct st_net {
     uint32_t pop_lo[ST_NET_MAX_POPS + 1];
     uint32_t n_exc, n_inh;
     int threads;
+    st_net_pool *pool;              /* NULL with one thread */
     uint32_t dmin, dmax, nd;        /* delays in steps; nd = dmax - dmin + 1 */
     bool plastic;
     bool noise, pulses;
@@ -113,6 +101,23 @@ struct st_net {
     float ltp[ST_NET_TRACE_STEPS];  /* A+ x^n, spnet's float trace */
     float ltd[ST_NET_TRACE_STEPS];  /* A- x^n */
 };
+
+/* ---- threads (network-pool.c) ---- */
+
+typedef void (*st_net_job)(void *ud, int t, int n);
+
+/* Starts the n - 1 workers (they sleep until a job comes). ST_ERR_NOMEM if one cannot start. */
+st_status st_net_pool_create(int n, st_net_pool **out);
+
+/* Stops and joins the workers. NULL-safe. */
+void st_net_pool_free(st_net_pool *p);
+
+/* Runs job(ud, t, n) on every thread of the team (the caller is t = 0) and returns when all
+ * have finished. A NULL pool runs job(ud, 0, 1) on the caller. */
+void st_net_pool_run(st_net_pool *p, st_net_job job, void *ud);
+
+/* Inside a job: waits until every thread of the team has reached it. */
+void st_net_pool_barrier(st_net_pool *p);
 
 /* ---- memory ---- */
 

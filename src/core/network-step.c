@@ -377,43 +377,44 @@ static uint32_t interval(const st_net *net, uint64_t end)
     return left < net->dmin ? (uint32_t)left : net->dmin;
 }
 
+/* The run as one job of the team: each thread advances its partitions through an interval,
+ * all meet, thread 0 exchanges, all meet again. */
+typedef struct run_job {
+    st_net *net;
+    uint64_t end;
+    st_net_spike_fn fn;
+    void *ud;
+    st_error *err;
+    st_status rc;
+} run_job;
+
+static void run_team(void *ud, int t, int n)
+{
+    run_job *j = ud;
+    st_net *net = j->net;
+    for (;;) {
+        uint64_t k0 = net->step;
+        if (k0 >= j->end || j->rc != ST_OK)
+            return;
+        uint32_t m = interval(net, j->end);
+        for (int q = t; q < net->n_parts; q += n)
+            run_part(net, &net->part[q], k0, m);
+        st_net_pool_barrier(net->pool);
+        if (t == 0) {
+            j->rc = exchange(net, k0, m, j->fn, j->ud, j->err);
+            net->step += m;
+        }
+        st_net_pool_barrier(net->pool);
+    }
+}
+
 st_status st_net_run(st_net *net, uint64_t steps, st_net_spike_fn on_spikes, void *ud,
                      st_error *err)
 {
     if (net->broken)
         return st_error_set(err, ST_ERR_NUMERIC, "network: stopped by an earlier fault");
-    uint64_t end = net->step + steps;
-    st_status rc = ST_OK;
-    if (net->n_parts == 1) {
-        while (net->step < end && rc == ST_OK) {
-            uint32_t m = interval(net, end);
-            run_part(net, &net->part[0], net->step, m);
-            rc = exchange(net, net->step, m, on_spikes, ud, err);
-            net->step += m;
-        }
-        return rc;
-    }
-    ST_OMP(parallel num_threads(net->threads))
-    {
-        int t = st_net_thread(), nt = 1;
-#ifdef _OPENMP
-        nt = omp_get_num_threads();
-#endif
-        for (;;) {
-            uint64_t k0 = net->step;
-            if (k0 >= end || rc != ST_OK)
-                break;
-            uint32_t m = interval(net, end);
-            for (int q = t; q < net->n_parts; q += nt)
-                run_part(net, &net->part[q], k0, m);
-            ST_OMP(barrier)
-            ST_OMP(master)
-            {
-                rc = exchange(net, k0, m, on_spikes, ud, err);
-                net->step += m;
-            }
-            ST_OMP(barrier)
-        }
-    }
-    return rc;
+    run_job j = {.net = net, .end = net->step + steps, .fn = on_spikes, .ud = ud, .err = err,
+                 .rc = ST_OK};
+    st_net_pool_run(net->pool, run_team, &j);
+    return j.rc;
 }

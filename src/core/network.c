@@ -399,11 +399,6 @@ st_status st_net_create(const st_net_config *c, const st_net_comm *comm, st_net 
     st_status rc = st_net_config_check(c, err);
     if (rc)
         return rc;
-#ifndef _OPENMP
-    if (c->threads > 1)
-        return st_error_set(err, ST_ERR_INVAL,
-                            "--threads: this build has no OpenMP; only 1 thread is possible");
-#endif
     if (comm && (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size ||
                  !comm->allgather || !comm->sum))
         return st_error_set(err, ST_ERR_INVAL, "network: an incomplete process group");
@@ -419,6 +414,8 @@ st_status st_net_create(const st_net_config *c, const st_net_comm *comm, st_net 
     net->first = (uint32_t)(net->N * r / s);
     net->count = (uint32_t)(net->N * (r + 1) / s) - net->first;
     init_traces(net);
+    if (net->threads > 1 && (rc = st_net_pool_create(net->threads, &net->pool)))
+        goto fail;
     if ((rc = make_parts(net)) || (rc = alloc_exchange(net)))
         goto fail;
     for (int k = 0; k < net->n_parts; k++) {
@@ -455,6 +452,7 @@ void st_net_free(st_net *net)
 {
     if (!net)
         return;
+    st_net_pool_free(net->pool);
     for (int k = 0; k < net->n_parts; k++) {
         net_part *p = &net->part[k];
         free_syn(&p->st);
