@@ -108,7 +108,8 @@ static void help(FILE *f)
         "  --json           one JSON object on stdout: the network (neurons, synapses, delays,\n"
         "                   seed), spike_count, rate_hz, rate_hz_exc, rate_hz_inh, the power\n"
         "                   spectrum's peaks (spectral_peaks, rhythms: alpha_hz, gamma_hz),\n"
-        "                   threads, ranks, build_s, wall_s (the run alone),\n"
+        "                   threads, ranks, build_s, wall_s (the run alone), exchange_s\n"
+        "                   (of it, the spike exchanges: with MPI, the all-gathers),\n"
         "                   synaptic_events_per_s, weight_histogram (izh2006), spike_times_ms\n"
         "                   and spike_neurons (up to %u spikes)\n"
         "  --quiet          no progress line and no summary (errors still go to stderr)\n",
@@ -512,6 +513,10 @@ static void print_json(const opts *o, const config *c, const result *r)
     st_json_number(&j, "synaptic_events_per_s",
                    r->wall_s > 0.0 ? (double)in->events / r->wall_s : 0.0);
     st_json_number(&j, "wall_per_model_s", r->wall_s / (c->duration_ms / 1000.0));
+    st_json_uint(&j, "exchanges", in->exchanges);
+    st_json_number(&j, "exchange_s", in->exchange_s);
+    st_json_number(&j, "exchange_us_per_interval",
+                   in->exchanges ? 1e6 * in->exchange_s / (double)in->exchanges : 0.0);
     json_peaks(&j, r);
     if (r->has_weights) {
         st_json_object_begin(&j, "weight_histogram");

@@ -95,6 +95,8 @@ struct st_net {
     uint64_t step;
     uint64_t synapses, synapses_plastic;
     uint64_t spikes, spikes_exc, spikes_inh, events;
+    uint64_t exchanges;             /* intervals exchanged */
+    double exchange_s;              /* time spent exchanging (with comm: in the all-gather) */
     st_net_drive drive_mode;
     bool has_ext;
     bool broken;                    /* a fault happened: refuse to run on */

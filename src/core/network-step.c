@@ -4,6 +4,7 @@
  * minimum delay. Nothing here allocates. */
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "core-private.h"
 #include "network-private.h"
@@ -295,9 +296,9 @@ static bool is_inhibitory(const st_net *net, uint32_t id)
     return net->cfg.pop[q].inhibitory;
 }
 
-/* Writes the steps' global spike lists into the ring, counts them and reports them. */
+/* Writes the steps' global spike lists into the ring and counts them. */
 static void unpack(st_net *net, const uint32_t *all, const size_t *len, int ranks, uint64_t k0,
-                   uint32_t m, st_net_spike_fn fn, void *ud)
+                   uint32_t m)
 {
     for (uint32_t o = 0; o < m; o++) {
         uint64_t stamp = k0 + o + 1;
@@ -321,14 +322,30 @@ static void unpack(st_net *net, const uint32_t *all, const size_t *len, int rank
                 net->spikes_exc++;
         }
         net->spikes += n;
-        if (fn)
-            fn(ud, stamp, dst, n);
     }
+}
+
+/* The caller's view of the steps just exchanged. */
+static void report(const st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn fn, void *ud)
+{
+    for (uint32_t o = 0; o < m; o++) {
+        uint64_t stamp = k0 + o + 1;
+        uint32_t slot = (uint32_t)(stamp % net->R);
+        fn(ud, stamp, net->ring + (size_t)slot * net->N, net->ring_n[slot]);
+    }
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static st_status exchange(st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn fn, void *ud,
                           st_error *err)
 {
+    double t0 = seconds();
     size_t n = pack(net, m);
     const uint32_t *all = net->send;
     const size_t *len = &n;
@@ -358,7 +375,11 @@ static st_status exchange(st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn 
         }
         msg += len[r];
     }
-    unpack(net, all, len, ranks, k0, m, fn, ud);
+    unpack(net, all, len, ranks, k0, m);
+    net->exchanges++;
+    net->exchange_s += seconds() - t0;
+    if (fn)
+        report(net, k0, m, fn, ud);
     if (!fault)
         return ST_OK;
     net->broken = true;

@@ -509,7 +509,8 @@ void st_net_get_info(const st_net *net, st_net_info *out)
                          .threads = net->threads, .delay_min = net->dmin,
                          .delay_max = net->dmax, .dt_ms = net->cfg.dt_ms, .step = net->step,
                          .spikes = net->spikes, .spikes_exc = net->spikes_exc,
-                         .spikes_inh = net->spikes_inh, .events = net->events};
+                         .spikes_inh = net->spikes_inh, .events = net->events,
+                         .exchanges = net->exchanges, .exchange_s = net->exchange_s};
 }
 
 bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_mv, double *u)
