@@ -90,14 +90,20 @@ static void deliver(const st_net *net, net_part *p, uint64_t k)
             const float *restrict w = y->w;
             for (uint32_t i = 0; i < n; i++) {
                 size_t row = (size_t)ids[i] * nd + j;
-                if (i + 1 < n) { /* the next row starts somewhere else: fetch its head now */
-                    uint64_t f = y->seg[(size_t)ids[i + 1] * nd + j];
-                    __builtin_prefetch(tgt + f);
-                    __builtin_prefetch(w + f);
-                    __builtin_prefetch(tgt + f + 16);
-                    __builtin_prefetch(w + f + 16);
+                uint64_t e = y->seg[row], e1 = y->seg[row + 1];
+                /* Rows lie anywhere in memory, and a row of 1000 synapses is one page of
+                 * targets and one of weights, where the hardware's prefetcher starts over:
+                 * fetch the next row a cache line at a time while this one is delivered. */
+                uint64_t next = i + 1 < n ? y->seg[(size_t)ids[i + 1] * nd + j] : e1;
+                const uint32_t *pt = tgt + next;
+                const float *pw = w + next;
+                for (; e + 16 <= e1; e += 16, pt += 16, pw += 16) {
+                    __builtin_prefetch(pt);
+                    __builtin_prefetch(pw);
+                    for (uint64_t q = e; q < e + 16; q++)
+                        syn[tgt[q]] += w[q];
                 }
-                for (uint64_t e = y->seg[row], e1 = y->seg[row + 1]; e < e1; e++)
+                for (; e < e1; e++)
                     syn[tgt[e]] += w[e];
             }
         }
