@@ -43,10 +43,41 @@ static inline uint32_t target(const span *sp, uint32_t c)
     return sp->skip && g >= sp->self ? g + 1 : g;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Sorts x[0 .. n) below 'limit' by bytes, least significant first, through 'tmp'. */
+static void radix_sort(uint32_t *x, uint32_t *tmp, uint32_t n, uint32_t limit)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+    for (unsigned shift = 0; shift < 32 && (limit - 1) >> shift; shift += 8) {
+        uint32_t count[257] = {0};
+        for (uint32_t i = 0; i < n; i++)
+            count[((x[i] >> shift) & 0xFFu) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (uint32_t i = 0; i < n; i++)
+            tmp[count[(x[i] >> shift) & 0xFFu]++] = x[i];
+        memcpy(x, tmp, n * sizeof *x);
+    }
+}
+
+/* Floyd's j-th draw, uniform in [0, j + 1): four draws share a Philox call; the rare
+ * rejections of the multiply-shift method draw again from a stream of their own. */
+typedef struct draws {
+    uint32_t x[4];
+    uint32_t group;
+    bool valid;
+} draws;
+
+static uint32_t floyd_draw(const st_net *net, uint32_t pi, uint32_t s, uint32_t j, draws *d)
+{
+    uint32_t range = j + 1;
+    if (!d->valid || d->group != j >> 2) {
+        st_net_philox(s, j >> 2, pi, NET_STREAM_CONN, net->key[0], net->key[1], d->x);
+        d->group = j >> 2;
+        d->valid = true;
+    }
+    uint64_t m = (uint64_t)d->x[j & 3] * range;
+    if ((uint32_t)m >= (uint32_t)(-range) % range)
+        return (uint32_t)(m >> 32);
+    return st_net_bounded(range, s, j, pi, NET_STREAM_CONN | 0x100u, net->key);
 }
 
 /* k distinct candidates of m, uniformly (Floyd's algorithm: exactly k draws), ascending. */
@@ -54,16 +85,17 @@ static uint32_t floyd(const st_net *net, uint32_t pi, uint32_t s, uint32_t m, ui
                       const span *sp, scratch *sc)
 {
     uint64_t *bits = sc->bits;
+    draws d = {.valid = false};
     for (uint32_t j = m - k; j < m; j++) {
-        uint32_t t = st_net_bounded(j + 1, s, j, pi, NET_STREAM_CONN, net->key);
+        uint32_t t = floyd_draw(net, pi, s, j, &d);
         if (bits[t >> 6] >> (t & 63) & 1u)
             t = j;
         bits[t >> 6] |= (uint64_t)1 << (t & 63);
         sc->picks[j - (m - k)] = t;
     }
     uint32_t n = 0;
-    if ((uint64_t)k * 64 < m) { /* few picks: sorting them beats scanning the bit map */
-        qsort(sc->picks, k, sizeof *sc->picks, cmp_u32);
+    if ((uint64_t)k * 8 < m / 64) { /* few picks: sorting them beats scanning the bit map */
+        radix_sort(sc->picks, sc->perm, k, m);
         for (uint32_t i = 0; i < k; i++) {
             uint32_t t = sc->picks[i];
             bits[t >> 6] = 0;
