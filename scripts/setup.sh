@@ -6,6 +6,7 @@
 ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
 libfftw3-dev libsndfile1-dev portaudio19-dev
 jackd2 libjack-jackd2-dev
+libopenmpi-dev openmpi-bin
 libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin"
 
 st_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

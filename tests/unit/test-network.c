@@ -634,6 +634,52 @@ static void test_network_izh2003_rhythms(void **state)
     free(rate);
 }
 
+/* spnet at 1000 neurons for a simulated minute, two seeds: from all excitatory weights at 6,
+ * STDP drives them apart: at least 30 % end within 1 of the cap (10) and at least 5 % within 1
+ * of 0, while fewer than 40 % stay in the middle (3 to 7); inhibitory neurons fire faster than
+ * excitatory ones; and the rate's spectrum over the last 30 s has a gamma peak (25-45 Hz) at
+ * least 3 times its median. */
+static void test_network_izh2006_minute(void **state)
+{
+    (void)state;
+    enum { STEPS = 60000, LAST = 30000 };
+    double *rate = malloc(STEPS * sizeof *rate);
+    assert_non_null(rate);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        st_net_config c;
+        assert_int_equal(st_net_preset("izh2006", 1000, 0, &c, NULL), ST_OK);
+        c.seed = seed;
+        st_net *net = make(&c);
+        st_net_raster r = {0};
+        run(net, STEPS, &r);
+        double h[10];
+        assert_int_equal(st_net_weight_histogram(net, 0, 10, 10, h, NULL), ST_OK);
+        double total = 0, middle = h[3] + h[4] + h[5] + h[6];
+        for (int k = 0; k < 10; k++)
+            total += h[k];
+        assert_close(total, 80000, 0, 0);
+        print_message("izh2006 seed %llu: weights below 1 %.1f %%, above 9 %.1f %%, 3-7 %.1f %%\n",
+                      (unsigned long long)seed, 100 * h[0] / total, 100 * h[9] / total,
+                      100 * middle / total);
+        assert_true(h[9] >= 0.30 * total);
+        assert_true(h[0] >= 0.05 * total);
+        assert_true(middle < 0.40 * total);
+        st_net_info in;
+        st_net_get_info(net, &in);
+        assert_true((double)in.spikes_inh / in.neurons_inh > (double)in.spikes_exc / in.neurons_exc);
+        st_net_rate(&r, 0, 1000, 1.0, STEPS, rate);
+        st_net_psd p;
+        assert_int_equal(st_net_psd_welch(rate + STEPS - LAST, LAST, 1.0, 0, &p, NULL), ST_OK);
+        st_net_peak pk;
+        assert_int_equal(st_net_psd_peaks(&p, 25, 45, &pk, 1), 1);
+        assert_true(pk.prominence >= 3.0);
+        st_net_psd_free(&p);
+        st_net_raster_free(&r);
+        st_net_free(net);
+    }
+    free(rate);
+}
+
 /* ---- the spectrum and the sound -------------------------------------------------------------- */
 
 /* A 25 Hz sine of amplitude 2 plus a small deterministic ripple: the spectrum peaks at 25 Hz
@@ -816,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_network_presets),
         cmocka_unit_test(test_network_threads_identical),
         cmocka_unit_test(test_network_izh2003_rhythms),
+        cmocka_unit_test(test_network_izh2006_minute),
         cmocka_unit_test(test_network_psd),
         cmocka_unit_test(test_network_sound),
         cmocka_unit_test(test_network_bad_input),
