@@ -46,7 +46,7 @@ typedef struct result {
     st_net_psd psd;
     st_net_peak peaks[N_PEAKS];
     size_t n_peaks;
-    double alpha_hz, gamma_hz;  /* strongest local maxima in 4-14 and 25-80 Hz, or NAN */
+    double alpha_hz, gamma_hz;  /* rhythms (band_peak) in 4-14 and 25-80 Hz, or NAN */
     double weights[N_WEIGHT_BINS];
     bool has_weights;
 } result;
@@ -375,11 +375,26 @@ static int simulate(const opts *o, const config *c, group *g, result *res)
     return agree(g, rc);
 }
 
-/* The strongest local maximum in [lo, hi] Hz, or NAN. */
+/* A rhythm: the strongest local maximum of the spectrum in [lo, hi] Hz, if it stands at
+ * least RHYTHM_PROMINENCE times above the median power from 1 to 200 Hz; else false. */
+#define RHYTHM_PROMINENCE 2.0
+
+static bool rhythm(const st_net_psd *p, double lo, double hi, st_net_peak *out)
+{
+    st_net_peak pk[64];
+    size_t n = st_net_psd_peaks(p, 1.0, 200.0, pk, 64);
+    for (size_t k = 0; k < n; k++) /* strongest first */
+        if (pk[k].freq_hz >= lo && pk[k].freq_hz <= hi) {
+            *out = pk[k];
+            return pk[k].prominence >= RHYTHM_PROMINENCE;
+        }
+    return false;
+}
+
 static double band_peak(const st_net_psd *p, double lo, double hi)
 {
     st_net_peak pk;
-    return st_net_psd_peaks(p, lo, hi, &pk, 1) ? pk.freq_hz : NAN;
+    return rhythm(p, lo, hi, &pk) ? pk.freq_hz : NAN;
 }
 
 static int analyse(const config *c, result *r)
@@ -419,24 +434,47 @@ static int write_spikes(const char *path, const config *c, const st_net_raster *
     return CLI_OK;
 }
 
+/* 1234567 as "1,234,567". */
+static const char *grouped(char *buf, size_t size, uint64_t x)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)x);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static int write_raster(const char *path, const config *c, const result *r)
 {
-    char title[200];
+    char title[200], nn[32], ns[32];
     snprintf(title, sizeof title,
-             "%s: %u neurons, %llu synapses, seed %llu, %g ms (%.2f Hz excitatory, %.2f Hz "
+             "%s: %s neurons, %s synapses, seed %llu, %g ms (%.2f Hz excitatory, %.2f Hz "
              "inhibitory)",
-             c->net.name, (unsigned)r->info.neurons, (unsigned long long)r->info.synapses,
+             c->net.name, grouped(nn, sizeof nn, r->info.neurons),
+             grouped(ns, sizeof ns, r->info.synapses),
              (unsigned long long)c->net.seed, c->duration_ms,
              (double)r->info.spikes_exc / r->info.neurons_exc / (c->duration_ms / 1000.0),
              r->info.neurons_inh ? (double)r->info.spikes_inh / r->info.neurons_inh /
                                        (c->duration_ms / 1000.0)
                                  : 0.0);
-    st_net_peak marks[3];
-    size_t nm = r->psd.n ? st_net_psd_peaks(&r->psd, 2.0, 100.0, marks, 3) : 0;
+    /* the rhythms the papers name: alpha and gamma, where the spectrum has them */
+    st_net_peak marks[2];
+    const char *names[2];
+    size_t nm = 0;
+    const struct { const char *name; double lo, hi; } bands[2] = {{"alpha", 4.0, 14.0},
+                                                                  {"gamma", 25.0, 80.0}};
+    for (int b = 0; b < 2 && r->psd.n; b++)
+        if (rhythm(&r->psd, bands[b].lo, bands[b].hi, &marks[nm]))
+            names[nm++] = bands[b].name;
     st_net_figure f = {.title = title, .raster = &r->raster, .neurons = r->info.neurons,
                        .n_exc = r->info.neurons_exc, .dt_ms = c->net.dt_ms,
                        .steps = c->steps, .rate_hz = r->rate, .psd = r->psd.n ? &r->psd : NULL,
-                       .peaks = marks, .n_peaks = nm};
+                       .peaks = marks, .peak_names = names, .n_peaks = nm};
     st_error err = {0};
     if (st_net_figure_save(&f, path, &err))
         return cli_report(&err);

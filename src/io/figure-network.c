@@ -83,7 +83,8 @@ static size_t peak_series(const st_net_figure *f, double top, parts *p, st_plot_
         p->marks_x[2 * k] = p->marks_x[2 * k + 1] = f->peaks[k].freq_hz;
         p->marks_y[2 * k] = 0.0;
         p->marks_y[2 * k + 1] = top;
-        snprintf(label[k], 64, "peak at %.1f Hz", f->peaks[k].freq_hz);
+        const char *name = f->peak_names && f->peak_names[k] ? f->peak_names[k] : "peak at";
+        snprintf(label[k], 64, "%s %.1f Hz", name, f->peaks[k].freq_hz);
         s[k] = (st_plot_series){.x = p->marks_x + 2 * k, .y = p->marks_y + 2 * k, .n = 2,
                                 .label = label[k], .color = colors[k % 3], .line_width = 1.5};
     }
