@@ -187,7 +187,7 @@ static void plain_free(plain *p)
     free(p->fired);
 }
 
-/* ---- external programs ------------------------------------------------------------------------ */
+/* ---- external programs ----------------------------------------------------------------------- */
 
 /* The number after "KEY": in the text s, or NAN. */
 static double field(const char *s, const char *key)

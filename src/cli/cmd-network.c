@@ -415,7 +415,7 @@ static int analyse(const config *c, result *r)
     return CLI_OK;
 }
 
-/* ---- outputs ---------------------------------------------------------------------------------- */
+/* ---- outputs --------------------------------------------------------------------------------- */
 
 static int write_spikes(const char *path, const config *c, const st_net_raster *r)
 {

@@ -124,44 +124,57 @@ static void deliver(const st_net *net, net_part *p, uint64_t k)
     }
 }
 
-/* The random pulses of step k that land in this partition, each neuron at most once. */
-static void pulse(const st_net *net, net_part *p, uint64_t k)
+/* The random pulses of step k that land in this partition, each neuron at most once. With
+ * 'undo' the marks are cleared, and with 'zero' the pulsed inputs too. */
+static void pulse(const st_net *net, net_part *p, uint64_t k, bool undo, bool zero)
 {
     uint32_t klo = (uint32_t)k, khi = (uint32_t)(k >> 32);
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t j = 0; j < net->cfg.pulses; j++) {
-            uint32_t id = st_net_bounded(net->N, j, klo, khi, NET_STREAM_PULSE, net->key);
-            if (id < p->lo || id >= p->hi)
-                continue;
-            uint32_t l = id - p->lo;
-            if (pass == 1)
-                p->mark[l] = 0;
-            else if (!p->mark[l]) {
-                p->mark[l] = 1;
-                p->drive[l] += net->cfg.pulse_amp;
-            }
+    for (uint32_t j = 0; j < net->cfg.pulses; j++) {
+        uint32_t id = st_net_bounded(net->N, j, klo, khi, NET_STREAM_PULSE, net->key);
+        if (id < p->lo || id >= p->hi)
+            continue;
+        uint32_t l = id - p->lo;
+        if (undo) {
+            p->mark[l] = 0;
+            if (zero)
+                p->drive[l] = 0.0;
+        } else if (!p->mark[l]) {
+            p->mark[l] = 1;
+            p->drive[l] += net->cfg.pulse_amp;
         }
+    }
 }
 
-static void make_drive(const st_net *net, net_part *p, uint64_t k)
+/* The input of step k apart from the synapses: the external currents alone (replace mode),
+ * or noise + pulses + external currents. Points at whichever array holds it, so that no
+ * copy is made when one array already does; 'drive' is zero between steps when the network
+ * has neither noise nor external currents. */
+static const double *make_drive(const st_net *net, net_part *p, uint64_t k)
 {
     size_t n = p->n;
-    bool replace = net->drive_mode == ST_NET_DRIVE_REPLACE;
-    if (replace) {
-        memcpy(p->drive, p->ext, n * sizeof *p->drive);
-        return;
-    }
+    if (net->drive_mode == ST_NET_DRIVE_REPLACE)
+        return p->ext;
+    if (!net->noise && !net->pulses)
+        return net->has_ext ? p->ext : p->drive;
     if (net->noise) {
         st_net_normals(k, p->lo >> 2, (p->hi + 3) >> 2, net->key, p->z);
         scale_noise(p->drive, p->noise_sd, p->z + (p->lo & 3u), n);
-    } else {
-        memset(p->drive, 0, n * sizeof *p->drive);
+        if (net->has_ext)
+            for (size_t i = 0; i < n; i++)
+                p->drive[i] += p->ext[i];
+    } else if (net->has_ext) {
+        memcpy(p->drive, p->ext, n * sizeof *p->drive);
     }
     if (net->pulses)
-        pulse(net, p, k);
-    if (net->has_ext)
-        for (size_t i = 0; i < n; i++)
-            p->drive[i] += p->ext[i];
+        pulse(net, p, k, false, false);
+    return p->drive;
+}
+
+/* After step k: the pulses' marks go, and their inputs when nothing else rewrites 'drive'. */
+static void clear_drive(const st_net *net, net_part *p, uint64_t k)
+{
+    if (net->pulses && net->drive_mode != ST_NET_DRIVE_REPLACE)
+        pulse(net, p, k, true, !net->noise && !net->has_ext);
 }
 
 /* Spike test and reset after the update, as st_izh_process does; a non-finite v or u stops
@@ -189,14 +202,15 @@ static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint
     return true;
 }
 
-static void step_neurons(const st_net *net, net_part *p, uint64_t k, uint32_t o)
+static void step_neurons(const st_net *net, net_part *p, const double *drive, uint64_t k,
+                         uint32_t o)
 {
     const st_net_config *c = &net->cfg;
     uint32_t *out = p->fired + p->n_fired, nf = 0;
     for (size_t i0 = 0; i0 < p->n; i0 += BLOCK) {
         size_t nb = p->n - i0 < BLOCK ? p->n - i0 : BLOCK;
         size_t over = (c->vform == ST_NET_VFORM_SUM ? update_sum : update_horner)(
-            p->v + i0, p->u + i0, p->a + i0, p->b + i0, p->drive + i0, p->syn + i0, nb,
+            p->v + i0, p->u + i0, p->a + i0, p->b + i0, drive + i0, p->syn + i0, nb,
             c->dt_ms, c->q2, c->q1, c->q0, c->vpeak_mv);
         if (over && !spikes_in(net, p, i0, nb, k + 1, out, &nf))
             break;
@@ -250,9 +264,10 @@ static void run_part(const st_net *net, net_part *p, uint64_t k0, uint32_t m)
         if (p->fault)
             continue;
         deliver(net, p, k);
-        make_drive(net, p, k);
+        const double *drive = make_drive(net, p, k);
         size_t before = p->n_fired;
-        step_neurons(net, p, k, o);
+        step_neurons(net, p, drive, k, o);
+        clear_drive(net, p, k);
         if (net->plastic && p->pl.seg && !p->fault) {
             if ((k + 1) % net->cfg.stdp.period == 0)
                 weight_update(net, p);
@@ -396,7 +411,7 @@ static st_status exchange(st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn 
                         net->cfg.dt_ms);
 }
 
-/* ---- the run ---------------------------------------------------------------------------------- */
+/* ---- the run --------------------------------------------------------------------------------- */
 
 static uint32_t interval(const st_net *net, uint64_t end)
 {

@@ -141,7 +141,7 @@ static void test_network_normals_are_standard(void **state)
 /* With no synapses, each network neuron under an external current fires exactly when
  * st_izh_process's izh2003 step (dt 1 ms) fires for the same parameters and current, and ends
  * in the same state, bit for bit; likewise under the network's own noise, rebuilt here from
- * the generator by (neuron, step). */
+ * the generator by (neuron, step), and under noise plus an external current. */
 static void test_network_neuron_equals_single_neuron(void **state)
 {
     (void)state;
@@ -150,7 +150,7 @@ static void test_network_neuron_equals_single_neuron(void **state)
     assert_int_equal(st_net_preset("izh2003", N, 0, &c, NULL), ST_OK);
     c.n_projs = 0; /* the 2003 neurons with their random parameters, unconnected */
     c.seed = 77;
-    for (int mode = 0; mode < 2; mode++) {
+    for (int mode = 0; mode < 3; mode++) { /* external current, noise, both */
         st_net *net = make(&c);
         st_net_raster r = {0};
         double *cur = calloc(N, sizeof *cur), *hist = calloc((size_t)N * STEPS, sizeof *hist);
@@ -163,16 +163,16 @@ static void test_network_neuron_equals_single_neuron(void **state)
         uint64_t lcg = 1;
         for (uint64_t k = 0; k < STEPS; k++) {
             for (uint32_t i = 0; i < N; i++) {
-                if (mode == 0) { /* a slow ramp with jitter: 0 to 14 */
-                    lcg = lcg * 6364136223846793005u + 1442695040888963407u;
-                    cur[i] = 14.0 * (double)k / STEPS + (double)(lcg >> 40) * 0x1p-24 * 4 - 2;
-                    hist[k * N + i] = cur[i];
-                } else {
-                    st_net_normals(k, i / 4, i / 4 + 1, key, zz);
-                    hist[k * N + i] = (i < 800 ? 5.0 : 2.0) * zz[i % 4];
-                }
+                lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+                /* a slow ramp with jitter: 0 to 14 (or -4 to 4 on top of the noise) */
+                double jitter = (double)(lcg >> 40) * 0x1p-24 * 4 - 2;
+                cur[i] = mode == 0 ? 14.0 * (double)k / STEPS + jitter
+                                   : 8.0 * (double)k / STEPS - 4.0;
+                st_net_normals(k, i / 4, i / 4 + 1, key, zz);
+                double noise = (i < 800 ? 5.0 : 2.0) * zz[i % 4];
+                hist[k * N + i] = mode == 0 ? cur[i] : mode == 1 ? noise : noise + cur[i];
             }
-            if (mode == 0)
+            if (mode != 1)
                 assert_int_equal(st_net_set_input(net, 0, N, cur, NULL), ST_OK);
             run(net, 1, &r);
         }
@@ -666,7 +666,8 @@ static void test_network_izh2006_minute(void **state)
         assert_true(middle < 0.40 * total);
         st_net_info in;
         st_net_get_info(net, &in);
-        assert_true((double)in.spikes_inh / in.neurons_inh > (double)in.spikes_exc / in.neurons_exc);
+        assert_true((double)in.spikes_inh / in.neurons_inh >
+                    (double)in.spikes_exc / in.neurons_exc);
         st_net_rate(&r, 0, 1000, 1.0, STEPS, rate);
         st_net_psd p;
         assert_int_equal(st_net_psd_welch(rate + STEPS - LAST, LAST, 1.0, 0, &p, NULL), ST_OK);
