@@ -3,6 +3,7 @@
  * It lives in the io layer because it talks to other processes; the core only sees the
  * st_net_comm hooks. Without MPI (ST_HAVE_MPI undefined) every run is one process. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "spiketalk/network-io.h"
 
@@ -19,10 +20,18 @@ bool st_net_mpi_launched(void)
 #ifdef ST_HAVE_MPI
 #include <mpi.h>
 
-/* The counts and displacements of one all-gather, sized for the world at start. */
+/* The exchange takes one MPI_Allgather of fixed-size blocks, each holding a process's message
+ * behind its length: one collective per minimum delay instead of two (the lengths, then the
+ * messages). When a message outgrows the block, every process sees it in the lengths, the
+ * messages go once more by MPI_Allgatherv, and the block doubles past the longest. */
+#define FIRST_BLOCK_WORDS 256
+
 typedef struct group {
     int size;
     int *counts, *displs;
+    uint32_t *block;     /* size * (words + 1) */
+    size_t words;        /* message words a block holds */
+    uint32_t *mine;      /* this process's block */
 } group;
 
 static group world;
@@ -43,28 +52,55 @@ static st_status mpi_fail(st_error *err, const char *what, int code)
     return st_error_set(err, ST_ERR_DEVICE, "MPI: %s failed: %s", what, msg);
 }
 
+static bool size_blocks(group *g, size_t words)
+{
+    uint32_t *b = realloc(g->block, (size_t)g->size * (words + 1) * sizeof *b);
+    uint32_t *m = b ? realloc(g->mine, (words + 1) * sizeof *m) : NULL;
+    if (b)
+        g->block = b;
+    if (!b || !m)
+        return false;
+    g->mine = m;
+    g->words = words;
+    return true;
+}
+
 static st_status allgather(void *ud, const uint32_t *send, size_t n, uint32_t *recv, size_t cap,
                            size_t *recv_n, st_error *err)
 {
     group *g = ud;
-    if (n > (size_t)INT32_MAX)
+    if (n > (size_t)INT32_MAX / 2)
         return st_error_set(err, ST_ERR_INVAL, "MPI: a spike message of %zu words is too long",
                             n);
-    int mine = (int)n, rc;
-    if ((rc = MPI_Allgather(&mine, 1, MPI_INT, g->counts, 1, MPI_INT, MPI_COMM_WORLD)))
-        return mpi_fail(err, "the exchange of spike counts", rc);
-    size_t total = 0;
+    size_t B = g->words + 1;
+    g->mine[0] = (uint32_t)n;
+    memcpy(g->mine + 1, send, (n < g->words ? n : g->words) * sizeof *send);
+    int rc = MPI_Allgather(g->mine, (int)B, MPI_UINT32_T, g->block, (int)B, MPI_UINT32_T,
+                           MPI_COMM_WORLD);
+    if (rc)
+        return mpi_fail(err, "the exchange of spikes", rc);
+    size_t total = 0, longest = 0;
     for (int r = 0; r < g->size; r++) {
+        recv_n[r] = g->block[(size_t)r * B];
+        g->counts[r] = (int)recv_n[r];
         g->displs[r] = (int)total;
-        recv_n[r] = (size_t)g->counts[r];
         total += recv_n[r];
+        longest = recv_n[r] > longest ? recv_n[r] : longest;
     }
     if (total > cap || total > (size_t)INT32_MAX)
         return st_error_set(err, ST_ERR_INVAL, "MPI: %zu words of spikes exceed the buffer",
                             total);
-    if ((rc = MPI_Allgatherv(send, mine, MPI_UINT32_T, recv, g->counts, g->displs,
+    if (longest <= g->words) {
+        for (int r = 0; r < g->size; r++)
+            memcpy(recv + g->displs[r], g->block + (size_t)r * B + 1,
+                   recv_n[r] * sizeof *recv);
+        return ST_OK;
+    }
+    if ((rc = MPI_Allgatherv(send, (int)n, MPI_UINT32_T, recv, g->counts, g->displs,
                              MPI_UINT32_T, MPI_COMM_WORLD)))
         return mpi_fail(err, "the exchange of spikes", rc);
+    if (!size_blocks(g, 2 * longest))
+        return st_error_set(err, ST_ERR_NOMEM, "MPI: out of memory");
     return ST_OK;
 }
 
@@ -89,7 +125,7 @@ st_status st_net_mpi_start(st_net_comm *comm, bool *on, st_error *err)
         MPI_Comm_size(MPI_COMM_WORLD, &world.size);
         world.counts = calloc((size_t)world.size, sizeof *world.counts);
         world.displs = calloc((size_t)world.size, sizeof *world.displs);
-        if (!world.counts || !world.displs)
+        if (!world.counts || !world.displs || !size_blocks(&world, FIRST_BLOCK_WORDS))
             return st_error_set(err, ST_ERR_NOMEM, "MPI: out of memory");
     }
     int rank = 0;
@@ -107,6 +143,8 @@ void st_net_mpi_stop(void)
     MPI_Finalize();
     free(world.counts);
     free(world.displs);
+    free(world.block);
+    free(world.mine);
     world = (group){0};
     started = false;
 }

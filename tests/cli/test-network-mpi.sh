@@ -49,6 +49,11 @@ for net in izh2003 izh2006; do
     fi
 done
 
+# a burst of over 1000 spikes in one step outgrows the exchange's first block size
+"$ST" network --neurons 20000 --duration 150 --spikes "$T/big-1.csv" --quiet &&
+    mpi 2 --neurons 20000 --duration 150 --spikes "$T/big-2.csv" --quiet 2>"$T/err" &&
+    cmp -s "$T/big-1.csv" "$T/big-2.csv" && ok || bad "20000 neurons on 2 processes: $(cat "$T/err")"
+
 # bad input under mpirun: one message, exit 2, no file
 mpi 2 --neurons 3 --spikes "$T/bad.csv" >"$T/out" 2>"$T/err"
 rc=$?
