@@ -44,7 +44,7 @@ typedef struct st_net_figure {
     double dt_ms;
     uint64_t steps;
     const double *rate_hz;       /* per step, 'steps' values (st_net_rate) */
-    const st_net_psd *psd;       /* of the rate; may be NULL */
+    const st_net_psd *psd;       /* of the rate (or of its last part); may be NULL */
     const st_net_peak *peaks;    /* to mark; may be NULL */
     const char *const *peak_names; /* "alpha", ...: the legend says "NAME F Hz"; may be NULL */
     size_t n_peaks;

@@ -23,6 +23,7 @@
 #define JSON_MAX_SPIKES 1000000u     /* beyond: --spikes has them, --json only counts */
 #define N_PEAKS 5
 #define N_WEIGHT_BINS 20
+#define SPECTRUM_MS 60000.0          /* longer runs: the spectrum of the last minute */
 
 typedef struct opts {
     const char *net, *neurons, *synapses, *duration, *seed, *threads;
@@ -99,7 +100,8 @@ static void help(FILE *f)
         "                   stamped at the end of the 1 ms step in which v passed 30 mV\n"
         "  --raster F       .png, .svg or .pdf: the spike raster (excitatory blue, inhibitory\n"
         "                   red) over the population rate, and the rate's power spectrum with\n"
-        "                   its peaks; runs over 2 s show their last second\n"
+        "                   its rhythms; runs over 2 s show their last second, and the\n"
+        "                   spectrum (also in --json) covers at most the last minute\n"
         "  --sound F.wav    the run as sound, 1 s of model time = 1 s of audio (44.1 kHz): each\n"
         "                   spike a 5 ms tone whose pitch rises with the neuron's id over five\n"
         "                   octaves (200 Hz to 6.4 kHz; inhibitory neurons highest), so\n"
@@ -407,7 +409,10 @@ static int analyse(const config *c, result *r)
     st_net_rate(&r->raster, 0, r->info.neurons, c->net.dt_ms, c->steps, r->rate);
     r->alpha_hz = r->gamma_hz = NAN;
     st_error err = {0};
-    if (c->steps >= 64 && !st_net_psd_welch(r->rate, c->steps, c->net.dt_ms, 0, &r->psd, &err)) {
+    /* a long run's rhythms are those of its last minute, after the start's transients */
+    uint64_t n = c->steps, last = (uint64_t)(SPECTRUM_MS / c->net.dt_ms);
+    uint64_t k0 = n > last ? n - last : 0;
+    if (n - k0 >= 64 && !st_net_psd_welch(r->rate + k0, n - k0, c->net.dt_ms, 0, &r->psd, &err)) {
         r->n_peaks = st_net_psd_peaks(&r->psd, 1.0, 200.0, r->peaks, N_PEAKS);
         r->alpha_hz = band_peak(&r->psd, 4.0, 14.0);
         r->gamma_hz = band_peak(&r->psd, 25.0, 80.0);

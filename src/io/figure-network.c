@@ -170,9 +170,12 @@ st_status st_net_figure_save(const st_net_figure *f, const char *path, st_error 
                                  .color = ST_RGB_BLACK, .line_width = 1.5};
         np = f->peaks ? peak_series(f, top, &p, sp + 1, labels, 3) : 0;
         nps = 1 + np;
+        size_t seg = f->psd->segment, span = (f->psd->segments - 1) * (seg / 2) + seg;
+        double span_s = (double)span * f->dt_ms / 1000.0;
         snprintf(t_psd, sizeof t_psd,
-                 "power spectrum of the rate (Welch, %zu ms Hann segments, %zu averaged)",
-                 (size_t)((double)f->psd->segment * f->dt_ms), f->psd->segments);
+                 "power spectrum of the rate over %s%.3g s (Welch, %zu ms Hann segments, %zu "
+                 "averaged)", span_s + 1.0 < dur / 1000.0 ? "the last " : "", span_s,
+                 (size_t)((double)seg * f->dt_ms), f->psd->segments);
     } else {
         snprintf(t_psd, sizeof t_psd, "power spectrum of the rate: the run is too short");
     }
