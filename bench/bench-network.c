@@ -341,13 +341,13 @@ static void section_dense(void)
 
 static void section_threads(uint32_t n, uint64_t steps)
 {
-    printf("\n== izh2003, %u neurons x 1000 synapses, %llu ms: threads ==\n", n,
+    printf("\n== izh2003, %u neurons x 1000 synapses, %llu ms (best of 10): threads ==\n", n,
            (unsigned long long)steps);
     double t1 = 0;
     for (int threads = 1; threads <= 2; threads++) {
         double bs, eps, cs;
         st_net *net = build("izh2003", n, 0, threads, &bs);
-        double t = time_run(net, 200, steps, 3, &eps, &cs);
+        double t = time_run(net, 200, steps, 10, &eps, &cs);
         if (threads == 1)
             t1 = t;
         printf("%d thread%s: %.3f s wall, %.3f s cpu (%.3g events/s; built in %.1f s)%s",
@@ -360,7 +360,7 @@ static void section_threads(uint32_t n, uint64_t steps)
 
 static void section_mpi(uint32_t n, uint64_t steps)
 {
-    printf("\n== izh2003, %u neurons x 1000 synapses, %llu ms: MPI processes ==\n", n,
+    printf("\n== izh2003, %u neurons x 1000 synapses, %llu ms (best of 3): MPI processes ==\n", n,
            (unsigned long long)steps);
 #ifdef ST_BENCH_MPIRUN
     double t1 = 0;
@@ -372,7 +372,7 @@ static void section_mpi(uint32_t n, uint64_t steps)
                  "grep -v spike_", ST_BENCH_MPIRUN, np, ST_BENCH_SPIKETALK, (unsigned)n,
                  (unsigned long long)steps);
         double best = INFINITY, ex = 0, nex = 1, ev = 0;
-        for (int r = 0; r < 2; r++) {
+        for (int r = 0; r < 3; r++) {
             char *out = capture(cmd);
             if (!out) {
                 printf("%d process%s: failed (%s)\n", np, np > 1 ? "es" : "", cmd);
