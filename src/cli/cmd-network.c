@@ -236,6 +236,15 @@ static int build_config(const opts *o, config *c)
     return CLI_OK;
 }
 
+/* More threads than cores: they take turns, and each step waits for the last of them. */
+static void warn_threads(const config *c)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 0 && c->net.threads > cores)
+        cli_error("warning: --threads %d is more than the %ld cores online; the threads will "
+                  "take turns and run slower than fewer would", c->net.threads, cores);
+}
+
 static int check_outputs(const opts *o)
 {
     st_error err = {0};
@@ -654,8 +663,10 @@ int cmd_network(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (!rc)
         rc = build_config(&o, &c);
-    if (!rc && g.rank == 0)
+    if (!rc && g.rank == 0) {
+        warn_threads(&c);
         rc = check_outputs(&o);
+    }
     quiet_end(&g);
     rc = rc < 0 ? rc : agree(&g, rc);
     if (!rc)
