@@ -7,10 +7,11 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <unistd.h>
 
 #include "network-private.h"
 
-#define SPINS 4000 /* polls before yielding: a few microseconds */
+#define SPINS 4000 /* polls before yielding: some tens of microseconds */
 
 typedef struct worker {
     st_net_pool *pool;
@@ -20,6 +21,7 @@ typedef struct worker {
 
 struct st_net_pool {
     int n;
+    int spins;                 /* SPINS, or 0 when the team has more threads than cores */
     worker *w;
     int started;               /* workers created */
     pthread_mutex_t mu;
@@ -50,7 +52,7 @@ void st_net_pool_barrier(st_net_pool *p)
         return;
     }
     for (int spin = 0; atomic_load_explicit(&p->phase, memory_order_acquire) == phase; spin++) {
-        if (spin < SPINS)
+        if (spin < p->spins)
             relax();
         else
             sched_yield();
@@ -87,6 +89,8 @@ st_status st_net_pool_create(int n, st_net_pool **out)
     if (!p)
         return ST_ERR_NOMEM;
     p->n = n;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    p->spins = cores > 0 && n > cores ? 0 : SPINS;
     atomic_init(&p->arrived, 0);
     atomic_init(&p->phase, 0);
     if (pthread_mutex_init(&p->mu, NULL)) {
