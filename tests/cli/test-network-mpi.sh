@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `mpirun -np P spiketalk network`: the spike lists of 1, 2 and 3 processes (and of 2
 # processes with 2 threads each) are identical byte for byte, for the 2003 network (noise,
-# all-to-all) and the 2006 one (delays, STDP across a weight update); the JSON says how many
-# processes ran, and only process 0 writes.
+# all-to-all) and the 2006 one (delays, STDP across a weight update), and so are the raster
+# and the sound; the JSON says how many processes ran, and only process 0 writes.
 # usage: test-network-mpi.sh PATH/TO/spiketalk PATH/TO/mpirun
 . "$(dirname "$0")/lib.sh" "$1"
 MPIRUN=$2
@@ -48,6 +48,12 @@ for net in izh2003 izh2006; do
         bad "$net: mpirun -np 2 --threads 2 failed: $(cat "$T/err")"
     fi
 done
+
+# the figure and the sound, made by process 0 from everyone's spikes, are the same files
+"$ST" network --duration 300 --raster "$T/r1.png" --sound "$T/s1.wav" --quiet &&
+    mpi 2 --duration 300 --raster "$T/r2.png" --sound "$T/s2.wav" --quiet 2>"$T/err" &&
+    cmp -s "$T/r1.png" "$T/r2.png" && cmp -s "$T/s1.wav" "$T/s2.wav" && ok ||
+    bad "raster or sound differ on 2 processes: $(cat "$T/err")"
 
 # a burst of over 1000 spikes in one step outgrows the exchange's first block size
 "$ST" network --neurons 20000 --duration 150 --spikes "$T/big-1.csv" --quiet &&
