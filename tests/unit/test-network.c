@@ -340,6 +340,97 @@ static void test_network_stdp_pair(void **state)
     st_net_free(net);
 }
 
+/* spnet's own bookkeeping, transcribed: a float trace per neuron (LTP of the presynaptic one,
+ * indexed by time + D; LTD of the postsynaptic one), set at a spike and multiplied by 0.95 each
+ * step; a post spike at t adds the pre trace at t - D, an arrival (step t_pre + D - 1)
+ * subtracts the post trace; each second w += 0.01 + sd, sd *= 0.9, w clipped to [0, 10]. */
+typedef struct spnet_pair {
+    float ltp[4000], ltd, sd, w;
+} spnet_pair;
+
+static void spnet_step(spnet_pair *r, int t, int D, bool pre, bool post, const bool *pre_at)
+{
+    if (t > 0 && t % 1000 == 0) {
+        r->w = (float)(r->w + (0.01 + r->sd));
+        r->sd = (float)(r->sd * 0.9);
+        r->w = r->w > 10.0f ? 10.0f : r->w < 0.0f ? 0.0f : r->w;
+    }
+    if (pre)
+        r->ltp[t + D] = 0.1f;
+    if (post) {
+        r->ltd = 0.12f;
+        r->sd += r->ltp[t + D - D];
+    }
+    if (t - (D - 1) >= 0 && pre_at[t - (D - 1)])
+        r->sd -= r->ltd;
+    r->ltp[t + D + 1] = (float)(0.95 * r->ltp[t + D]);
+    r->ltd = (float)(r->ltd * 0.95);
+}
+
+/* Random spike trains forced on the two ends of one plastic synapse (delays 1, 4 and 20 ms,
+ * 2.5 s, across two weight updates): sd and w follow spnet's bookkeeping step by step. */
+static void test_network_stdp_matches_spnet(void **state)
+{
+    (void)state;
+    enum { T = 2500 };
+    const int delays[3] = {1, 4, 20};
+    for (int q = 0; q < 3; q++) {
+        int D = delays[q];
+        st_net_config c = singles(2);
+        for (int i = 0; i < 2; i++) { /* fast spiking: u recovers between forced spikes */
+            c.pop[i].a = 0.1;
+            c.pop[i].d = 2;
+        }
+        c.proj[0] = (st_net_proj){.pre = 0, .post = 1, .rule = ST_NET_DENSE, .w = 0.5,
+                                  .delay_min = (uint32_t)D, .delay_max = (uint32_t)D,
+                                  .plastic = true};
+        c.n_projs = 1;
+        st_net *net = make(&c);
+        st_net_set_drive(net, ST_NET_DRIVE_REPLACE);
+        static bool pre_at[T + 1], post_at[T + 1];
+        memset(pre_at, 0, sizeof pre_at);
+        memset(post_at, 0, sizeof post_at);
+        st_net_raster r = {0};
+        uint64_t lcg = 99 + (uint64_t)D;
+        for (int k = 0; k < T; k++) { /* a spike of each with probability 1/20 per ms */
+            double I[2];
+            for (int i = 0; i < 2; i++) {
+                lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+                I[i] = (lcg >> 33) % 20 == 0 ? 200.0 : 0.0;
+            }
+            pre_at[k + 1] = I[0] > 0;
+            post_at[k + 1] = I[1] > 0;
+            assert_int_equal(st_net_set_input(net, 0, 2, I, NULL), ST_OK);
+            run(net, 1, &r);
+        }
+        size_t n0 = 0, n1 = 0; /* each neuron fired exactly when driven */
+        for (size_t i = 0; i < r.count; i++) {
+            assert_true(r.id[i] == 0 ? pre_at[r.stamp[i]] : post_at[r.stamp[i]]);
+            n0 += r.id[i] == 0;
+            n1 += r.id[i] == 1;
+        }
+        size_t want0 = 0, want1 = 0;
+        for (int t = 0; t <= T; t++) {
+            want0 += pre_at[t];
+            want1 += post_at[t];
+        }
+        assert_int_equal(n0, want0);
+        assert_int_equal(n1, want1);
+        spnet_pair *ref = calloc(1, sizeof *ref);
+        assert_non_null(ref);
+        ref->w = 0.5f;
+        for (int t = 0; t < T; t++) /* stamp t is spnet's time t */
+            spnet_step(ref, t, D, pre_at[t], post_at[t], pre_at);
+        st_net_synapse y = the_synapse(net);
+        assert_close(y.sd, ref->sd, 1e-5, 0);
+        assert_close(y.w, ref->w, 1e-5, 0);
+        assert_true(fabs(ref->sd) > 0.05 && ref->w != 0.5f); /* the rule did act */
+        free(ref);
+        st_net_raster_free(&r);
+        st_net_free(net);
+    }
+}
+
 /* ---- generators ------------------------------------------------------------------------ */
 
 typedef struct census {
@@ -859,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_network_neuron_equals_single_neuron),
         cmocka_unit_test(test_network_chain_delays),
         cmocka_unit_test(test_network_stdp_pair),
+        cmocka_unit_test(test_network_stdp_matches_spnet),
         cmocka_unit_test(test_network_generators),
         cmocka_unit_test(test_network_presets),
         cmocka_unit_test(test_network_threads_identical),
