@@ -6,6 +6,7 @@
 ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
 libfftw3-dev libsndfile1-dev portaudio19-dev
 jackd2 libjack-jackd2-dev
+libopenmpi-dev openmpi-bin
 libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin
 python3-numpy python3-scipy espeak-ng sox pulseaudio pulseaudio-utils libasound2-plugins
 python3-dev python3-pytest python3-matplotlib

@@ -16,6 +16,8 @@
 #include "spiketalk/izh.h"
 #include "spiketalk/izh07.h"
 #include "spiketalk/live.h"
+#include "spiketalk/network.h"
+#include "spiketalk/network-io.h"
 #include "spiketalk/number.h"
 #include "spiketalk/options.h"
 #include "spiketalk/output.h"

@@ -232,5 +232,6 @@ int cmd_record(int argc, char **argv);
 int cmd_hh(int argc, char **argv);
 int cmd_axon(int argc, char **argv);
 int cmd_live(int argc, char **argv);
+int cmd_network(int argc, char **argv);
 
 #endif

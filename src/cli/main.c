@@ -16,6 +16,7 @@ static const struct {
     {"presets", cmd_presets, "list the cell types and the 20 firing-pattern features"},
     {"hh", cmd_hh, "the Hodgkin-Huxley (1952) point neuron: traces, plots, the f-I curve"},
     {"axon", cmd_axon, "the action potential travelling along an HH axon; its velocity"},
+    {"network", cmd_network, "the Izhikevich networks (2003, 2006): rasters, rhythms, sound"},
     {"live", cmd_live, "the neuron answers the microphone in real time (full duplex)"},
     {"record", cmd_record, "record a take from a capture device into a WAV file"},
     {"devices", cmd_devices, "list the audio devices (capture and playback)"},

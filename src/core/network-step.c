@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Running a network: per partition, delivery of the arriving spikes, the drive, the neuron
+ * update and STDP; between partitions (and processes), the exchange of fired ids every
+ * minimum delay. Nothing here allocates. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "core-private.h"
+#include "network-private.h"
+
+#define BLOCK 256 /* neurons updated before their spike test: still in L1 */
+
+/* ---- kernels (vectorised) ----------------------------------------------------------------- */
+
+/* One step of the 2003 scheme for n neurons, v' in net.m's order (the arithmetic of
+ * st_izh_process's izh2003 step with uv = 0, udecay = 1). Consumes syn (zeroes it). Returns how
+ * many neurons are not below the peak (spikes, or non-finite v). */
+ST_NET_KERNEL
+static size_t update_sum(double *restrict v, double *restrict u, const double *restrict a,
+                         const double *restrict b, const double *restrict drive,
+                         double *restrict syn, size_t n, double dt, double q2, double q1,
+                         double q0, double vpeak)
+{
+    double h = 0.5 * dt;
+    size_t over = 0;
+    for (size_t i = 0; i < n; i++) {
+        double I = drive[i] + syn[i];
+        double x = v[i], y = u[i];
+        syn[i] = 0.0;
+        x += h * (q2 * (x * x) + q1 * x + q0 - y + I);
+        x += h * (q2 * (x * x) + q1 * x + q0 - y + I);
+        y += (dt * a[i]) * (b[i] * x - y);
+        v[i] = x;
+        u[i] = y;
+        over += !(x <= vpeak);
+    }
+    return over;
+}
+
+/* The same with v' in spnet's order, (q2 v + q1) v + q0 - u + I. */
+ST_NET_KERNEL
+static size_t update_horner(double *restrict v, double *restrict u, const double *restrict a,
+                            const double *restrict b, const double *restrict drive,
+                            double *restrict syn, size_t n, double dt, double q2, double q1,
+                            double q0, double vpeak)
+{
+    double h = 0.5 * dt;
+    size_t over = 0;
+    for (size_t i = 0; i < n; i++) {
+        double I = drive[i] + syn[i];
+        double x = v[i], y = u[i];
+        syn[i] = 0.0;
+        x += h * ((q2 * x + q1) * x + q0 - y + I);
+        x += h * ((q2 * x + q1) * x + q0 - y + I);
+        y += (dt * a[i]) * (b[i] * x - y);
+        v[i] = x;
+        u[i] = y;
+        over += !(x <= vpeak);
+    }
+    return over;
+}
+
+ST_NET_KERNEL
+static void scale_noise(double *restrict drive, const double *restrict sd,
+                        const double *restrict z, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        drive[i] = sd[i] * z[i];
+}
+
+/* ---- one partition, one step -------------------------------------------------------------- */
+
+/* The spikes stamped s = k + 1 - D reach their targets in step k through synapses of delay D;
+ * oldest stamps first, then by source, so each target sums its inputs in one fixed order. */
+static void deliver(const st_net *net, net_part *p, uint64_t k)
+{
+    const uint32_t nd = net->nd;
+    double *restrict syn = p->syn;
+    for (uint32_t D = net->dmax; D >= net->dmin; D--) {
+        if (k + 1 <= D)
+            continue; /* stamps start at 1 */
+        uint64_t s = k + 1 - D;
+        uint32_t slot = (uint32_t)(s % net->R);
+        const uint32_t *ids = net->ring + (size_t)slot * net->N;
+        uint32_t n = net->ring_n[slot], j = D - net->dmin;
+        const net_syn *y = &p->st;
+        if (y->seg) {
+            const uint32_t *restrict tgt = y->tgt;
+            const float *restrict w = y->w;
+            for (uint32_t i = 0; i < n; i++) {
+                size_t row = (size_t)ids[i] * nd + j;
+                uint64_t e = y->seg[row], e1 = y->seg[row + 1];
+                /* Rows lie anywhere in memory, and a row of 1000 synapses is one page of
+                 * targets and one of weights, where the hardware's prefetcher starts over:
+                 * fetch the next row a cache line at a time while this one is delivered. */
+                uint64_t next = i + 1 < n ? y->seg[(size_t)ids[i + 1] * nd + j] : e1;
+                const uint32_t *pt = tgt + next;
+                const float *pw = w + next;
+                for (; e + 16 <= e1; e += 16, pt += 16, pw += 16) {
+                    __builtin_prefetch(pt);
+                    __builtin_prefetch(pw);
+                    for (uint64_t q = e; q < e + 16; q++)
+                        syn[tgt[q]] += w[q];
+                }
+                for (; e < e1; e++)
+                    syn[tgt[e]] += w[e];
+            }
+        }
+        y = &p->pl;
+        if (y->seg) {
+            for (uint32_t i = 0; i < n; i++) {
+                size_t row = (size_t)ids[i] * nd + j;
+                for (uint64_t e = y->seg[row], e1 = y->seg[row + 1]; e < e1; e++) {
+                    uint32_t t = y->tgt[e];
+                    syn[t] += y->w[e];
+                    y->arrival[e] = k + 1;
+                    uint64_t last = p->last_spike[t]; /* <= k */
+                    if (last && k - last < ST_NET_TRACE_STEPS)
+                        y->sd[e] -= net->ltd[k - last];
+                }
+            }
+        }
+    }
+}
+
+/* The random pulses of step k that land in this partition, each neuron at most once. With
+ * 'undo' the marks are cleared, and with 'zero' the pulsed inputs too. */
+static void pulse(const st_net *net, net_part *p, uint64_t k, bool undo, bool zero)
+{
+    uint32_t klo = (uint32_t)k, khi = (uint32_t)(k >> 32);
+    for (uint32_t j = 0; j < net->cfg.pulses; j++) {
+        uint32_t id = st_net_bounded(net->N, j, klo, khi, NET_STREAM_PULSE, net->key);
+        if (id < p->lo || id >= p->hi)
+            continue;
+        uint32_t l = id - p->lo;
+        if (undo) {
+            p->mark[l] = 0;
+            if (zero)
+                p->drive[l] = 0.0;
+        } else if (!p->mark[l]) {
+            p->mark[l] = 1;
+            p->drive[l] += net->cfg.pulse_amp;
+        }
+    }
+}
+
+/* The input of step k apart from the synapses: the external currents alone (replace mode),
+ * or noise + pulses + external currents. Points at whichever array holds it, so that no
+ * copy is made when one array already does; 'drive' is zero between steps when the network
+ * has neither noise nor external currents. */
+static const double *make_drive(const st_net *net, net_part *p, uint64_t k)
+{
+    size_t n = p->n;
+    if (net->drive_mode == ST_NET_DRIVE_REPLACE)
+        return p->ext;
+    if (!net->noise && !net->pulses)
+        return net->has_ext ? p->ext : p->drive;
+    if (net->noise) {
+        st_net_normals(k, p->lo >> 2, (p->hi + 3) >> 2, net->key, p->z);
+        scale_noise(p->drive, p->noise_sd, p->z + (p->lo & 3u), n);
+        if (net->has_ext)
+            for (size_t i = 0; i < n; i++)
+                p->drive[i] += p->ext[i];
+    } else if (net->has_ext) {
+        memcpy(p->drive, p->ext, n * sizeof *p->drive);
+    }
+    if (net->pulses)
+        pulse(net, p, k, false, false);
+    return p->drive;
+}
+
+/* After step k: the pulses' marks go, and their inputs when nothing else rewrites 'drive'. */
+static void clear_drive(const st_net *net, net_part *p, uint64_t k)
+{
+    if (net->pulses && net->drive_mode != ST_NET_DRIVE_REPLACE)
+        pulse(net, p, k, true, !net->noise && !net->has_ext);
+}
+
+/* Spike test and reset after the update, as st_izh_process does; a non-finite v or u stops
+ * the partition with a fault. Returns false on a fault. */
+static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint64_t stamp,
+                      uint32_t *out, uint32_t *nf)
+{
+    double vpeak = net->cfg.vpeak_mv;
+    for (size_t l = i0; l < i0 + nb; l++) {
+        double x = p->v[l], y = p->u[l];
+        if (x <= vpeak)
+            continue;
+        if (!(x > vpeak) || !isfinite(x) || !isfinite(y)) {
+            p->fault = true;
+            p->fault_id = p->lo + (uint32_t)l;
+            p->fault_stamp = stamp;
+            return false;
+        }
+        p->v[l] = p->c[l];
+        p->u[l] = y + p->d[l];
+        out[(*nf)++] = p->lo + (uint32_t)l;
+        if (p->last_spike)
+            p->last_spike[l] = stamp;
+    }
+    return true;
+}
+
+static void step_neurons(const st_net *net, net_part *p, const double *drive, uint64_t k,
+                         uint32_t o)
+{
+    const st_net_config *c = &net->cfg;
+    uint32_t *out = p->fired + p->n_fired, nf = 0;
+    for (size_t i0 = 0; i0 < p->n; i0 += BLOCK) {
+        size_t nb = p->n - i0 < BLOCK ? p->n - i0 : BLOCK;
+        size_t over = (c->vform == ST_NET_VFORM_SUM ? update_sum : update_horner)(
+            p->v + i0, p->u + i0, p->a + i0, p->b + i0, drive + i0, p->syn + i0, nb,
+            c->dt_ms, c->q2, c->q1, c->q0, c->vpeak_mv);
+        if (over && !spikes_in(net, p, i0, nb, k + 1, out, &nf))
+            break;
+    }
+    p->fired_n[o] = nf;
+    p->n_fired += nf;
+}
+
+/* spnet's weight update, in its float arithmetic: w += bias + sd; sd *= sd_decay; clip. */
+static void weight_update(const st_net *net, net_part *p)
+{
+    net_syn *y = &p->pl;
+    const st_net_stdp *s = &net->cfg.stdp;
+    float wmax = (float)s->w_max;
+    for (uint64_t e = 0; e < y->count; e++) {
+        float w = (float)(y->w[e] + (s->bias + y->sd[e]));
+        y->sd[e] = (float)(y->sd[e] * s->sd_decay);
+        if (w > wmax)
+            w = wmax;
+        if (w < 0.0f)
+            w = 0.0f;
+        y->w[e] = w;
+    }
+}
+
+/* The neurons that fired with 'stamp' potentiate their plastic inputs by the age of the last
+ * spike that reached each. */
+static void potentiate(const st_net *net, net_part *p, const uint32_t *ids, uint32_t n,
+                       uint64_t stamp)
+{
+    net_syn *y = &p->pl;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t l = ids[i] - p->lo;
+        for (uint64_t q = y->in_ptr[l]; q < y->in_ptr[l + 1]; q++) {
+            uint64_t e = y->in_syn[q], r = y->arrival[e]; /* r <= stamp */
+            if (r && stamp - r < ST_NET_TRACE_STEPS)
+                y->sd[e] += net->ltp[stamp - r];
+        }
+    }
+}
+
+/* Steps k0 .. k0 + m - 1 of one partition (m <= the minimum delay: no spike of these steps
+ * is due before the next exchange). */
+static void run_part(const st_net *net, net_part *p, uint64_t k0, uint32_t m)
+{
+    p->n_fired = 0;
+    p->cursor = 0;
+    for (uint32_t o = 0; o < m; o++) {
+        uint64_t k = k0 + o;
+        p->fired_n[o] = 0;
+        if (p->fault)
+            continue;
+        deliver(net, p, k);
+        const double *drive = make_drive(net, p, k);
+        size_t before = p->n_fired;
+        step_neurons(net, p, drive, k, o);
+        clear_drive(net, p, k);
+        if (net->plastic && p->pl.seg && !p->fault) {
+            if ((k + 1) % net->cfg.stdp.period == 0)
+                weight_update(net, p);
+            potentiate(net, p, p->fired + before, p->fired_n[o], k + 1);
+        }
+    }
+}
+
+/* ---- the exchange ------------------------------------------------------------------------ */
+
+/* This process's message: [fault, id, stamp lo, stamp hi], m counts, then the ids by step
+ * (partitions in order, so ascending). */
+static size_t pack(st_net *net, uint32_t m)
+{
+    uint32_t *msg = net->send;
+    size_t at = 4 + (size_t)m;
+    msg[0] = 0;
+    for (int q = 0; q < net->n_parts; q++) {
+        const net_part *p = &net->part[q];
+        uint64_t best = (uint64_t)msg[2] | (uint64_t)msg[3] << 32;
+        if (p->fault && (!msg[0] || p->fault_stamp < best)) {
+            msg[0] = 1;
+            msg[1] = p->fault_id;
+            msg[2] = (uint32_t)p->fault_stamp;
+            msg[3] = (uint32_t)(p->fault_stamp >> 32);
+        }
+    }
+    for (uint32_t o = 0; o < m; o++) {
+        uint32_t cnt = 0;
+        for (int q = 0; q < net->n_parts; q++) {
+            net_part *p = &net->part[q];
+            memcpy(msg + at, p->fired + p->cursor, p->fired_n[o] * sizeof *msg);
+            at += p->fired_n[o];
+            p->cursor += p->fired_n[o];
+            cnt += p->fired_n[o];
+        }
+        msg[4 + o] = cnt;
+    }
+    return at;
+}
+
+static bool is_inhibitory(const st_net *net, uint32_t id)
+{
+    size_t q = 0;
+    while (id >= net->pop_lo[q + 1])
+        q++;
+    return net->cfg.pop[q].inhibitory;
+}
+
+/* Writes the steps' global spike lists into the ring and counts them. */
+static void unpack(st_net *net, const uint32_t *all, const size_t *len, int ranks, uint64_t k0,
+                   uint32_t m)
+{
+    for (uint32_t o = 0; o < m; o++) {
+        uint64_t stamp = k0 + o + 1;
+        uint32_t slot = (uint32_t)(stamp % net->R), n = 0;
+        uint32_t *dst = net->ring + (size_t)slot * net->N;
+        const uint32_t *msg = all;
+        for (int r = 0; r < ranks; r++) {
+            const uint32_t *ids = msg + 4 + m;
+            for (uint32_t q = 0; q < o; q++)
+                ids += msg[4 + q];
+            memcpy(dst + n, ids, msg[4 + o] * sizeof *dst);
+            n += msg[4 + o];
+            msg += len[r];
+        }
+        net->ring_n[slot] = n;
+        for (uint32_t i = 0; i < n; i++) {
+            net->events += net->outdeg[dst[i]];
+            if (is_inhibitory(net, dst[i]))
+                net->spikes_inh++;
+            else
+                net->spikes_exc++;
+        }
+        net->spikes += n;
+    }
+}
+
+/* The caller's view of the steps just exchanged. */
+static void report(const st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn fn, void *ud)
+{
+    for (uint32_t o = 0; o < m; o++) {
+        uint64_t stamp = k0 + o + 1;
+        uint32_t slot = (uint32_t)(stamp % net->R);
+        fn(ud, stamp, net->ring + (size_t)slot * net->N, net->ring_n[slot]);
+    }
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static st_status exchange(st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn fn, void *ud,
+                          st_error *err)
+{
+    double t0 = seconds();
+    size_t n = pack(net, m);
+    const uint32_t *all = net->send;
+    const size_t *len = &n;
+    int ranks = 1;
+    if (net->has_comm && net->comm.size > 1) {
+        st_status rc = net->comm.allgather(net->comm.ud, net->send, n, net->recv, net->recv_cap,
+                                           net->recv_n, err);
+        if (rc) {
+            net->broken = true;
+            return rc;
+        }
+        all = net->recv;
+        len = net->recv_n;
+        ranks = net->comm.size;
+    }
+    /* The earliest fault of any process, the same report everywhere. */
+    bool fault = false;
+    uint64_t fs = 0;
+    uint32_t fid = 0;
+    const uint32_t *msg = all;
+    for (int r = 0; r < ranks; r++) {
+        uint64_t s = (uint64_t)msg[2] | (uint64_t)msg[3] << 32;
+        if (msg[0] && (!fault || s < fs || (s == fs && msg[1] < fid))) {
+            fault = true;
+            fs = s;
+            fid = msg[1];
+        }
+        msg += len[r];
+    }
+    unpack(net, all, len, ranks, k0, m);
+    net->exchanges++;
+    net->exchange_s += seconds() - t0;
+    if (fn)
+        report(net, k0, m, fn, ud);
+    if (!fault)
+        return ST_OK;
+    net->broken = true;
+    return st_error_set(err, ST_ERR_NUMERIC,
+                        "network: v of neuron %u is not finite at t = %g ms (step %llu); the "
+                        "input is too strong for dt = %g ms",
+                        (unsigned)fid, (double)fs * net->cfg.dt_ms, (unsigned long long)fs,
+                        net->cfg.dt_ms);
+}
+
+/* ---- the run --------------------------------------------------------------------------------- */
+
+static uint32_t interval(const st_net *net, uint64_t end)
+{
+    uint64_t left = end - net->step;
+    return left < net->dmin ? (uint32_t)left : net->dmin;
+}
+
+/* The run as one job of the team: each thread advances its partitions through an interval,
+ * all meet, thread 0 exchanges, all meet again. */
+typedef struct run_job {
+    st_net *net;
+    uint64_t end;
+    st_net_spike_fn fn;
+    void *ud;
+    st_error *err;
+    st_status rc;
+} run_job;
+
+static void run_team(void *ud, int t, int n)
+{
+    run_job *j = ud;
+    st_net *net = j->net;
+    for (;;) {
+        uint64_t k0 = net->step;
+        if (k0 >= j->end || j->rc != ST_OK)
+            return;
+        uint32_t m = interval(net, j->end);
+        for (int q = t; q < net->n_parts; q += n)
+            run_part(net, &net->part[q], k0, m);
+        st_net_pool_barrier(net->pool);
+        if (t == 0) {
+            j->rc = exchange(net, k0, m, j->fn, j->ud, j->err);
+            net->step += m;
+        }
+        st_net_pool_barrier(net->pool);
+    }
+}
+
+st_status st_net_run(st_net *net, uint64_t steps, st_net_spike_fn on_spikes, void *ud,
+                     st_error *err)
+{
+    if (net->broken)
+        return st_error_set(err, ST_ERR_NUMERIC, "network: stopped by an earlier fault");
+    run_job j = {.net = net, .end = net->step + steps, .fn = on_spikes, .ud = ud, .err = err,
+                 .rc = ST_OK};
+    st_net_pool_run(net->pool, run_team, &j);
+    return j.rc;
+}
