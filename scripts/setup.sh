@@ -3,7 +3,7 @@
 # then configure and build with Meson. Safe to run again and again.
 
 # Everything the build and the tests need, from Debian's archive.
-ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
+ST_PACKAGES="ca-certificates gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
 libfftw3-dev libsndfile1-dev portaudio19-dev
 jackd2 libjack-jackd2-dev
 libopenmpi-dev openmpi-bin
