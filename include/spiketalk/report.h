@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A pipeline run's report: its settings and results as JSON fields, written once for every
- * front end (`spiketalk process --json`, the Python module's results). */
+/* A run's report: its settings and results as JSON fields, written once for every front end
+ * (`spiketalk process --json` and `spiketalk network --json`, the Python module's results). */
 #ifndef SPIKETALK_REPORT_H
 #define SPIKETALK_REPORT_H
 
+#include "spiketalk/network.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
 
@@ -19,6 +20,19 @@ extern "C" {
  * mean_rate_hz and spike_times_ms. */
 ST_API void st_report_pipeline(st_json *j, const st_pipeline_config *c,
                                const st_pipeline_result *r);
+
+/* Writes, into the open object of 'j', a network run's fields: net, neurons, neurons_exc,
+ * neurons_inh, synapses, synapses_plastic, delay_min_ms, delay_max_ms, seed, dt_ms,
+ * duration_ms, steps, threads, ranks, build_s, wall_s, spike_count, rate_hz, rate_hz_exc,
+ * rate_hz_inh, synaptic_events, synaptic_events_per_s, wall_per_model_s, exchanges,
+ * exchange_s, exchange_us_per_interval, spectral_peaks [{freq_hz, power, prominence}],
+ * rhythms {alpha_hz, gamma_hz}, spectrum {resolution_hz, segment_ms, segments} and, when
+ * 'weights' is not NULL (ST_NET_WEIGHT_BINS counts over [0, c->stdp.w_max]),
+ * weight_histogram {lo, hi, counts}. The run took 'steps' steps, 'duration_ms' in all; it was
+ * built in 'build_s' and ran in 'wall_s' seconds. */
+ST_API void st_report_network(st_json *j, const st_net_config *c, uint64_t steps,
+                              double duration_ms, const st_net_info *in, double build_s,
+                              double wall_s, const st_net_summary *s, const double *weights);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `spiketalk network`: the published Izhikevich networks, on threads and (under mpirun) on
  * several processes; spikes, a raster figure, the sound of the run, and a JSON summary. */
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,16 +12,11 @@
 #include "spiketalk/network-io.h"
 #include "spiketalk/output.h"
 #include "spiketalk/plot.h"
+#include "spiketalk/report.h"
 
-#define DEFAULT_NET "izh2003"
-#define DEFAULT_DURATION_MS 1000.0
-#define MAX_DURATION_MS 1e9          /* 11.6 days of model time */
 #define CHUNK_STEPS 100u             /* steps per st_net_run call: progress granularity */
 #define SOUND_RATE_HZ 44100.0
 #define JSON_MAX_SPIKES 1000000u     /* beyond: --spikes has them, --json only counts */
-#define N_PEAKS 5
-#define N_WEIGHT_BINS 20
-#define SPECTRUM_MS 60000.0          /* longer runs: the spectrum of the last minute */
 
 typedef struct opts {
     const char *net, *neurons, *synapses, *duration, *seed, *threads;
@@ -33,7 +26,6 @@ typedef struct opts {
 
 typedef struct config {
     st_net_config net;
-    uint32_t neurons, synapses;
     uint64_t steps;
     double duration_ms;
 } config;
@@ -43,12 +35,8 @@ typedef struct result {
     st_net_info info;
     st_net_raster raster;
     double build_s, wall_s;
-    double *rate;               /* all neurons, Hz per step */
-    st_net_psd psd;
-    st_net_peak peaks[N_PEAKS];
-    size_t n_peaks;
-    double alpha_hz, gamma_hz;  /* rhythms (band_peak) in 4-14 and 25-80 Hz, or NAN */
-    double weights[N_WEIGHT_BINS];
+    st_net_summary sum;         /* population rate, spectrum, rhythms */
+    double weights[ST_NET_WEIGHT_BINS];
     bool has_weights;
 } result;
 
@@ -115,7 +103,8 @@ static void help(FILE *f)
         "                   synaptic_events_per_s, weight_histogram (izh2006), spike_times_ms\n"
         "                   and spike_neurons (up to %u spikes)\n"
         "  --quiet          no progress line and no summary (errors still go to stderr)\n",
-        DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS, DEFAULT_DURATION_MS, JSON_MAX_SPIKES);
+        ST_NET_DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS, ST_NET_DEFAULT_DURATION_MS,
+        JSON_MAX_SPIKES);
     fputs("\n"
         "Several processes: 'mpirun -np P spiketalk network ...' splits the neurons into P\n"
         "consecutive ranges; each process keeps the synapses onto its neurons and all exchange\n"
@@ -150,90 +139,15 @@ static int parse_args(int argc, char **argv, opts *o)
                      NULL);
 }
 
-/* A whole number in [lo, hi] for FLAG, or a message and false. */
-static bool whole(const char *flag, const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    if (*p < '0' || *p > '9') {
-        cli_error("%s: '%s' is not a whole number", flag, text);
-        return false;
-    }
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(p, &end, 10);
-    if (*end != '\0') {
-        cli_error("%s: '%s' is not a whole number", flag, text);
-        return false;
-    }
-    if (errno == ERANGE || x < lo || x > hi) {
-        cli_error("%s: %s is out of range (%llu to %llu)", flag, text, (unsigned long long)lo,
-                  (unsigned long long)hi);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
-/* The memory the synapses will take in all processes together, roughly. */
-static double synapse_bytes(const st_net_config *c)
-{
-    double total = 0.0, n = (double)st_net_config_neurons(c);
-    for (size_t i = 0; i < c->n_projs; i++) {
-        const st_net_proj *pj = &c->proj[i];
-        double targets = pj->post == ST_NET_ALL ? n : (double)c->pop[pj->post].n;
-        double per = pj->rule == ST_NET_DENSE ? targets
-                   : pj->rule == ST_NET_FIXED_OUTDEGREE ? (double)pj->k : pj->p * targets;
-        total += (double)c->pop[pj->pre].n * per * (pj->plastic ? 32.0 : 8.0);
-    }
-    return total;
-}
-
+/* The run the flags ask for: the library's rules and messages (st_net_configure). */
 static int build_config(const opts *o, config *c)
 {
-    uint64_t x;
     memset(c, 0, sizeof *c);
-    if (o->neurons) {
-        if (!whole("--neurons", o->neurons, 5, ST_NET_MAX_NEURONS, &x))
-            return CLI_USAGE;
-        c->neurons = (uint32_t)x;
-    }
-    if (o->synapses) {
-        if (!whole("--synapses", o->synapses, 1, ST_NET_MAX_NEURONS, &x))
-            return CLI_USAGE;
-        c->synapses = (uint32_t)x;
-    }
+    const st_net_options no = {.net = o->net, .neurons = o->neurons, .synapses = o->synapses,
+                               .duration = o->duration, .seed = o->seed, .threads = o->threads};
     st_error err = {0};
-    if (st_net_preset(o->net ? o->net : DEFAULT_NET, c->neurons, c->synapses, &c->net, &err))
+    if (st_net_configure(&no, &c->net, &c->steps, &c->duration_ms, &err))
         return cli_report(&err);
-    c->duration_ms = DEFAULT_DURATION_MS;
-    if (o->duration && !cli_number("--duration", o->duration, &c->duration_ms))
-        return CLI_USAGE;
-    if (!(c->duration_ms >= c->net.dt_ms) || c->duration_ms > MAX_DURATION_MS) {
-        cli_error("--duration: %g ms is out of range (%g to %g ms)", c->duration_ms,
-                  c->net.dt_ms, MAX_DURATION_MS);
-        return CLI_USAGE;
-    }
-    c->steps = (uint64_t)llround(c->duration_ms / c->net.dt_ms);
-    c->duration_ms = (double)c->steps * c->net.dt_ms;
-    if (o->seed) {
-        if (!whole("--seed", o->seed, 0, UINT64_MAX, &x))
-            return CLI_USAGE;
-        c->net.seed = x;
-    }
-    if (o->threads) {
-        if (!whole("--threads", o->threads, 1, 1024, &x))
-            return CLI_USAGE;
-        c->net.threads = (int)x;
-    }
-    double need = synapse_bytes(&c->net);
-    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    if (have > 0.0 && need > 0.8 * have) {
-        cli_error("--neurons, --synapses: the synapses alone would take %.1f GB, more than "
-                  "this machine's %.1f GB of memory", need / 1e9, have / 1e9);
-        return CLI_USAGE;
-    }
     return CLI_OK;
 }
 
@@ -378,8 +292,8 @@ static int simulate(const opts *o, const config *c, group *g, result *res)
     }
     st_net_get_info(net, &res->info);
     if (!st && net && res->info.synapses_plastic) {
-        if (st_net_weight_histogram(net, 0.0, c->net.stdp.w_max, N_WEIGHT_BINS, res->weights,
-                                    &err))
+        if (st_net_weight_histogram(net, 0.0, c->net.stdp.w_max, ST_NET_WEIGHT_BINS,
+                                    res->weights, &err))
             rc = rc ? rc : cli_report(&err);
         res->has_weights = true;
     }
@@ -387,46 +301,11 @@ static int simulate(const opts *o, const config *c, group *g, result *res)
     return agree(g, rc);
 }
 
-/* A rhythm: the strongest local maximum of the spectrum in [lo, hi] Hz, if it stands at
- * least RHYTHM_PROMINENCE times above the median power from 1 to 200 Hz; else false. */
-#define RHYTHM_PROMINENCE 2.0
-
-static bool rhythm(const st_net_psd *p, double lo, double hi, st_net_peak *out)
-{
-    st_net_peak pk[64];
-    size_t n = st_net_psd_peaks(p, 1.0, 200.0, pk, 64);
-    for (size_t k = 0; k < n; k++) /* strongest first */
-        if (pk[k].freq_hz >= lo && pk[k].freq_hz <= hi) {
-            *out = pk[k];
-            return pk[k].prominence >= RHYTHM_PROMINENCE;
-        }
-    return false;
-}
-
-static double band_peak(const st_net_psd *p, double lo, double hi)
-{
-    st_net_peak pk;
-    return rhythm(p, lo, hi, &pk) ? pk.freq_hz : NAN;
-}
-
 static int analyse(const config *c, result *r)
 {
-    r->rate = malloc((size_t)c->steps * sizeof *r->rate);
-    if (!r->rate) {
-        cli_error("network: out of memory for the population rate");
-        return CLI_FAIL;
-    }
-    st_net_rate(&r->raster, 0, r->info.neurons, c->net.dt_ms, c->steps, r->rate);
-    r->alpha_hz = r->gamma_hz = NAN;
     st_error err = {0};
-    /* a long run's rhythms are those of its last minute, after the start's transients */
-    uint64_t n = c->steps, last = (uint64_t)(SPECTRUM_MS / c->net.dt_ms);
-    uint64_t k0 = n > last ? n - last : 0;
-    if (n - k0 >= 64 && !st_net_psd_welch(r->rate + k0, n - k0, c->net.dt_ms, 0, &r->psd, &err)) {
-        r->n_peaks = st_net_psd_peaks(&r->psd, 1.0, 200.0, r->peaks, N_PEAKS);
-        r->alpha_hz = band_peak(&r->psd, 4.0, 14.0);
-        r->gamma_hz = band_peak(&r->psd, 25.0, 80.0);
-    }
+    if (st_net_summarise(&r->raster, r->info.neurons, c->net.dt_ms, c->steps, &r->sum, &err))
+        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -483,12 +362,13 @@ static int write_raster(const char *path, const config *c, const result *r)
     size_t nm = 0;
     const struct { const char *name; double lo, hi; } bands[2] = {{"alpha", 4.0, 14.0},
                                                                   {"gamma", 25.0, 80.0}};
-    for (int b = 0; b < 2 && r->psd.n; b++)
-        if (rhythm(&r->psd, bands[b].lo, bands[b].hi, &marks[nm]))
+    const st_net_psd *psd = &r->sum.psd;
+    for (int b = 0; b < 2 && psd->n; b++)
+        if (st_net_psd_rhythm(psd, bands[b].lo, bands[b].hi, &marks[nm]))
             names[nm++] = bands[b].name;
     st_net_figure f = {.title = title, .raster = &r->raster, .neurons = r->info.neurons,
                        .n_exc = r->info.neurons_exc, .dt_ms = c->net.dt_ms,
-                       .steps = c->steps, .rate_hz = r->rate, .psd = r->psd.n ? &r->psd : NULL,
+                       .steps = c->steps, .rate_hz = r->sum.rate_hz, .psd = psd->n ? psd : NULL,
                        .peaks = marks, .peak_names = names, .n_peaks = nm};
     st_error err = {0};
     if (st_net_figure_save(&f, path, &err))
@@ -514,73 +394,13 @@ static double rate_of(uint64_t spikes, uint32_t neurons, double duration_ms)
     return neurons ? (double)spikes / neurons / (duration_ms / 1000.0) : 0.0;
 }
 
-static void json_peaks(st_json *j, const result *r)
-{
-    st_json_array_begin(j, "spectral_peaks", false);
-    for (size_t k = 0; k < r->n_peaks; k++) {
-        st_json_object_begin(j, NULL);
-        st_json_number(j, "freq_hz", r->peaks[k].freq_hz);
-        st_json_number(j, "power", r->peaks[k].power);
-        st_json_number(j, "prominence", r->peaks[k].prominence);
-        st_json_object_end(j);
-    }
-    st_json_array_end(j);
-    st_json_object_begin(j, "rhythms");
-    st_json_number(j, "alpha_hz", r->alpha_hz);
-    st_json_number(j, "gamma_hz", r->gamma_hz);
-    st_json_object_end(j);
-    st_json_object_begin(j, "spectrum");
-    st_json_number(j, "resolution_hz", r->psd.df_hz);
-    st_json_number(j, "segment_ms", (double)r->psd.segment);
-    st_json_uint(j, "segments", r->psd.segments);
-    st_json_object_end(j);
-}
-
 static void print_json(const opts *o, const config *c, const result *r)
 {
-    const st_net_info *in = &r->info;
     st_json j;
     st_json_init(&j, stdout);
     st_json_object_begin(&j, NULL);
-    st_json_string(&j, "net", c->net.name);
-    st_json_uint(&j, "neurons", in->neurons);
-    st_json_uint(&j, "neurons_exc", in->neurons_exc);
-    st_json_uint(&j, "neurons_inh", in->neurons_inh);
-    st_json_uint(&j, "synapses", in->synapses);
-    st_json_uint(&j, "synapses_plastic", in->synapses_plastic);
-    st_json_uint(&j, "delay_min_ms", in->delay_min);
-    st_json_uint(&j, "delay_max_ms", in->delay_max);
-    st_json_uint(&j, "seed", c->net.seed);
-    st_json_number(&j, "dt_ms", c->net.dt_ms);
-    st_json_number(&j, "duration_ms", c->duration_ms);
-    st_json_uint(&j, "steps", c->steps);
-    st_json_uint(&j, "threads", (uint64_t)in->threads);
-    st_json_uint(&j, "ranks", (uint64_t)in->ranks);
-    st_json_number(&j, "build_s", r->build_s);
-    st_json_number(&j, "wall_s", r->wall_s);
-    st_json_uint(&j, "spike_count", in->spikes);
-    st_json_number(&j, "rate_hz", rate_of(in->spikes, in->neurons, c->duration_ms));
-    st_json_number(&j, "rate_hz_exc", rate_of(in->spikes_exc, in->neurons_exc, c->duration_ms));
-    st_json_number(&j, "rate_hz_inh", rate_of(in->spikes_inh, in->neurons_inh, c->duration_ms));
-    st_json_uint(&j, "synaptic_events", in->events);
-    st_json_number(&j, "synaptic_events_per_s",
-                   r->wall_s > 0.0 ? (double)in->events / r->wall_s : 0.0);
-    st_json_number(&j, "wall_per_model_s", r->wall_s / (c->duration_ms / 1000.0));
-    st_json_uint(&j, "exchanges", in->exchanges);
-    st_json_number(&j, "exchange_s", in->exchange_s);
-    st_json_number(&j, "exchange_us_per_interval",
-                   in->exchanges ? 1e6 * in->exchange_s / (double)in->exchanges : 0.0);
-    json_peaks(&j, r);
-    if (r->has_weights) {
-        st_json_object_begin(&j, "weight_histogram");
-        st_json_number(&j, "lo", 0.0);
-        st_json_number(&j, "hi", c->net.stdp.w_max);
-        st_json_array_begin(&j, "counts", true);
-        for (size_t k = 0; k < N_WEIGHT_BINS; k++)
-            st_json_number(&j, NULL, r->weights[k]);
-        st_json_array_end(&j);
-        st_json_object_end(&j);
-    }
+    st_report_network(&j, &c->net, c->steps, c->duration_ms, &r->info, r->build_s, r->wall_s,
+                      &r->sum, r->has_weights ? r->weights : NULL);
     bool list = r->raster.count <= JSON_MAX_SPIKES;
     st_json_bool(&j, "spike_lists_complete", list);
     st_json_array_begin(&j, "spike_times_ms", true);
@@ -609,14 +429,15 @@ static void print_summary(const opts *o, const config *c, const result *r)
            c->duration_ms, (unsigned long long)in->spikes,
            rate_of(in->spikes_exc, in->neurons_exc, c->duration_ms),
            rate_of(in->spikes_inh, in->neurons_inh, c->duration_ms));
-    if (r->n_peaks) {
+    const st_net_summary *s = &r->sum;
+    if (s->n_peaks) {
         char a[32] = "none", g[32] = "none";
-        if (!isnan(r->alpha_hz))
-            snprintf(a, sizeof a, "%.1f Hz", r->alpha_hz);
-        if (!isnan(r->gamma_hz))
-            snprintf(g, sizeof g, "%.1f Hz", r->gamma_hz);
+        if (!isnan(s->alpha_hz))
+            snprintf(a, sizeof a, "%.1f Hz", s->alpha_hz);
+        if (!isnan(s->gamma_hz))
+            snprintf(g, sizeof g, "%.1f Hz", s->gamma_hz);
         printf("rhythms: alpha %s, gamma %s (strongest spectral peak %.1f Hz)\n", a, g,
-               r->peaks[0].freq_hz);
+               s->peaks[0].freq_hz);
     }
     printf("run: %.3f s wall for %g s of model time on %d thread%s x %d process%s "
            "(%.3g synaptic events/s); built in %.3f s\n",
@@ -676,8 +497,7 @@ int cmd_network(int argc, char **argv)
         rc = report(&o, &c, &r);
     rc = rc < 0 ? CLI_OK : agree(&g, rc);
     st_net_raster_free(&r.raster);
-    st_net_psd_free(&r.psd);
-    free(r.rate);
+    st_net_summary_free(&r.sum);
     st_net_mpi_stop();
     return rc;
 }

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Networks: the published presets, the configuration check, building a network in memory
- * (neurons, partitions, buffers) and what can be asked of it between runs. */
+/* Networks: the published presets and the options that ask for them, the configuration check,
+ * building a network in memory (neurons, partitions, buffers) and what can be asked of it
+ * between runs. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core-private.h"
 #include "network-private.h"
+#include "spiketalk/options.h"
 
 /* ---- aligned memory ------------------------------------------------------------------------ */
 
@@ -142,6 +147,81 @@ st_status st_net_preset(const char *name, uint32_t neurons, uint32_t synapses, s
     if (rc)
         return rc;
     return st_net_config_check(c, err);
+}
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+/* A whole number in [lo, hi] for FLAG. */
+static st_status whole(const char *flag, const char *text, uint64_t lo, uint64_t hi,
+                       uint64_t *out, st_error *err)
+{
+    const char *p = text;
+    while (*p == ' ')
+        p++;
+    if (*p < '0' || *p > '9')
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%s' is not a whole number", flag, text);
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(p, &end, 10);
+    if (*end != '\0')
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%s' is not a whole number", flag, text);
+    if (errno == ERANGE || x < lo || x > hi)
+        return st_error_set(err, ST_ERR_INVAL, "%s: %s is out of range (%llu to %llu)", flag,
+                            text, (unsigned long long)lo, (unsigned long long)hi);
+    *out = x;
+    return ST_OK;
+}
+
+/* The memory the synapses will take in all processes together, roughly. */
+static double synapse_bytes(const st_net_config *c)
+{
+    double total = 0.0, n = (double)st_net_config_neurons(c);
+    for (size_t i = 0; i < c->n_projs; i++) {
+        const st_net_proj *pj = &c->proj[i];
+        double targets = pj->post == ST_NET_ALL ? n : (double)c->pop[pj->post].n;
+        double per = pj->rule == ST_NET_DENSE ? targets
+                   : pj->rule == ST_NET_FIXED_OUTDEGREE ? (double)pj->k : pj->p * targets;
+        total += (double)c->pop[pj->pre].n * per * (pj->plastic ? 32.0 : 8.0);
+    }
+    return total;
+}
+
+st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *steps,
+                           double *duration_ms, st_error *err)
+{
+    uint64_t neurons = 0, synapses = 0, x;
+    st_status st;
+    if (o->neurons && (st = whole("--neurons", o->neurons, ST_NET_MIN_NEURONS,
+                                  ST_NET_MAX_NEURONS, &neurons, err)))
+        return st;
+    if (o->synapses &&
+        (st = whole("--synapses", o->synapses, 1, ST_NET_MAX_NEURONS, &synapses, err)))
+        return st;
+    if ((st = st_net_preset(o->net ? o->net : ST_NET_DEFAULT_NET, (uint32_t)neurons,
+                            (uint32_t)synapses, c, err)))
+        return st;
+    double ms = ST_NET_DEFAULT_DURATION_MS;
+    if (o->duration && (st = st_parse_number("--duration", o->duration, &ms, err)))
+        return st;
+    if (!(ms >= c->dt_ms) || ms > ST_NET_MAX_DURATION_MS)
+        return st_error_set(err, ST_ERR_INVAL, "--duration: %g ms is out of range (%g to %g ms)",
+                            ms, c->dt_ms, ST_NET_MAX_DURATION_MS);
+    *steps = (uint64_t)llround(ms / c->dt_ms);
+    *duration_ms = (double)*steps * c->dt_ms;
+    if (o->seed && (st = whole("--seed", o->seed, 0, UINT64_MAX, &c->seed, err)))
+        return st;
+    if (o->threads && (st = whole("--threads", o->threads, 1, ST_NET_MAX_THREADS, &x, err)))
+        return st;
+    if (o->threads)
+        c->threads = (int)x;
+    double need = synapse_bytes(c);
+    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (have > 0.0 && need > 0.8 * have)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--neurons, --synapses: the synapses alone would take %.1f GB, more "
+                            "than this machine's %.1f GB of memory",
+                            need / 1e9, have / 1e9);
+    return ST_OK;
 }
 
 /* ---- the check ------------------------------------------------------------------------------ */
