@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "spiketalk/network.h"
@@ -64,9 +65,15 @@ typedef struct net_part {
     uint32_t *fired_n;             /* how many in each step of the interval */
     size_t n_fired;                /* total this interval */
     size_t cursor;                 /* the exchange's read position in 'fired' */
+    /* Without other processes the partition writes its spikes of stamp s straight into its
+     * own segment of the ring, ring[(s % R) N + lo ..], ring_n[s % R] of them, and counts
+     * them here; the other threads read them after one barrier. */
+    uint32_t *ring_n;
+    uint64_t spikes, spikes_exc, spikes_inh, events;
     bool fault;
     uint32_t fault_id;
     uint64_t fault_stamp;
+    _Atomic uint64_t fault_at;     /* fault_stamp once fault_id is set; 0: none */
     void *mem;                     /* the one block the arrays above live in */
 } net_part;
 
@@ -83,8 +90,10 @@ struct st_net {
     bool plastic;
     bool noise, pulses;
     uint32_t key[2];                /* Philox key from the seed */
-    /* the spike ring: the fired ids of stamp s in ring[(s % R) N ..], ring_n[s % R] of them */
+    /* the spike ring: the fired ids of stamp s in ring[(s % R) N ..], ring_n[s % R] of them
+     * (with 'direct', by partition: see net_part.ring_n) */
     uint32_t R;
+    bool direct;                    /* one process: no pack, all-gather or unpack */
     uint32_t *ring, *ring_n;
     /* exchange buffers */
     uint32_t *send, *recv;

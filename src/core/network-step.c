@@ -72,57 +72,72 @@ static void scale_noise(double *restrict drive, const double *restrict sd,
 
 /* ---- one partition, one step -------------------------------------------------------------- */
 
-/* The spikes stamped s = k + 1 - D reach their targets in step k through synapses of delay D;
- * oldest stamps first, then by source, so each target sums its inputs in one fixed order. */
-static void deliver(const st_net *net, net_part *p, uint64_t k)
+/* The spikes 'ids' (n of them, ascending) that reach this partition through the synapses of
+ * delay dmin + j in step k. */
+static void deliver_ids(const st_net *net, net_part *p, const uint32_t *ids, uint32_t n,
+                        uint32_t j, uint64_t k)
 {
     const uint32_t nd = net->nd;
     double *restrict syn = p->syn;
+    const net_syn *y = &p->st;
+    if (y->seg) {
+        const uint32_t *restrict tgt = y->tgt;
+        const float *restrict w = y->w;
+        for (uint32_t i = 0; i < n; i++) {
+            size_t row = (size_t)ids[i] * nd + j;
+            if (i + SEG_AHEAD < n) /* row offsets are scattered too: ask early */
+                __builtin_prefetch(y->seg + (size_t)ids[i + SEG_AHEAD] * nd + j);
+            uint64_t e = y->seg[row], e1 = y->seg[row + 1];
+            /* Rows lie anywhere in memory, and a row of 1000 synapses is one page of
+             * targets and one of weights, where the hardware's prefetcher starts over:
+             * fetch the next row a cache line at a time while this one is delivered. */
+            uint64_t next = i + 1 < n ? y->seg[(size_t)ids[i + 1] * nd + j] : e1;
+            const uint32_t *pt = tgt + next;
+            const float *pw = w + next;
+            for (; e + 16 <= e1; e += 16, pt += 16, pw += 16) {
+                __builtin_prefetch(pt);
+                __builtin_prefetch(pw);
+                for (uint64_t q = e; q < e + 16; q++)
+                    syn[tgt[q]] += w[q];
+            }
+            for (; e < e1; e++)
+                syn[tgt[e]] += w[e];
+        }
+    }
+    y = &p->pl;
+    if (y->seg) {
+        for (uint32_t i = 0; i < n; i++) {
+            size_t row = (size_t)ids[i] * nd + j;
+            for (uint64_t e = y->seg[row], e1 = y->seg[row + 1]; e < e1; e++) {
+                uint32_t t = y->tgt[e];
+                syn[t] += y->w[e];
+                y->arrival[e] = k + 1;
+                uint64_t last = p->last_spike[t]; /* <= k */
+                if (last && k - last < ST_NET_TRACE_STEPS)
+                    y->sd[e] -= net->ltd[k - last];
+            }
+        }
+    }
+}
+
+/* The spikes stamped s = k + 1 - D reach their targets in step k through synapses of delay D;
+ * oldest stamps first, then by source, so each target sums its inputs in one fixed order
+ * (the partitions' segments of a stamp follow each other in id order). */
+static void deliver(const st_net *net, net_part *p, uint64_t k)
+{
     for (uint32_t D = net->dmax; D >= net->dmin; D--) {
         if (k + 1 <= D)
             continue; /* stamps start at 1 */
         uint64_t s = k + 1 - D;
-        uint32_t slot = (uint32_t)(s % net->R);
+        uint32_t slot = (uint32_t)(s % net->R), j = D - net->dmin;
         const uint32_t *ids = net->ring + (size_t)slot * net->N;
-        uint32_t n = net->ring_n[slot], j = D - net->dmin;
-        const net_syn *y = &p->st;
-        if (y->seg) {
-            const uint32_t *restrict tgt = y->tgt;
-            const float *restrict w = y->w;
-            for (uint32_t i = 0; i < n; i++) {
-                size_t row = (size_t)ids[i] * nd + j;
-                if (i + SEG_AHEAD < n) /* row offsets are scattered too: ask early */
-                    __builtin_prefetch(y->seg + (size_t)ids[i + SEG_AHEAD] * nd + j);
-                uint64_t e = y->seg[row], e1 = y->seg[row + 1];
-                /* Rows lie anywhere in memory, and a row of 1000 synapses is one page of
-                 * targets and one of weights, where the hardware's prefetcher starts over:
-                 * fetch the next row a cache line at a time while this one is delivered. */
-                uint64_t next = i + 1 < n ? y->seg[(size_t)ids[i + 1] * nd + j] : e1;
-                const uint32_t *pt = tgt + next;
-                const float *pw = w + next;
-                for (; e + 16 <= e1; e += 16, pt += 16, pw += 16) {
-                    __builtin_prefetch(pt);
-                    __builtin_prefetch(pw);
-                    for (uint64_t q = e; q < e + 16; q++)
-                        syn[tgt[q]] += w[q];
-                }
-                for (; e < e1; e++)
-                    syn[tgt[e]] += w[e];
-            }
+        if (!net->direct) {
+            deliver_ids(net, p, ids, net->ring_n[slot], j, k);
+            continue;
         }
-        y = &p->pl;
-        if (y->seg) {
-            for (uint32_t i = 0; i < n; i++) {
-                size_t row = (size_t)ids[i] * nd + j;
-                for (uint64_t e = y->seg[row], e1 = y->seg[row + 1]; e < e1; e++) {
-                    uint32_t t = y->tgt[e];
-                    syn[t] += y->w[e];
-                    y->arrival[e] = k + 1;
-                    uint64_t last = p->last_spike[t]; /* <= k */
-                    if (last && k - last < ST_NET_TRACE_STEPS)
-                        y->sd[e] -= net->ltd[k - last];
-                }
-            }
+        for (int q = 0; q < net->n_parts; q++) {
+            const net_part *r = &net->part[q];
+            deliver_ids(net, p, ids + r->lo, r->ring_n[slot], j, k);
         }
     }
 }
@@ -194,6 +209,7 @@ static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint
             p->fault = true;
             p->fault_id = p->lo + (uint32_t)l;
             p->fault_stamp = stamp;
+            atomic_store_explicit(&p->fault_at, stamp, memory_order_release);
             return false;
         }
         p->v[l] = p->c[l];
@@ -205,11 +221,12 @@ static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint
     return true;
 }
 
-static void step_neurons(const st_net *net, net_part *p, const double *drive, uint64_t k,
-                         uint32_t o)
+/* Writes the spikes of step k into 'out' and returns how many. */
+static uint32_t step_neurons(const st_net *net, net_part *p, const double *drive, uint64_t k,
+                             uint32_t *out)
 {
     const st_net_config *c = &net->cfg;
-    uint32_t *out = p->fired + p->n_fired, nf = 0;
+    uint32_t nf = 0;
     for (size_t i0 = 0; i0 < p->n; i0 += BLOCK) {
         size_t nb = p->n - i0 < BLOCK ? p->n - i0 : BLOCK;
         size_t over = (c->vform == ST_NET_VFORM_SUM ? update_sum : update_horner)(
@@ -218,8 +235,7 @@ static void step_neurons(const st_net *net, net_part *p, const double *drive, ui
         if (over && !spikes_in(net, p, i0, nb, k + 1, out, &nf))
             break;
     }
-    p->fired_n[o] = nf;
-    p->n_fired += nf;
+    return nf;
 }
 
 /* spnet's weight update, in its float arithmetic: w += bias + sd; sd *= sd_decay; clip. */
@@ -255,26 +271,56 @@ static void potentiate(const st_net *net, net_part *p, const uint32_t *ids, uint
     }
 }
 
+static bool is_inhibitory(const st_net *net, uint32_t id)
+{
+    size_t q = 0;
+    while (id >= net->pop_lo[q + 1])
+        q++;
+    return net->cfg.pop[q].inhibitory;
+}
+
+/* The partition's own count of its spikes (one process: no unpack counts them). */
+static void count_own(const st_net *net, net_part *p, const uint32_t *ids, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        p->events += net->outdeg[ids[i]];
+        if (is_inhibitory(net, ids[i]))
+            p->spikes_inh++;
+        else
+            p->spikes_exc++;
+    }
+    p->spikes += n;
+}
+
 /* Steps k0 .. k0 + m - 1 of one partition (m <= the minimum delay: no spike of these steps
- * is due before the next exchange). */
+ * is due before the next exchange). Its spikes go to 'fired' for the exchange, or with
+ * 'direct' into its segment of the ring. */
 static void run_part(const st_net *net, net_part *p, uint64_t k0, uint32_t m)
 {
     p->n_fired = 0;
     p->cursor = 0;
     for (uint32_t o = 0; o < m; o++) {
         uint64_t k = k0 + o;
-        p->fired_n[o] = 0;
-        if (p->fault)
-            continue;
-        deliver(net, p, k);
-        const double *drive = make_drive(net, p, k);
-        size_t before = p->n_fired;
-        step_neurons(net, p, drive, k, o);
-        clear_drive(net, p, k);
-        if (net->plastic && p->pl.seg && !p->fault) {
-            if ((k + 1) % net->cfg.stdp.period == 0)
-                weight_update(net, p);
-            potentiate(net, p, p->fired + before, p->fired_n[o], k + 1);
+        uint32_t slot = (uint32_t)((k + 1) % net->R);
+        uint32_t *out = net->direct ? net->ring + (size_t)slot * net->N + p->lo
+                                    : p->fired + p->n_fired;
+        uint32_t nf = 0;
+        if (!p->fault) {
+            deliver(net, p, k);
+            const double *drive = make_drive(net, p, k);
+            nf = step_neurons(net, p, drive, k, out);
+            clear_drive(net, p, k);
+            if (net->plastic && p->pl.seg && !p->fault) {
+                if ((k + 1) % net->cfg.stdp.period == 0)
+                    weight_update(net, p);
+                potentiate(net, p, out, nf, k + 1);
+            }
+        }
+        p->fired_n[o] = nf;
+        p->n_fired += nf;
+        if (net->direct) {
+            p->ring_n[slot] = nf;
+            count_own(net, p, out, nf);
         }
     }
 }
@@ -310,14 +356,6 @@ static size_t pack(st_net *net, uint32_t m)
         msg[4 + o] = cnt;
     }
     return at;
-}
-
-static bool is_inhibitory(const st_net *net, uint32_t id)
-{
-    size_t q = 0;
-    while (id >= net->pop_lo[q + 1])
-        q++;
-    return net->cfg.pop[q].inhibitory;
 }
 
 /* Writes the steps' global spike lists into the ring and counts them. */
@@ -422,20 +460,19 @@ static uint32_t interval(const st_net *net, uint64_t end)
     return left < net->dmin ? (uint32_t)left : net->dmin;
 }
 
-/* The run as one job of the team: each thread advances its partitions through an interval,
- * all meet, thread 0 exchanges, all meet again. */
+/* The run as one job of the team. With other processes: each thread advances its partitions
+ * through an interval, all meet, thread 0 exchanges, all meet again. */
 typedef struct run_job {
     st_net *net;
-    uint64_t end;
+    uint64_t start, end;
     st_net_spike_fn fn;
     void *ud;
     st_error *err;
     st_status rc;
 } run_job;
 
-static void run_team(void *ud, int t, int n)
+static void run_team_exchange(run_job *j, int t, int n)
 {
-    run_job *j = ud;
     st_net *net = j->net;
     for (;;) {
         uint64_t k0 = net->step;
@@ -453,13 +490,100 @@ static void run_team(void *ud, int t, int n)
     }
 }
 
+/* The earliest fault with a stamp up to 'last' in any partition (their stamps and ids as the
+ * exchange orders them); false if none. */
+static bool fault_by(const st_net *net, uint64_t last, uint32_t *id, uint64_t *stamp)
+{
+    bool any = false;
+    for (int q = 0; q < net->n_parts; q++) {
+        const net_part *p = &net->part[q];
+        uint64_t s = atomic_load_explicit(&p->fault_at, memory_order_acquire);
+        if (s && s <= last && (!any || s < *stamp)) {
+            any = true;
+            *stamp = s;
+            *id = p->fault_id;
+        }
+    }
+    return any;
+}
+
+/* Thread 0 after an interval of the direct run: the caller's view of its steps, the partitions'
+ * segments of each stamp put together in 'send' (no one writes these slots before the next
+ * barrier but one: R = dmax + dmin). */
+static void report_direct(st_net *net, uint64_t k0, uint32_t m, st_net_spike_fn fn, void *ud)
+{
+    for (uint32_t o = 0; o < m; o++) {
+        uint64_t stamp = k0 + o + 1;
+        uint32_t slot = (uint32_t)(stamp % net->R);
+        const uint32_t *ids = net->ring + (size_t)slot * net->N;
+        if (net->n_parts == 1) {
+            fn(ud, stamp, ids, net->part[0].ring_n[slot]);
+            continue;
+        }
+        size_t n = 0;
+        for (int q = 0; q < net->n_parts; q++) {
+            const net_part *p = &net->part[q];
+            memcpy(net->send + n, ids + p->lo, p->ring_n[slot] * sizeof *net->send);
+            n += p->ring_n[slot];
+        }
+        fn(ud, stamp, net->send, n);
+    }
+}
+
+/* One process: every partition writes its spikes into its own segments of the ring, and the
+ * threads meet once per interval. A thread may start the next interval while thread 0
+ * reports this one: the next interval writes stamps k0 + m + 1 .. k0 + 2m and reads stamps
+ * from k0 + m + 1 - dmax, so with R = dmax + dmin >= dmax + m no slot in use is written. */
+static void run_team_direct(run_job *j, int t, int n)
+{
+    st_net *net = j->net;
+    for (uint64_t k0 = j->start; k0 < j->end;) {
+        uint64_t left = j->end - k0;
+        uint32_t m = left < net->dmin ? (uint32_t)left : net->dmin;
+        for (int q = t; q < net->n_parts; q += n)
+            run_part(net, &net->part[q], k0, m);
+        st_net_pool_barrier(net->pool);
+        uint32_t fid = 0;
+        uint64_t fs = 0;
+        bool fault = fault_by(net, k0 + m, &fid, &fs);
+        if (t == 0) {
+            double t1 = seconds();
+            if (j->fn)
+                report_direct(net, k0, m, j->fn, j->ud);
+            net->exchanges++;
+            net->step = k0 + m;
+            net->exchange_s += seconds() - t1;
+            if (fault) {
+                net->broken = true;
+                j->rc = st_error_set(j->err, ST_ERR_NUMERIC,
+                                     "network: v of neuron %u is not finite at t = %g ms (step "
+                                     "%llu); the input is too strong for dt = %g ms",
+                                     (unsigned)fid, (double)fs * net->cfg.dt_ms,
+                                     (unsigned long long)fs, net->cfg.dt_ms);
+            }
+        }
+        if (fault)
+            return;
+        k0 += m;
+    }
+}
+
+static void run_team(void *ud, int t, int n)
+{
+    run_job *j = ud;
+    if (j->net->direct)
+        run_team_direct(j, t, n);
+    else
+        run_team_exchange(j, t, n);
+}
+
 st_status st_net_run(st_net *net, uint64_t steps, st_net_spike_fn on_spikes, void *ud,
                      st_error *err)
 {
     if (net->broken)
         return st_error_set(err, ST_ERR_NUMERIC, "network: stopped by an earlier fault");
-    run_job j = {.net = net, .end = net->step + steps, .fn = on_spikes, .ud = ud, .err = err,
-                 .rc = ST_OK};
+    run_job j = {.net = net, .start = net->step, .end = net->step + steps, .fn = on_spikes,
+                 .ud = ud, .err = err, .rc = ST_OK};
     st_net_pool_run(net->pool, run_team, &j);
     return j.rc;
 }

@@ -353,7 +353,8 @@ static st_status alloc_neurons(st_net *net, net_part *p)
         {(void **)&p->mark, n, net->pulses},
         {(void **)&p->last_spike, n * sizeof(uint64_t), net->plastic},
         {(void **)&p->fired, (size_t)net->dmin * n * sizeof(uint32_t), true},
-        {(void **)&p->fired_n, net->dmin * sizeof(uint32_t), true}};
+        {(void **)&p->fired_n, net->dmin * sizeof(uint32_t), true},
+        {(void **)&p->ring_n, net->R * sizeof(uint32_t), net->direct}};
     size_t at[ST_COUNTOF(a)];
     for (size_t k = 0; k < ST_COUNTOF(a); k++) {
         at[k] = off;
@@ -416,6 +417,7 @@ static st_status alloc_exchange(st_net *net)
 {
     size_t size = (size_t)net->comm.size, head = 4 + (size_t)net->dmin;
     net->R = net->dmax + net->dmin;
+    net->direct = net->comm.size == 1;
     net->ring = st_calloc((size_t)net->R * net->N, sizeof *net->ring);
     net->ring_n = st_calloc(net->R, sizeof *net->ring_n);
     net->send_cap = head + (size_t)net->count * net->dmin;
@@ -591,6 +593,13 @@ void st_net_get_info(const st_net *net, st_net_info *out)
                          .spikes = net->spikes, .spikes_exc = net->spikes_exc,
                          .spikes_inh = net->spikes_inh, .events = net->events,
                          .exchanges = net->exchanges, .exchange_s = net->exchange_s};
+    for (int k = 0; k < net->n_parts; k++) {
+        const net_part *p = &net->part[k];
+        out->spikes += p->spikes;
+        out->spikes_exc += p->spikes_exc;
+        out->spikes_inh += p->spikes_inh;
+        out->events += p->events;
+    }
 }
 
 bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_mv, double *u)

@@ -914,6 +914,44 @@ static void test_network_fault(void **state)
     st_net_free(net);
 }
 
+/* The same fault on 1, 2 and 3 threads (one partition each, the direct run's meeting per
+ * interval): the earliest fault of any partition is reported, a tie going to the lower id, the
+ * spikes before it are delivered alike, and every thread stops (no thread is left waiting). */
+static void test_network_fault_threads(void **state)
+{
+    (void)state;
+    for (int t = 1; t <= 3; t++) {
+        for (int which = 0; which < 2; which++) {
+            st_net_config c = singles(6);
+            c.threads = t;
+            st_net *net = make(&c);
+            st_net_set_drive(net, ST_NET_DRIVE_REPLACE);
+            double cur[6] = {0, 0, 0, 0, 20, 0}; /* neuron 4 fires on the way */
+            assert_int_equal(st_net_set_input(net, 0, 6, cur, NULL), ST_OK);
+            st_net_raster r = {0};
+            run(net, 40, &r);
+            size_t before = r.count;
+            assert_true(before > 0);
+            cur[4] = 1e300;
+            if (which)
+                cur[1] = 1e300; /* the same step in partition 0 (t = 3: neurons 0-1) */
+            assert_int_equal(st_net_set_input(net, 0, 6, cur, NULL), ST_OK);
+            st_error err = {0};
+            assert_int_equal(st_net_run(net, 10, record, &r, &err), ST_ERR_NUMERIC);
+            assert_non_null(strstr(err.msg, which ? "neuron 1 " : "neuron 4 "));
+            assert_non_null(strstr(err.msg, "t = 41 ms"));
+            assert_int_equal(r.count, before); /* nothing fired in the faulty step */
+            st_net_info info;
+            st_net_get_info(net, &info);
+            assert_int_equal(info.step, 41);
+            assert_int_equal(info.spikes, before);
+            assert_int_equal(st_net_run(net, 1, NULL, NULL, &err), ST_ERR_NUMERIC);
+            st_net_raster_free(&r);
+            st_net_free(net);
+        }
+    }
+}
+
 /* Every allocation of st_net_create made to fail in turn: ST_ERR_NOMEM, nothing leaked
  * (AddressSanitizer checks the latter). */
 static void test_network_allocation_failures(void **state)
@@ -1022,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_network_sound),
         cmocka_unit_test(test_network_bad_input),
         cmocka_unit_test(test_network_fault),
+        cmocka_unit_test(test_network_fault_threads),
         cmocka_unit_test(test_network_allocation_failures),
         cmocka_unit_test(test_network_options),
         cmocka_unit_test(test_network_summary),
