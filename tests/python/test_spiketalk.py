@@ -8,6 +8,7 @@ demo audio) and PYTHONPATH (the built or installed module) in the environment.""
 import json
 import math
 import os
+import select
 import signal
 import struct
 import subprocess
@@ -462,20 +463,28 @@ LONG_CALLS = [
 @pytest.mark.parametrize("call", LONG_CALLS)
 def test_ctrl_c_stops_a_long_run(call):
     """SIGINT during a run of many seconds raises KeyboardInterrupt within a fraction of a
-    second (the module looks for signals every 0.05 s; the machine may be busy)."""
+    second (the module looks for signals every 0.05 s; the machine may be busy). A child that
+    does not answer fails the test in 5 s rather than running on."""
     p = subprocess.Popen([sys.executable, "-c", CHILD, call], stdout=subprocess.PIPE, text=True,
                          env=os.environ)
+
+    def reply():
+        ready, _, _ = select.select([p.stdout], [], [], 5.0)
+        assert ready, "no reply from the child in 5 s"
+        return p.stdout.readline().split()
+
     try:
-        assert p.stdout.readline().strip() == "running"
+        assert reply() == ["running"]
         time.sleep(0.8)  # into the run, past the network's build
         t0 = time.monotonic()
         p.send_signal(signal.SIGINT)
-        line = p.stdout.readline().split()
+        line = reply()
         latency = time.monotonic() - t0
         assert p.wait(timeout=30) == 0
     finally:
         if p.poll() is None:
             p.kill()
+            p.wait()
     expected = cli_json("network", "--neurons", "100", "--duration", "50")["spike_count"]
     assert line == ["interrupted", str(expected)]
     assert latency < 0.5, latency
