@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The spiketalk Python module: its definition, the Result namespace, the shared helpers, and
- * the registry and audio-file functions (presets, features, models, recipes, read_audio). */
+/* The spiketalk Python module: its definition, the Result namespace, the shared helpers (long
+ * runs that Ctrl-C stops among them), and the registry and audio-file functions (presets,
+ * features, models, recipes, read_audio). */
 #define ST_PY_IMPORT_ARRAY
 #include "st-py.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "spiketalk/audio.h"
 #include "spiketalk/options.h"
@@ -178,6 +181,103 @@ const st_model *stpy_model(const char *name)
     return m;
 }
 
+PyObject *stpy_number_text(PyObject *o, const char *flag)
+{
+    if (stpy_number_type(o, flag))
+        return NULL;
+    if (PyIndex_Check(o)) {
+        PyObject *i = PyNumber_Index(o);
+        PyObject *t = i ? PyObject_Str(i) : NULL;
+        Py_XDECREF(i);
+        return t;
+    }
+    PyObject *f = PyNumber_Float(o);
+    PyObject *t = f ? PyObject_Repr(f) : NULL;
+    Py_XDECREF(f);
+    return t;
+}
+
+/* ---- long runs: the GIL and Ctrl-C ---------------------------------------------------------------- */
+
+/* The main thread's id (threading.main_thread().ident), found when the module loads. */
+static unsigned long main_ident;
+static bool main_known;
+
+double stpy_now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void stpy_run_begin(stpy_run *r)
+{
+    r->main = !main_known || PyThread_get_thread_ident() == main_ident;
+    r->stopped = false;
+    r->next_s = stpy_now_s() + STPY_POLL_S;
+    r->ts = PyEval_SaveThread();
+}
+
+void stpy_run_end(stpy_run *r)
+{
+    PyEval_RestoreThread(r->ts);
+    r->ts = NULL;
+}
+
+bool stpy_run_poll(stpy_run *r)
+{
+    /* other threads never run signal handlers: taking the GIL there would only slow them */
+    if (r->stopped || !r->main)
+        return r->stopped;
+    double now = stpy_now_s();
+    if (now < r->next_s)
+        return false;
+    PyEval_RestoreThread(r->ts);
+    r->stopped = PyErr_CheckSignals() < 0;
+    r->ts = PyEval_SaveThread();
+    r->next_s = stpy_now_s() + STPY_POLL_S;
+    return r->stopped;
+}
+
+int stpy_poll_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
+                    size_t n, st_error *err)
+{
+    (void)k0, (void)I, (void)v, (void)u, (void)n, (void)err;
+    return stpy_run_poll(ud);
+}
+
+int stpy_poll_steps(void *ud, uint64_t n, st_error *err)
+{
+    (void)n, (void)err;
+    return stpy_run_poll(ud);
+}
+
+static pthread_mutex_t fft_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void stpy_fft_lock(void)
+{
+    pthread_mutex_lock(&fft_lock);
+}
+
+void stpy_fft_unlock(void)
+{
+    pthread_mutex_unlock(&fft_lock);
+}
+
+static void find_main_thread(void)
+{
+    PyObject *th = PyImport_ImportModule("threading");
+    PyObject *mt = th ? PyObject_CallMethod(th, "main_thread", NULL) : NULL;
+    PyObject *id = mt ? PyObject_GetAttrString(mt, "ident") : NULL;
+    unsigned long x = id ? PyLong_AsUnsignedLong(id) : 0;
+    main_known = id && !PyErr_Occurred();
+    main_ident = x;
+    PyErr_Clear(); /* unknown: every thread looks for signals */
+    Py_XDECREF(id);
+    Py_XDECREF(mt);
+    Py_XDECREF(th);
+}
+
 /* ---- the Result namespace ------------------------------------------------------------------------ */
 
 typedef struct result {
@@ -202,10 +302,10 @@ static PyObject *result_repr(PyObject *self)
         PyObject *item;
         if (PyArray_Check(val)) {
             PyObject *shape = PyObject_GetAttrString(val, "shape");
-            const char *type =
-                PyArray_TYPE((PyArrayObject *)val) == NPY_FLOAT64 ? "float64" : "array";
-            item = shape ? PyUnicode_FromFormat("%U=<%s%R>", key, type, shape) : NULL;
+            PyObject *type = PyObject_Str((PyObject *)PyArray_DESCR((PyArrayObject *)val));
+            item = shape && type ? PyUnicode_FromFormat("%U=<%U%R>", key, type, shape) : NULL;
             Py_XDECREF(shape);
+            Py_XDECREF(type);
         } else if (PyDict_Check(val) || PyList_Check(val)) {
             item = PyUnicode_FromFormat("%U=<%s of %zd>", key, Py_TYPE(val)->tp_name,
                                         PyObject_Length(val));
@@ -300,12 +400,17 @@ static void buffer_free(PyObject *cap)
 
 PyObject *stpy_array_own(double *p, size_t n)
 {
+    return stpy_array_own_as(p, n, NPY_FLOAT64);
+}
+
+PyObject *stpy_array_own_as(void *p, size_t n, int type)
+{
     npy_intp dims[1] = {(npy_intp)n};
     if (!p || n == 0) {
         st_free(p);
-        return PyArray_ZEROS(1, dims, NPY_FLOAT64, 0);
+        return PyArray_ZEROS(1, dims, type, 0);
     }
-    PyObject *a = PyArray_SimpleNewFromData(1, dims, NPY_FLOAT64, p);
+    PyObject *a = PyArray_SimpleNewFromData(1, dims, type, p);
     PyObject *cap = a ? PyCapsule_New(p, BUFFER, buffer_free) : NULL;
     if (!cap) {
         Py_XDECREF(a);
@@ -507,11 +612,32 @@ PyDoc_STRVAR(process_doc,
 
 PyDoc_STRVAR(hh_doc,
 "hh(*, input=None, duration=None, dt=None, temperature=None, integrator=None, v0=None,\n"
-"   record=True, **membrane) -> Result\n"
+"   record=True, fi=None, **membrane) -> Result\n"
 "\n"
 "The Hodgkin-Huxley (1952) point neuron, as `spiketalk hh` runs it: t, I, v, m, h, n, INa,\n"
 "IK, IL per time point, spike_times (upward 0 mV crossings, interpolated, ms) and the\n"
-"settings named as in `spiketalk hh --json`. Membrane parameters as keywords (gNa=120, ...).");
+"settings named as in `spiketalk hh --json`. Membrane parameters as keywords (gNa=120, ...).\n"
+"With fi=(FROM, TO, STEP) (uA/cm^2), the f-I curve of `spiketalk hh --fi FROM:TO:STEP`: a\n"
+"500 ms step of each current from rest, the list fi (I_uA_cm2, spike_count, rate_hz,\n"
+"steady_rate_hz, pattern, spike_times_ms per current), the arrays I, rate_hz,\n"
+"steady_rate_hz and spike_counts, and both thresholds (fi_threshold_single_uA_cm2,\n"
+"fi_threshold_repetitive_uA_cm2) found by bisection. Ctrl-C stops a run.");
+
+PyDoc_STRVAR(network_doc,
+"network(*, net='izh2003', neurons=1000, synapses=None, duration=1000, seed=1, threads=1,\n"
+"        drive=None, drive_mode='add') -> Result\n"
+"\n"
+"One of the published networks of Izhikevich neurons, as `spiketalk network` runs it (its\n"
+"flags as keywords, with its rules and messages): 'izh2003' (net.m) or 'izh2006' (spnet,\n"
+"with STDP), 'neurons' (1 in 5 inhibitory), 'synapses' per neuron, 'duration' in ms of 1 ms\n"
+"steps, 'seed', 'threads' (the spikes are the same for any number). The result has\n"
+"spike_times (ms, float64) and spike_ids (uint32), by time then neuron; population_rate_hz\n"
+"(one value per step), psd_freq_hz and psd_power (its spectrum), and the measures named as\n"
+"in `spiketalk network --json`: spike_count, rate_hz, rate_hz_exc, rate_hz_inh,\n"
+"spectral_peaks, rhythms (alpha_hz, gamma_hz or None), weight_histogram (izh2006), ... .\n"
+"'drive' is an external current (units of I): a number or one per neuron held throughout,\n"
+"or a (steps, neurons) array, one row per step; drive_mode='replace' turns the network's\n"
+"own noise and pulses off. The GIL is released while it runs; Ctrl-C stops it.");
 
 PyDoc_STRVAR(axon_doc,
 "axon(*, diameter_um=None, length_mm=None, ra=None, temperature=None, dx_um=None,\n"
@@ -540,6 +666,8 @@ static PyMethodDef methods[] = {
      process_doc},
     {"hh", (PyCFunction)(void (*)(void))stpy_hh, METH_VARARGS | METH_KEYWORDS, hh_doc},
     {"axon", (PyCFunction)(void (*)(void))stpy_axon, METH_VARARGS | METH_KEYWORDS, axon_doc},
+    {"network", (PyCFunction)(void (*)(void))stpy_network, METH_VARARGS | METH_KEYWORDS,
+     network_doc},
     {"read_audio", (PyCFunction)(void (*)(void))py_read_audio, METH_VARARGS | METH_KEYWORDS,
      read_audio_doc},
     {"presets", (PyCFunction)(void (*)(void))py_presets, METH_VARARGS | METH_KEYWORDS,
@@ -555,7 +683,8 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "spiketalk",
     .m_doc = "Spiking model neurons driven by stimulus protocols and by sound: the spiketalk "
-             "library (Izhikevich, Hodgkin-Huxley, the audio pipeline) with numpy arrays.",
+             "library (Izhikevich, Hodgkin-Huxley, the audio pipeline, networks) with numpy "
+             "arrays.",
     .m_size = -1,
     .m_methods = methods,
 };
@@ -567,6 +696,7 @@ PyMODINIT_FUNC PyInit_spiketalk(void)
     import_array();
     if (PyType_Ready(&result_type) < 0)
         return NULL;
+    find_main_thread();
     PyObject *m = PyModule_Create(&module);
     if (!m)
         return NULL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* spiketalk.hh and spiketalk.axon: the Hodgkin-Huxley point neuron and the propagated action
- * potential, by the rules and with the messages of `spiketalk hh` and `spiketalk axon`. */
+/* spiketalk.hh and spiketalk.axon: the Hodgkin-Huxley point neuron, its f-I curve and the
+ * propagated action potential, by the rules and with the messages of `spiketalk hh` and
+ * `spiketalk axon`. */
 #include "st-py.h"
 #include "spiketalk/hh-protocol.h"
 
@@ -19,9 +20,9 @@ static const char *const col_names[N_COLS] = {"t", "I", "v", "m", "h", "n", "INa
 
 /* ---- hh ------------------------------------------------------------------------------------------ */
 
-enum { H_INPUT, H_DURATION, H_DT, H_TEMPERATURE, H_INTEGRATOR, H_V0, H_RECORD, H_N };
+enum { H_INPUT, H_DURATION, H_DT, H_TEMPERATURE, H_INTEGRATOR, H_V0, H_RECORD, H_FI, H_N };
 static const char *const hh_names[] = {"input", "duration", "dt", "temperature", "integrator",
-                                       "v0", "record", NULL};
+                                       "v0", "record", "fi", NULL};
 
 typedef struct hh_run {
     st_hh_params p;
@@ -29,6 +30,8 @@ typedef struct hh_run {
     double dt_ms, duration_ms, v0_mv;
     st_stimulus stim;
     uint64_t steps;
+    double fi[3];   /* --fi FROM:TO:STEP, uA/cm^2 */
+    size_t fi_n;    /* its currents; 0: a single run */
 } hh_run;
 
 static void warn_temperature(double t_c)
@@ -62,7 +65,46 @@ static int membrane(PyObject *params, st_hh_params *p)
     return 0;
 }
 
-/* The configuration of `spiketalk hh` (cmd-hh.c: build_config), without --fi. */
+/* fi=(FROM, TO, STEP) as --fi FROM:TO:STEP: the values as the command line's text (joined by
+ * ':' and quoted in the messages as it quotes them), the grid's checks the library's
+ * (st_hh_fi_grid). */
+static int fi_grid(PyObject *o, hh_run *c)
+{
+    if (!PySequence_Check(o) || PyUnicode_Check(o))
+        return stpy_fail(PyExc_TypeError, "--fi: expected (FROM, TO, STEP) in uA/cm^2, got %s",
+                         Py_TYPE(o)->tp_name), -1;
+    PyObject *seq = PySequence_Fast(o, "--fi: expected (FROM, TO, STEP)");
+    PyObject *sep = PyUnicode_FromString(":"), *parts = PyList_New(0), *text = NULL;
+    int rc = seq && sep && parts ? 0 : -1;
+    Py_ssize_t n = rc ? 0 : PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t k = 0; !rc && k < n; k++) {
+        PyObject *x = PySequence_Fast_GET_ITEM(seq, k), *t = stpy_number_text(x, "--fi");
+        rc = !t || PyList_Append(parts, t) ? -1 : 0;
+        Py_XDECREF(t);
+        if (!rc && k < 3 && stpy_number(x, "--fi", &c->fi[k]))
+            rc = -1;
+    }
+    const char *u = !rc && (text = PyUnicode_Join(sep, parts)) ? PyUnicode_AsUTF8(text) : NULL;
+    st_error err = {0};
+    if (rc || !u)
+        rc = -1;
+    else if (n == 0)
+        rc = (stpy_fail(PyExc_ValueError, "--fi: needs a number"), -1);
+    else if (n > 3)
+        rc = (stpy_fail(PyExc_ValueError, "--fi: '%s' has more than 3 values", u), -1);
+    else if (n < 3)
+        rc = (stpy_fail(PyExc_ValueError, "--fi: '%s' is not FROM:TO:STEP (e.g. 0:20:1, in "
+                        "uA/cm^2)", u), -1);
+    else if (st_hh_fi_grid(u, c->fi[0], c->fi[1], c->fi[2], c->dt_ms, &c->fi_n, &err))
+        rc = (stpy_raise(&err), -1);
+    Py_XDECREF(text);
+    Py_XDECREF(parts);
+    Py_XDECREF(sep);
+    Py_XDECREF(seq);
+    return rc;
+}
+
+/* The configuration of `spiketalk hh` (cmd-hh.c: build_config). */
 static int hh_configure(PyObject **a, PyObject *params, hh_run *c)
 {
     st_error err = {0};
@@ -70,7 +112,7 @@ static int hh_configure(PyObject **a, PyObject *params, hh_run *c)
     c->p = st_hh_params_default();
     c->how = ST_INT_RK4;
     c->dt_ms = HH_DT_MS;
-    c->duration_ms = HH_DURATION_MS;
+    c->duration_ms = a[H_FI] ? ST_HH_FI_STEP_MS : HH_DURATION_MS;
     c->v0_mv = HH_V0_MV;
     if (membrane(params, &c->p) ||
         (a[H_TEMPERATURE] && stpy_number(a[H_TEMPERATURE], "--temperature",
@@ -88,7 +130,7 @@ static int hh_configure(PyObject **a, PyObject *params, hh_run *c)
     if (!(c->duration_ms >= 0))
         return stpy_fail(PyExc_ValueError, "--duration: must be a finite number >= 0 ms (got %g)",
                          c->duration_ms), -1;
-    if (c->duration_ms / c->dt_ms > MAX_STEPS)
+    if (!a[H_FI] && c->duration_ms / c->dt_ms > MAX_STEPS)
         return stpy_fail(PyExc_ValueError, "--duration: %g ms at --dt %g ms is more than 2^40 "
                          "steps", c->duration_ms, c->dt_ms), -1;
     const char *how;
@@ -98,6 +140,11 @@ static int hh_configure(PyObject **a, PyObject *params, hh_run *c)
     if (!st_hh_offers(c->how))
         return stpy_fail(PyExc_ValueError, "--integrator: %s is not offered by the HH model "
                          "(choose rk4, rush-larsen or euler)", st_integrator_name(c->how)), -1;
+    if (a[H_FI] && (a[H_INPUT] || a[H_DURATION]))
+        return stpy_fail(PyExc_ValueError, "--fi: runs its own %g ms steps; --input and "
+                         "--duration do not apply", ST_HH_FI_STEP_MS), -1;
+    if (a[H_FI])
+        return fi_grid(a[H_FI], c);
     const char *text = HH_INPUT;
     if (a[H_INPUT] && stpy_string(a[H_INPUT], "--input", &text))
         return -1;
@@ -123,15 +170,27 @@ static int put_row(void *ud, const double row[ST_HH_COLS], st_error *err)
     return 0;
 }
 
-/* The run of `spiketalk hh` ('col' NULL: spikes only). No Python calls. */
-static st_status hh_loop(const hh_run *c, double *const *col, st_hh_spikes *sp, st_error *err)
+/* What the library runs, Ctrl-C looked for after each block of steps. */
+static st_hh_run_config run_config(const hh_run *c, stpy_run *ctl)
 {
-    st_hh_run_config rc = {.p = c->p, .how = c->how, .dt_ms = c->dt_ms, .v0_mv = c->v0_mv};
-    cols k = {col, 0};
-    return st_hh_run(&rc, &c->stim, c->duration_ms, sp, col ? put_row : NULL, &k, err);
+    return (st_hh_run_config){.p = c->p, .how = c->how, .dt_ms = c->dt_ms, .v0_mv = c->v0_mv,
+                              .on_steps = stpy_poll_steps, .steps_ud = ctl};
 }
 
-static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
+/* The run of `spiketalk hh` ('col' NULL: spikes only), with the GIL released. */
+static st_status hh_loop(const hh_run *c, double *const *col, st_hh_spikes *sp, stpy_run *ctl,
+                         st_error *err)
+{
+    st_hh_run_config rc = run_config(c, ctl);
+    cols k = {col, 0};
+    stpy_run_begin(ctl);
+    st_status st = st_hh_run(&rc, &c->stim, c->duration_ms, sp, col ? put_row : NULL, &k, err);
+    stpy_run_end(ctl);
+    return st;
+}
+
+/* The settings both kinds of run report, as `spiketalk hh --json` names them. */
+static int hh_settings(PyObject *r, const hh_run *c)
 {
     const st_model *m = st_model_get(ST_MODEL_HH);
     st_model_params mp = {.hh = c->p};
@@ -141,10 +200,6 @@ static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
             stpy_set(params, m->params[i].name,
                      PyFloat_FromDouble(st_param_get(&mp, &m->params[i]))))
             Py_CLEAR(params);
-    char input[1024];
-    st_stimulus_format(&c->stim, input, sizeof input);
-    size_t count = sp->count + (size_t)sp->dropped;
-    double rate = c->duration_ms > 0 ? (double)sp->count / (c->duration_ms / 1000.0) : 0.0;
     if (stpy_set(r, "model", PyUnicode_FromString("hh")) ||
         stpy_set(r, "title", PyUnicode_FromString("Hodgkin-Huxley (1952) point neuron, "
                                                   "NEURON's hh parameters")) ||
@@ -156,7 +211,18 @@ static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
         stpy_set(r, "integrator", PyUnicode_FromString(st_integrator_name(c->how))) ||
         stpy_set(r, "dt_ms", PyFloat_FromDouble(c->dt_ms)) ||
         stpy_set(r, "spike_rule",
-                 PyUnicode_FromString("upward crossing of 0 mV, time interpolated")) ||
+                 PyUnicode_FromString("upward crossing of 0 mV, time interpolated")))
+        return -1;
+    return 0;
+}
+
+static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
+{
+    char input[1024];
+    st_stimulus_format(&c->stim, input, sizeof input);
+    size_t count = sp->count + (size_t)sp->dropped;
+    double rate = c->duration_ms > 0 ? (double)sp->count / (c->duration_ms / 1000.0) : 0.0;
+    if (hh_settings(r, c) ||
         stpy_set(r, "input", PyUnicode_FromString(input)) ||
         stpy_set(r, "duration_ms", PyFloat_FromDouble(c->duration_ms)) ||
         stpy_set(r, "steps", PyLong_FromUnsignedLongLong(c->steps)) ||
@@ -164,6 +230,96 @@ static int hh_describe(PyObject *r, const hh_run *c, const st_hh_spikes *sp)
         stpy_set(r, "mean_rate_hz", PyFloat_FromDouble(rate)))
         return -1;
     return 0;
+}
+
+/* ---- the f-I curve ------------------------------------------------------------------------------- */
+
+/* One point of the curve as `spiketalk hh --fi --json` writes it; its spike times are handed
+ * over to the array (no copy). */
+static PyObject *fi_point(st_hh_fi_point *pt)
+{
+    const char *pattern = st_hh_fi_pattern(&pt->spikes);
+    size_t n = pt->spikes.count;
+    PyObject *times = stpy_array_own(pt->spikes.t_ms, n); /* frees them on failure */
+    pt->spikes.t_ms = NULL;
+    pt->spikes.cap = pt->spikes.count = 0;
+    PyObject *d = times ? PyDict_New() : NULL;
+    if (d && !stpy_set(d, "I_uA_cm2", PyFloat_FromDouble(pt->I_ua_cm2)) &&
+        !stpy_set(d, "spike_count", PyLong_FromSize_t(n)) &&
+        !stpy_set(d, "rate_hz", PyFloat_FromDouble(pt->rate_hz)) &&
+        !stpy_set(d, "steady_rate_hz", PyFloat_FromDouble(pt->steady_hz)) &&
+        !stpy_set(d, "pattern", PyUnicode_FromString(pattern)))
+        return stpy_set(d, "spike_times_ms", times) ? (Py_DECREF(d), NULL) : d;
+    Py_XDECREF(times);
+    Py_XDECREF(d);
+    return NULL;
+}
+
+/* The curve under the names of `spiketalk hh --fi --json`, and its columns as arrays: I
+ * (uA/cm^2), rate_hz, steady_rate_hz and spike_counts, one value per current. */
+static int fi_describe(PyObject *r, const hh_run *c, st_hh_fi *fi)
+{
+    double *I, *rate, *steady;
+    npy_intp dims[1] = {(npy_intp)fi->n};
+    PyObject *points = PyList_New((Py_ssize_t)fi->n);
+    PyObject *Ia = stpy_array_new(fi->n, &I), *ra = stpy_array_new(fi->n, &rate);
+    PyObject *sa = stpy_array_new(fi->n, &steady);
+    PyObject *na = PyArray_SimpleNew(1, dims, NPY_INT64);
+    int rc = points && Ia && ra && sa && na ? 0 : -1;
+    for (size_t k = 0; !rc && k < fi->n; k++) {
+        const st_hh_fi_point *pt = &fi->pts[k];
+        I[k] = pt->I_ua_cm2;
+        rate[k] = pt->rate_hz;
+        steady[k] = pt->steady_hz;
+        ((int64_t *)PyArray_DATA((PyArrayObject *)na))[k] = (int64_t)pt->spikes.count;
+        PyObject *d = fi_point(&fi->pts[k]);
+        if (!d)
+            rc = -1;
+        else
+            PyList_SET_ITEM(points, (Py_ssize_t)k, d);
+    }
+    if (rc || hh_settings(r, c) ||
+        stpy_set(r, "fi_step_ms", PyFloat_FromDouble(ST_HH_FI_STEP_MS)) ||
+        stpy_set(r, "fi_from_uA_cm2", PyFloat_FromDouble(c->fi[0])) ||
+        stpy_set(r, "fi_to_uA_cm2", PyFloat_FromDouble(c->fi[1])) ||
+        stpy_set(r, "fi_step_uA_cm2", PyFloat_FromDouble(c->fi[2])) ||
+        (Py_INCREF(points), stpy_set(r, "fi", points)) ||
+        stpy_set(r, "fi_threshold_single_uA_cm2", PyFloat_FromDouble(fi->threshold_single)) ||
+        stpy_set(r, "fi_threshold_repetitive_uA_cm2",
+                 PyFloat_FromDouble(fi->threshold_repetitive)) ||
+        stpy_set(r, "fi_threshold_tolerance_uA_cm2", PyFloat_FromDouble(ST_HH_FI_TOL)) ||
+        stpy_set(r, "fi_single_definition",
+                 PyUnicode_FromString("at least 1 spike in the 500 ms step")) ||
+        stpy_set(r, "fi_repetitive_definition",
+                 PyUnicode_FromString("at least 2 spikes, the last in the final 100 ms of the "
+                                      "500 ms step")) ||
+        (Py_INCREF(Ia), stpy_set(r, "I", Ia)) || (Py_INCREF(ra), stpy_set(r, "rate_hz", ra)) ||
+        (Py_INCREF(sa), stpy_set(r, "steady_rate_hz", sa)) ||
+        (Py_INCREF(na), stpy_set(r, "spike_counts", na)))
+        rc = -1;
+    Py_XDECREF(points);
+    Py_XDECREF(Ia);
+    Py_XDECREF(ra);
+    Py_XDECREF(sa);
+    Py_XDECREF(na);
+    return rc;
+}
+
+/* `spiketalk hh --fi`: the library's curve (st_hh_fi_curve), Ctrl-C looked for as it runs. */
+static int fi_run(const hh_run *c, PyObject *r)
+{
+    stpy_run ctl;
+    st_hh_run_config rc = run_config(c, &ctl);
+    st_hh_fi fi;
+    st_error err = {0};
+    stpy_run_begin(&ctl);
+    st_status st = st_hh_fi_curve(&rc, c->fi[0], c->fi[2], c->fi_n, &fi, &err);
+    stpy_run_end(&ctl);
+    if (st)
+        return ctl.stopped ? -1 : (stpy_raise(&err), -1);
+    int rcode = fi_describe(r, c, &fi);
+    st_hh_fi_free(&fi);
+    return rcode;
 }
 
 PyObject *stpy_hh(PyObject *self, PyObject *args, PyObject *kw)
@@ -183,6 +339,11 @@ PyObject *stpy_hh(PyObject *self, PyObject *args, PyObject *kw)
     warn_temperature(c.p.temperature_c);
     if (PyErr_Occurred()) /* warnings turned into errors */
         goto fail;
+    if (c.fi_n) {
+        if (fi_run(&c, r))
+            goto fail;
+        goto done;
+    }
     double *col[N_COLS];
     if (c.steps + 1 > (uint64_t)PY_SSIZE_T_MAX / sizeof(double)) {
         stpy_fail(PyExc_MemoryError, "hh: %llu steps are too many to keep; record=False keeps "
@@ -192,12 +353,10 @@ PyObject *stpy_hh(PyObject *self, PyObject *args, PyObject *kw)
     for (int k = 0; record && k < N_COLS; k++)
         if (stpy_set(r, col_names[k], stpy_array_new((size_t)c.steps + 1, &col[k])))
             goto fail;
-    st_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = hh_loop(&c, record ? col : NULL, &sp, &err);
-    Py_END_ALLOW_THREADS
-    if (st) {
-        stpy_raise(&err);
+    stpy_run ctl;
+    if (hh_loop(&c, record ? col : NULL, &sp, &ctl, &err)) {
+        if (!ctl.stopped)
+            stpy_raise(&err);
         goto fail;
     }
     double *times = sp.t_ms;

@@ -6,17 +6,11 @@
 
 #include <math.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "spiketalk/options.h"
 #include "spiketalk/pipeline.h"
 #include "spiketalk/report.h"
-
-/* FFTW's planner is not thread-safe, and the whole-signal and chunked runs plan their FFTs:
- * with the GIL released, two Python threads could plan at once. Those runs take turns; the
- * streaming engine (no FFT) runs in any number of threads at once. */
-static pthread_mutex_t fft_lock = PTHREAD_MUTEX_INITIALIZER;
 
 enum {
     RECIPE, PRESET, MODEL, BLOCK, GATE, GATE_K, GATE_WINDOW, GATE_THR, RECTIFY, ENVELOPE, SMOOTH,
@@ -242,11 +236,11 @@ PyObject *stpy_process(PyObject *self, PyObject *args, PyObject *kw)
     st_status st;
     bool fft = c.mode != ST_RUN_STREAM;
     Py_BEGIN_ALLOW_THREADS
-    if (fft)
-        pthread_mutex_lock(&fft_lock);
+    if (fft) /* runs that plan FFTs take turns (stpy_fft_lock); streams need no turn */
+        stpy_fft_lock();
     st = st_pipeline_run(&c, PyArray_DATA(x), (size_t)PyArray_SIZE(x), fs, &r, NULL, NULL, &err);
     if (fft)
-        pthread_mutex_unlock(&fft_lock);
+        stpy_fft_unlock();
     Py_END_ALLOW_THREADS
     if (st) {
         stpy_raise(&err);

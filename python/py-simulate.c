@@ -106,20 +106,22 @@ static int describe(PyObject *r, const st_sim_config *cfg, const st_preset *p, s
     return 0;
 }
 
-/* Runs with the GIL released: the whole trace (its arrays become the result's, no copy), or
- * the spikes alone. */
+/* Runs with the GIL released, Ctrl-C looked for after each block: the whole trace (its arrays
+ * become the result's, no copy), or the spikes alone. */
 static PyObject *run(const st_sim_config *cfg, const st_preset *p, bool record)
 {
     st_sim_trace tr = {0};
     st_spikes sp = {0};
     st_error err = {0};
     st_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = record ? st_sim_collect(cfg, &tr, &err) : st_sim_run(cfg, NULL, NULL, &sp, NULL, &err);
-    Py_END_ALLOW_THREADS
+    stpy_run ctl;
+    stpy_run_begin(&ctl);
+    st = record ? st_sim_collect_fn(cfg, stpy_poll_block, &ctl, &tr, &err)
+                : st_sim_run(cfg, stpy_poll_block, &ctl, &sp, NULL, &err);
+    stpy_run_end(&ctl);
     if (st) {
         st_spikes_free(&sp);
-        return stpy_raise(&err);
+        return ctl.stopped ? NULL : stpy_raise(&err);
     }
     const st_spikes *spikes = record ? &tr.spikes : &sp;
     PyObject *r = stpy_result_new();

@@ -64,6 +64,50 @@ const st_preset *stpy_find_preset(const st_model *m, const char *name, int kind,
 /* The model named 'name' (NULL: izhikevich), or ValueError "--model: unknown model ...". */
 const st_model *stpy_model(const char *name);
 
+/* The command line's text for a number given to 'flag', as the library's option parsers take
+ * it: an integer (int, or anything with __index__) as str() writes it, any other real number
+ * as repr(float) writes it (the shortest text that reads back as the same double). TypeError
+ * "FLAG: expected a number, got TYPE" otherwise. A new str, or NULL. */
+PyObject *stpy_number_text(PyObject *o, const char *flag);
+
+/* ---- long runs: the GIL and Ctrl-C ---------------------------------------------------------------- */
+
+/* A library run with the GIL released that looks for signals now and then: the library calls
+ * stpy_run_poll from its block or step callback (or between pieces of the run), which, on the
+ * main thread and at most every STPY_POLL_S seconds, takes the GIL and runs Python's signal
+ * handlers, so that Ctrl-C raises KeyboardInterrupt within about a tenth of a second. */
+#define STPY_POLL_S 0.05
+
+typedef struct stpy_run {
+    PyThreadState *ts;   /* this thread's state while the GIL is released */
+    bool main;           /* the main thread: the only one where signal handlers run */
+    double next_s;       /* when to look next (monotonic clock, s) */
+    bool stopped;        /* a handler raised (the exception is set): the run must stop */
+} stpy_run;
+
+/* Releases the GIL (Py_BEGIN_ALLOW_THREADS). */
+void stpy_run_begin(stpy_run *r);
+
+/* Takes the GIL back (Py_END_ALLOW_THREADS). After a stop, the handler's exception is set. */
+void stpy_run_end(stpy_run *r);
+
+/* From the library's thread, the GIL released: true when the run must stop. */
+bool stpy_run_poll(stpy_run *r);
+
+/* The same as a block callback of st_sim_run (sim.h) and an on_steps callback of the HH
+ * protocol (hh-protocol.h): 'ud' is the stpy_run. */
+int stpy_poll_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
+                    size_t n, st_error *err);
+int stpy_poll_steps(void *ud, uint64_t n, st_error *err);
+
+/* FFTW's planner is not thread-safe, and the whole-signal pipeline, its chunked runs and a
+ * network's spectrum plan FFTs: with the GIL released, runs that plan take turns. */
+void stpy_fft_lock(void);
+void stpy_fft_unlock(void);
+
+/* Monotonic seconds. */
+double stpy_now_s(void);
+
 /* ---- results ------------------------------------------------------------------------------------ */
 
 /* A new, empty spiketalk.Result (attributes set with stpy_set). */
@@ -80,6 +124,9 @@ PyObject *stpy_str(const char *s);
  * with st_free when the array goes); no copy. On failure 'p' is freed. */
 PyObject *stpy_array_own(double *p, size_t n);
 
+/* The same for n values of numpy type 'type' (NPY_UINT32, ...). */
+PyObject *stpy_array_own_as(void *p, size_t n, int type);
+
 /* A new float64 array of n values (uninitialised) and its data pointer. */
 PyObject *stpy_array_new(size_t n, double **data);
 
@@ -95,5 +142,6 @@ PyObject *stpy_simulate(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *stpy_process(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *stpy_hh(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *stpy_axon(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *stpy_network(PyObject *self, PyObject *args, PyObject *kw);
 
 #endif

@@ -8,8 +8,11 @@ demo audio) and PYTHONPATH (the built or installed module) in the environment.""
 import json
 import math
 import os
+import select
+import signal
 import struct
 import subprocess
+import sys
 import threading
 import time
 import wave
@@ -276,9 +279,215 @@ def test_axon_equals_cli(kw, args, tmp_path):
     same_csv(trace, [r.t] + [r.v[:, k] for k in range(r.v.shape[1])])
 
 
+FI_RUNS = [
+    ({"fi": (0, 12, 3)}, ["--fi", "0:12:3"]),
+    ({"fi": [2.5, 10, 2.5], "temperature": 10, "dt": 0.02, "integrator": "rush-larsen"},
+     ["--fi", "2.5:10:2.5", "--temperature", "10", "--dt", "0.02", "--integrator",
+      "rush-larsen"]),
+]
+
+
+@pytest.mark.parametrize("kw,args", FI_RUNS, ids=lambda x: repr(x)[:40])
+def test_hh_fi_curve_equals_cli_json(kw, args):
+    js = cli_json("hh", *args)
+    r = spiketalk.hh(**kw)
+    same_settings(r, js)
+    # the columns as arrays: the same numbers as the points
+    same(r.I, [p["I_uA_cm2"] for p in js["fi"]])
+    same(r.rate_hz, [p["rate_hz"] for p in js["fi"]])
+    same(r.steady_rate_hz, [p["steady_rate_hz"] for p in js["fi"]])
+    same(r.spike_counts, [p["spike_count"] for p in js["fi"]])
+    assert not hasattr(r, "v")
+
+
 def test_axon_benchmark_velocity():
     # Hodgkin and Huxley computed 18.8 m/s for their axon; README: 18.71 on this grid
     assert 17.0 < spiketalk.axon(record=False).velocity_m_s < 22.0
+
+
+# ---- network ----------------------------------------------------------------------------------
+
+# The measures that time the run, which no two runs share.
+TIMINGS = ("build_s", "wall_s", "synaptic_events_per_s", "wall_per_model_s", "exchange_s",
+           "exchange_us_per_interval")
+
+NET_RUNS = [
+    (dict(neurons=1000, duration=600), ["--neurons", "1000", "--duration", "600"]),
+    (dict(net="izh2006", duration=1500), ["--net", "izh2006", "--duration", "1500"]),
+    (dict(neurons=2000, synapses=100, seed=7, duration=300.4, threads=2),
+     ["--neurons", "2000", "--synapses", "100", "--seed", "7", "--duration", "300.4",
+      "--threads", "2"]),
+]
+
+
+@pytest.mark.parametrize("kw,args", NET_RUNS, ids=lambda x: repr(x)[:40])
+def test_network_equals_cli(kw, args, tmp_path):
+    """The measures of the command's JSON, its spike lists and its --spikes file, exactly."""
+    spikes = tmp_path / "spikes.csv"
+    js = cli_json("network", "--spikes", str(spikes), *args)
+    r = spiketalk.network(**kw)
+    assert js["spike_lists_complete"]
+    same_settings(r, js, skip=TIMINGS + ("spike_lists_complete",),
+                  rename={"spike_neurons": "spike_ids"})
+    for k in TIMINGS:
+        assert r[k] >= 0
+    assert r.spike_count == len(r.spike_times) == len(r.spike_ids) > 0
+    header, rows = read_csv(spikes)
+    assert header == ["t_ms", "neuron"]
+    assert [float(t) for t, _ in rows] == list(r.spike_times)
+    assert [int(i) for _, i in rows] == list(r.spike_ids)
+    # the population rate holds every spike: spikes per neuron per step, in Hz
+    assert math.isclose(r.population_rate_hz.sum() * r.dt_ms / 1000.0,
+                        r.spike_count / r.neurons, rel_tol=1e-12)
+    assert len(r.population_rate_hz) == r.steps
+    if r.net == "izh2006":
+        assert sum(r.weight_histogram["counts"]) == r.synapses_plastic
+
+
+def test_network_arrays_are_the_library_buffers():
+    r = spiketalk.network(neurons=500, duration=200)
+    assert r.spike_times.dtype == np.float64 and r.spike_ids.dtype == np.uint32
+    for a in (r.spike_times, r.spike_ids, r.population_rate_hz, r.psd_power):
+        assert a.flags.c_contiguous and not a.flags.owndata  # handed over, not copied
+    # by time, then by neuron; times are whole steps of 1 ms; ids within the network
+    order = np.lexsort((r.spike_ids, r.spike_times))
+    assert np.array_equal(order, np.arange(len(order)))
+    assert np.array_equal(r.spike_times, np.round(r.spike_times))
+    assert r.spike_ids.max() < 500 and r.spike_times.min() >= 1
+
+
+def test_network_threads_and_seeds():
+    """The same seed gives the same spikes on 1 and 2 threads; another seed, others."""
+    one = spiketalk.network(neurons=1500, synapses=200, duration=300, seed=3)
+    two = spiketalk.network(neurons=1500, synapses=200, duration=300, seed=3, threads=2)
+    assert two.threads == 2
+    assert np.array_equal(one.spike_times, two.spike_times)
+    assert np.array_equal(one.spike_ids, two.spike_ids)
+    other = spiketalk.network(neurons=1500, synapses=200, duration=300, seed=4)
+    assert not np.array_equal(one.spike_ids[:100], other.spike_ids[:100])
+
+
+@pytest.mark.parametrize("net,duration", [("izh2003", 777), ("izh2006", 1234)])
+def test_network_same_spikes_however_split(net, duration, tmp_path):
+    """The module runs in pieces that grow and shrink with their time, one step at a time
+    when a drive has a row per step (here rows of zeros, added), and the command in pieces of
+    100 steps: the same spikes, and izh2006's weights, across its once-a-second updates."""
+    spikes = tmp_path / "spikes.csv"
+    js = cli_json("network", "--net", net, "--neurons", "600", "--duration", str(duration),
+                  "--spikes", str(spikes))
+    grown = spiketalk.network(net=net, neurons=600, duration=duration)
+    stepped = spiketalk.network(net=net, neurons=600, duration=duration,
+                                drive=np.zeros((duration, 600)))
+    _, rows = read_csv(spikes)
+    assert len(rows) == js["spike_count"] > 0
+    for r in (grown, stepped):
+        assert [float(t) for t, _ in rows] == list(r.spike_times)
+        assert [int(i) for _, i in rows] == list(r.spike_ids)
+        if net == "izh2006":
+            same(r.weight_histogram, js["weight_histogram"])
+
+
+def test_network_drive():
+    """An external drive: zero added changes nothing; alone, zero leaves the network silent
+    (no noise, no pulses, from rest); held or given row by row, the same; a strong drive
+    raises the rate."""
+    base = spiketalk.network(neurons=400, duration=200)
+    zero = spiketalk.network(neurons=400, duration=200, drive=0)
+    assert np.array_equal(base.spike_ids, zero.spike_ids)
+    for net in ("izh2003", "izh2006"):
+        quiet = spiketalk.network(net=net, neurons=400, duration=200, drive=np.zeros(400),
+                                  drive_mode="replace")
+        assert quiet.spike_count == 0 and quiet.drive_mode == "replace"
+    ramp = np.linspace(0.0, 8.0, 400)
+    held = spiketalk.network(neurons=400, duration=200, drive=ramp, drive_mode="replace")
+    rows = spiketalk.network(neurons=400, duration=200, drive=np.tile(ramp, (200, 1)),
+                             drive_mode="replace")
+    assert held.spike_count > 0
+    assert np.array_equal(held.spike_ids, rows.spike_ids)
+    assert np.array_equal(held.spike_times, rows.spike_times)
+    loud = spiketalk.network(neurons=400, duration=200, drive=5.0)
+    assert loud.rate_hz > 2 * base.rate_hz
+    for bad in (np.zeros(399), np.zeros((199, 400)), [0.0] * 399 + [float("nan")]):
+        with pytest.raises(ValueError):
+            spiketalk.network(neurons=400, duration=200, drive=bad)
+    with pytest.raises(ValueError):
+        spiketalk.network(duration=10, drive_mode="instead")
+
+
+def test_network_releases_the_gil():
+    done = threading.Event()
+    took = []
+
+    def work():
+        t0 = time.perf_counter()
+        spiketalk.network(neurons=2000, duration=3000)
+        took.append(time.perf_counter() - t0)
+        done.set()
+
+    th = threading.Thread(target=work)
+    longest, last = 0.0, time.perf_counter()
+    th.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    th.join()
+    assert took[0] > 0.05
+    assert longest < 0.5 * took[0], (longest, took[0])
+
+
+# ---- Ctrl-C ------------------------------------------------------------------------------------
+
+CHILD = r"""
+import sys, spiketalk
+print("running", flush=True)
+try:
+    # exec of a compiled call: eval() of a string would mark a KeyboardInterrupt as unhandled
+    # even when it is caught here, and the interpreter would end by SIGINT
+    exec(compile(sys.argv[1], "<call>", "eval"))
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    # the module still works after the interrupted run
+    print("interrupted", spiketalk.network(neurons=100, duration=50).spike_count, flush=True)
+"""
+
+LONG_CALLS = [
+    "spiketalk.network(duration=10**6)",
+    "spiketalk.network(net='izh2006', neurons=2000, duration=10**6, threads=2)",
+    "spiketalk.simulate(preset='RS', input='const:amp=10', duration=10**7, dt=0.02, "
+    "record=False)",
+    "spiketalk.hh(duration=10**6, record=False)",
+    "spiketalk.hh(fi=(0, 100, 0.5))",
+]
+
+
+@pytest.mark.parametrize("call", LONG_CALLS)
+def test_ctrl_c_stops_a_long_run(call):
+    """SIGINT during a run of many seconds raises KeyboardInterrupt within a fraction of a
+    second (the module looks for signals every 0.05 s; the machine may be busy). A child that
+    does not answer fails the test in 5 s rather than running on."""
+    p = subprocess.Popen([sys.executable, "-c", CHILD, call], stdout=subprocess.PIPE, text=True,
+                         env=os.environ)
+
+    def reply():
+        ready, _, _ = select.select([p.stdout], [], [], 5.0)
+        assert ready, "no reply from the child in 5 s"
+        return p.stdout.readline().split()
+
+    try:
+        assert reply() == ["running"]
+        time.sleep(0.8)  # into the run, past the network's build
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        line = reply()
+        latency = time.monotonic() - t0
+        assert p.wait(timeout=30) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    expected = cli_json("network", "--neurons", "100", "--duration", "50")["spike_count"]
+    assert line == ["interrupted", str(expected)]
+    assert latency < 0.5, latency
 
 
 # ---- the registry ------------------------------------------------------------------------------
@@ -351,6 +560,36 @@ BAD = [
     (lambda: spiketalk.axon(at=[60]), ["axon", "--at", "60"]),
     (lambda: spiketalk.axon(scheme="rk"), ["axon", "--scheme", "rk"]),
     (lambda: spiketalk.presets(model="nope"), ["presets", "--model", "nope"]),
+    (lambda: spiketalk.hh(fi=(0, 20, -1)), ["hh", "--fi", "0:20:-1"]),
+    (lambda: spiketalk.hh(fi=(5, 1, 1)), ["hh", "--fi", "5:1:1"]),
+    (lambda: spiketalk.hh(fi=(0, 2000, 1)), ["hh", "--fi", "0:2000:1"]),
+    (lambda: spiketalk.hh(fi=(0, 20, 0.5), dt=0.00001), ["hh", "--fi", "0:20:0.5", "--dt",
+                                                          "0.00001"]),
+    (lambda: spiketalk.hh(fi=(0, 20)), ["hh", "--fi", "0:20"]),
+    (lambda: spiketalk.hh(fi=(1, 2, 3, 4)), ["hh", "--fi", "1:2:3:4"]),
+    (lambda: spiketalk.hh(fi=()), ["hh", "--fi", ""]),
+    (lambda: spiketalk.hh(fi=(0, float("nan"), 1)), ["hh", "--fi", "0:nan:1"]),
+    (lambda: spiketalk.hh(fi=(0, 20, 1), duration=50), ["hh", "--fi", "0:20:1", "--duration",
+                                                        "50"]),
+    (lambda: spiketalk.network(net="izh2005"), ["network", "--net", "izh2005"]),
+    (lambda: spiketalk.network(neurons=4), ["network", "--neurons", "4"]),
+    (lambda: spiketalk.network(neurons=-5), ["network", "--neurons", "-5"]),
+    (lambda: spiketalk.network(neurons=2.5), ["network", "--neurons", "2.5"]),
+    (lambda: spiketalk.network(neurons=10**30), ["network", "--neurons", str(10**30)]),
+    (lambda: spiketalk.network(synapses=0), ["network", "--synapses", "0"]),
+    (lambda: spiketalk.network(synapses=2000), ["network", "--synapses", "2000"]),
+    (lambda: spiketalk.network(net="izh2006", neurons=100, synapses=90),
+     ["network", "--net", "izh2006", "--neurons", "100", "--synapses", "90"]),
+    (lambda: spiketalk.network(duration=0), ["network", "--duration", "0"]),
+    (lambda: spiketalk.network(duration=-5), ["network", "--duration", "-5"]),
+    (lambda: spiketalk.network(duration=2e9), ["network", "--duration", "2e9"]),
+    (lambda: spiketalk.network(duration=float("nan")), ["network", "--duration", "nan"]),
+    (lambda: spiketalk.network(seed=-1), ["network", "--seed", "-1"]),
+    (lambda: spiketalk.network(seed=2**64), ["network", "--seed", str(2**64)]),
+    (lambda: spiketalk.network(threads=0), ["network", "--threads", "0"]),
+    (lambda: spiketalk.network(threads=2000), ["network", "--threads", "2000"]),
+    (lambda: spiketalk.network(neurons=10**8, synapses=10**8),
+     ["network", "--neurons", "100000000", "--synapses", "100000000"]),
 ]
 
 
@@ -381,6 +620,18 @@ def test_wrong_types_raise_typeerror():
         spiketalk.simulate("RS")
     with pytest.raises(TypeError):
         spiketalk.axon(bogus=1)
+    with pytest.raises(TypeError):
+        spiketalk.network(neurons="1000")
+    with pytest.raises(TypeError):
+        spiketalk.network(duration="100")
+    with pytest.raises(TypeError):
+        spiketalk.network(net=2003)
+    with pytest.raises(TypeError):
+        spiketalk.network(bogus=1)
+    with pytest.raises(TypeError):
+        spiketalk.network(duration=10, drive="5")
+    with pytest.raises(TypeError):
+        spiketalk.hh(fi="0:20:1")
     with pytest.raises(ValueError):
         spiketalk.process([0.1, float("nan")], 44100)
     with pytest.raises(ValueError):
