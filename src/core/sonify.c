@@ -2,6 +2,7 @@
 /* Sonification: membrane potential or clicks to audio samples in (-1, 1). */
 #include "spiketalk/sonify.h"
 
+#include <float.h>
 #include <math.h>
 #include <strings.h>
 
@@ -88,6 +89,11 @@ void st_sonify_process(st_sonify_state *s, const st_sonify_params *p, const doub
     for (size_t i = 0; i < n; i++) {
         double x = isfinite(v[i]) ? (v[i] - lo) * scale - 1.0 : x1;
         double y = r < 1.0 ? x - x1 + r * y1 : x;
+        /* The blocker's decay towards a resting v ends at zero rather than in subnormal
+         * numbers (under -759 dBFS): slow on some processors, and flushed to zero by audio
+         * threads that set FTZ/DAZ (a browser's audio worklet), which would then disagree. */
+        if (fabs(y) < FLT_MIN)
+            y = 0.0;
         x1 = x;
         y1 = y;
         out[i] = fabs(y) <= 0.8 ? (float)y : limit(y); /* the limiter's linear part inline */

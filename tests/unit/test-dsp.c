@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the audio stages and the offline pipeline against analytic expectations. */
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +312,38 @@ static void test_dsp_sonify_bounded(void **state)
     assert_true(st_soft_limit(1e9) < 1.0f && st_soft_limit(-1e9) > -1.0f);
 }
 
+/* After a jump of v the DC blocker decays as r^n (r = exp(-2 pi fc / fs)) and then ends at
+ * exactly zero: no output sample is a subnormal float, so a player that flushes them (FTZ)
+ * hears the same bits. */
+static void test_dsp_sonify_decay_ends_at_zero(void **state)
+{
+    (void)state;
+    enum { N = 44100 * 8 };
+    static double v[N];
+    static float out[N];
+    for (int i = 0; i < N; i++)
+        v[i] = i < 10 ? -95 : 40; /* a jump of the full range, then rest */
+    st_sonify_params p = {ST_SONIFY_MEMBRANE, -95, 40, 44100, 20, 1};
+    st_sonify_state s;
+    assert_int_equal(st_sonify_init(&s, &p, NULL), ST_OK);
+    st_sonify_process(&s, &p, v, NULL, out, N);
+    double r = exp(-2.0 * 3.14159265358979323846 * 20.0 / 44100.0);
+    /* 2 * r^n after the jump (limited above 0.8): check a stretch of the linear part */
+    for (int n = 2000; n < 2100; n++)
+        assert_float_equal(out[10 + n], 2.0 * pow(r, n), 1e-6 * 2.0 * pow(r, n));
+    int first_zero = -1;
+    for (int i = 10; i < N; i++) {
+        assert_false(fpclassify(out[i]) == FP_SUBNORMAL);
+        if (out[i] == 0.0f && first_zero < 0)
+            first_zero = i;
+        if (first_zero >= 0)
+            assert_true(out[i] == 0.0f);
+    }
+    /* zero where 2 r^n falls under FLT_MIN */
+    int expect = 10 + (int)ceil(log(FLT_MIN / 2.0) / log(r));
+    assert_true(first_zero >= expect - 1 && first_zero <= expect + 1);
+}
+
 /* Silence: no gate blow-up, I = 0 (never NaN), no spikes, output finite. */
 static void test_dsp_pipeline_silence(void **state)
 {
@@ -402,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_dsp_noise_floor_follows),
         cmocka_unit_test(test_dsp_gate_adaptive_silence_and_blocks),
         cmocka_unit_test(test_dsp_sonify_bounded),
+        cmocka_unit_test(test_dsp_sonify_decay_ends_at_zero),
         cmocka_unit_test(test_dsp_pipeline_silence),
         cmocka_unit_test(test_dsp_pipeline_tone_burst),
         cmocka_unit_test(test_dsp_pipeline_taps_do_not_change_output),
