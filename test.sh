@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Quick start, command 2: install what is missing, build with warnings as errors, run every test
 # suite, then the unit and CLI tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
-# then each fuzzer for a fixed number of inputs. Ends with one line "N passed, N failed".
+# the threaded unit tests under ThreadSanitizer, then each fuzzer for a fixed number of inputs. Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 . scripts/setup.sh
@@ -15,7 +15,7 @@ st_install_web_deps || failed=$((failed + 1))
 run_suite() {
     local dir=$1 out
     shift
-    out=$(meson test -C "$dir" --print-errorlogs "$@" 2>&1)
+    out=$(${ST_TEST_PREFIX:-} meson test -C "$dir" --print-errorlogs "$@" 2>&1)
     local rc=$?
     printf '%s\n' "$out" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout|Expected Fail|Unexpected Pass|Skipped):'
     [ $rc -ne 0 ] && printf '%s\n' "$out" | sed -n '/stdout:/,$p' | head -200
@@ -52,6 +52,20 @@ if st_build build-sanitize -Dwerror=true -Db_sanitize=address,undefined -Db_lund
     export ALSA_CONFIG_PATH="$(pwd)/build-sanitize/alsa-no-plugins.conf"
     run_suite build-sanitize --suite unit --suite cli
     unset ALSA_CONFIG_PATH
+else
+    failed=$((failed + 1))
+fi
+
+# The programs that run threads (the network's team and its barrier, the lock-free rings)
+# under ThreadSanitizer; with address-space randomisation off (setarch -R), which some kernels'
+# wide randomisation needs for ThreadSanitizer's fixed shadow layout.
+if { [ -f build-tsan/build.ninja ] ||
+     meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Dgui=disabled >/dev/null; } &&
+    st_log "building build-tsan (the threaded unit tests)" &&
+    ninja -C build-tsan tests/test-network tests/test-ring >/dev/null; then
+    st_log "threaded unit tests under ThreadSanitizer"
+    export TSAN_OPTIONS=halt_on_error=1
+    ST_TEST_PREFIX="setarch -R" run_suite build-tsan --no-rebuild network ring
 else
     failed=$((failed + 1))
 fi
