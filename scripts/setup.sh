@@ -11,7 +11,7 @@ libgtk-4-dev xvfb xauth dbus-daemon xdotool libglib2.0-bin
 python3-numpy python3-scipy espeak-ng sox pulseaudio pulseaudio-utils libasound2-plugins
 python3-dev python3-pytest python3-matplotlib
 lv2-dev liblilv-dev lilv-utils sordi
-desktop-file-utils appstream bash-completion groff-base man-db
+desktop-file-utils appstream bash-completion groff-base man-db help2man
 clang libclang-rt-14-dev clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium"
 # npm, unless a node.js from elsewhere brings its own (NodeSource's conflicts with Debian's npm)
 command -v npm >/dev/null 2>&1 || ST_PACKAGES="$ST_PACKAGES npm"
