@@ -382,6 +382,26 @@ int stpy_set(PyObject *obj, const char *key, PyObject *val)
     return rc;
 }
 
+PyObject *stpy_report(void (*write)(st_json *j, const void *ud), const void *ud)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return PyErr_NoMemory();
+    st_json j;
+    st_json_init(&j, f);
+    st_json_object_begin(&j, NULL);
+    write(&j, ud);
+    st_json_object_end(&j);
+    fclose(f);
+    PyObject *json = PyImport_ImportModule("json");
+    PyObject *d = json ? PyObject_CallMethod(json, "loads", "s", text) : NULL;
+    free(text);
+    Py_XDECREF(json);
+    return d;
+}
+
 PyObject *stpy_str(const char *s)
 {
     if (s)

@@ -231,27 +231,24 @@ static st_status run(const net_run *c, const double *drive, net_out *o, stpy_run
 
 /* ---- the result ------------------------------------------------------------------------------- */
 
-/* The command's report (report.h), parsed by Python's json module, as attributes. */
+typedef struct net_report {
+    const net_run *c;
+    const net_out *o;
+} net_report;
+
+static void write_report(st_json *j, const void *ud)
+{
+    const net_report *n = ud;
+    const net_run *c = n->c;
+    const net_out *o = n->o;
+    st_report_network(j, &c->cfg, c->steps, c->duration_ms, &o->info, o->build_s, o->wall_s,
+                      &o->sum, o->has_weights ? o->weights : NULL);
+}
+
+/* The command's report (report.h) as attributes. */
 static int describe(PyObject *r, const net_run *c, const net_out *o)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    st_json j;
-    st_json_init(&j, f);
-    st_json_object_begin(&j, NULL);
-    st_report_network(&j, &c->cfg, c->steps, c->duration_ms, &o->info, o->build_s, o->wall_s,
-                      &o->sum, o->has_weights ? o->weights : NULL);
-    st_json_object_end(&j);
-    fclose(f);
-    PyObject *json = PyImport_ImportModule("json");
-    PyObject *d = json ? PyObject_CallMethod(json, "loads", "s", text) : NULL;
-    free(text);
-    Py_XDECREF(json);
+    PyObject *d = stpy_report(write_report, &(net_report){c, o});
     if (!d)
         return -1;
     PyObject *key, *val;

@@ -141,25 +141,20 @@ static PyArrayObject *audio_of(PyObject *o)
 /* The settings and results under the names of `spiketalk process --json`, from the library's
  * one report (report.h), parsed by Python's json module (the envelope's kind as
  * 'envelope_mode': 'envelope' is the signal; the spike times are the array 'spike_times'). */
+typedef struct process_report {
+    const st_pipeline_config *c;
+    const st_pipeline_result *r;
+} process_report;
+
+static void write_report(st_json *j, const void *ud)
+{
+    const process_report *p = ud;
+    st_report_pipeline(j, p->c, p->r);
+}
+
 static int describe(PyObject *o, const st_pipeline_config *c, const st_pipeline_result *r)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    st_json j;
-    st_json_init(&j, f);
-    st_json_object_begin(&j, NULL);
-    st_report_pipeline(&j, c, r);
-    st_json_object_end(&j);
-    fclose(f);
-    PyObject *json = PyImport_ImportModule("json");
-    PyObject *d = json ? PyObject_CallMethod(json, "loads", "s", text) : NULL;
-    free(text);
-    Py_XDECREF(json);
+    PyObject *d = stpy_report(write_report, &(process_report){c, r});
     if (!d)
         return -1;
     PyObject *key, *val;

@@ -110,6 +110,10 @@ double stpy_now_s(void);
 
 /* ---- results ------------------------------------------------------------------------------------ */
 
+/* What write(j, ud) reports (the command's --json, report.h) as a dict, parsed by Python's
+ * json module; NULL with an exception set. */
+PyObject *stpy_report(void (*write)(st_json *j, const void *ud), const void *ud);
+
 /* A new, empty spiketalk.Result (attributes set with stpy_set). */
 PyObject *stpy_result_new(void);
 
