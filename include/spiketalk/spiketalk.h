@@ -10,6 +10,7 @@
 #include "spiketalk/cable.h"
 #include "spiketalk/dsp.h"
 #include "spiketalk/figure.h"
+#include "spiketalk/filterbank.h"
 #include "spiketalk/hh.h"
 #include "spiketalk/hh-protocol.h"
 #include "spiketalk/integrator.h"
