@@ -8,6 +8,7 @@
 #include "spiketalk/audio.h"
 #include "spiketalk/backend.h"
 #include "spiketalk/cable.h"
+#include "spiketalk/cortex.h"
 #include "spiketalk/dsp.h"
 #include "spiketalk/figure.h"
 #include "spiketalk/filterbank.h"

@@ -144,6 +144,35 @@ st_status st_net_preset(const char *name, uint32_t neurons, uint32_t synapses, s
     return st_net_config_check(c, err);
 }
 
+/* ---- memory ------------------------------------------------------------------------------- */
+
+uint64_t st_net_memory(const st_net_config *c)
+{
+    double n = (double)st_net_config_neurons(c), syn = 0.0;
+    uint32_t dmin = c->n_projs ? UINT32_MAX : 1, dmax = 1;
+    bool plastic = false;
+    for (size_t i = 0; i < c->n_projs && i < ST_NET_MAX_PROJS; i++) {
+        const st_net_proj *pj = &c->proj[i];
+        if (pj->pre >= c->n_pops || (pj->post != ST_NET_ALL && pj->post >= c->n_pops))
+            continue;
+        double targets = pj->post == ST_NET_ALL ? n : (double)c->pop[pj->post].n;
+        double per = pj->rule == ST_NET_DENSE ? targets
+                   : pj->rule == ST_NET_FIXED_OUTDEGREE ? (double)pj->k : pj->p * targets;
+        syn += (double)c->pop[pj->pre].n * per * (pj->plastic ? 32.0 : 8.0);
+        dmin = pj->delay_min < dmin ? pj->delay_min : dmin;
+        dmax = pj->delay_max > dmax ? pj->delay_max : dmax;
+        plastic |= pj->plastic;
+    }
+    if (dmin > dmax)
+        dmin = dmax;
+    double nd = (double)(dmax - dmin + 1), parts = c->threads > 0 ? (double)c->threads : 1.0;
+    double rows = (plastic ? 2.0 : 1.0) * parts * (n * nd + 1.0) * 8.0;
+    double neurons = n * (14.0 * 8.0 + 4.0 * dmin + 16.0);
+    double ring = (double)(dmax + dmin) * n * 4.0 + 8.0 * n * dmin + 4.0 * n;
+    double total = syn + rows + neurons + ring + 2.0 * ST_NET_TRACE_STEPS * sizeof(float);
+    return total < 1.8e19 ? (uint64_t)total : UINT64_MAX;
+}
+
 /* ---- the check ------------------------------------------------------------------------------ */
 
 uint64_t st_net_config_neurons(const st_net_config *c)
