@@ -46,6 +46,10 @@
 extern "C" {
 #endif
 
+/* "add" or "replace" (network.h's st_net_drive). */
+ST_API const char *st_net_drive_name(st_net_drive d);
+ST_API st_status st_net_drive_parse(const char *name, st_net_drive *out, st_error *err);
+
 typedef struct st_cortex_config {
     st_net_config net;          /* the network (st_net_preset); dt_ms must be 1 */
     st_filterbank_params bank;  /* bands, fmin, fmax, spacing; fs_hz is the sound's rate */

@@ -56,6 +56,26 @@ struct st_cortex {
     atomic_uint_least32_t *m_current, *m_rate; /* float bits, per band */
 };
 
+/* ---- names --------------------------------------------------------------------------------- */
+
+static const char *const drive_names[] = {"add", "replace"};
+
+const char *st_net_drive_name(st_net_drive d)
+{
+    return (unsigned)d < ST_COUNTOF(drive_names) ? drive_names[d] : "?";
+}
+
+st_status st_net_drive_parse(const char *name, st_net_drive *out, st_error *err)
+{
+    int i = st_name_index(drive_names, ST_COUNTOF(drive_names), name);
+    if (i < 0)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--drive: unknown drive '%s' (add: the bands on top of the "
+                            "network's noise; replace: the bands alone)", name ? name : "");
+    *out = (st_net_drive)i;
+    return ST_OK;
+}
+
 /* ---- configuration ------------------------------------------------------------------------ */
 
 st_status st_cortex_config_default(st_cortex_config *c, const char *net, uint32_t neurons,
