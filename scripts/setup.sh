@@ -3,7 +3,7 @@
 # then configure and build with Meson. Safe to run again and again.
 
 # Everything the build and the tests need, from Debian's archive.
-ST_PACKAGES="gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
+ST_PACKAGES="ca-certificates gcc pkg-config meson ninja-build libcmocka-dev libcairo2-dev fonts-dejavu-core
 libfftw3-dev libsndfile1-dev portaudio19-dev
 jackd2 libjack-jackd2-dev
 libopenmpi-dev openmpi-bin
@@ -12,7 +12,7 @@ python3-numpy python3-scipy espeak-ng sox pulseaudio pulseaudio-utils libasound2
 python3-dev python3-pytest python3-matplotlib
 lv2-dev liblilv-dev lilv-utils sordi
 desktop-file-utils appstream bash-completion groff-base man-db
-clang libclang-rt-14-dev clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium"
+clang libclang-rt-14-dev clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium"
 # npm, unless a node.js from elsewhere brings its own (NodeSource's conflicts with Debian's npm)
 command -v npm >/dev/null 2>&1 || ST_PACKAGES="$ST_PACKAGES npm"
 

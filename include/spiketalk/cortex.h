@@ -70,6 +70,24 @@ ST_API st_status st_cortex_config_default(st_cortex_config *c, const char *net, 
                                           uint32_t synapses, size_t bands, double fs_hz,
                                           st_error *err);
 
+/* The listening flags of `spiketalk network --input` and `spiketalk live --net` as text (NULL:
+ * not given), named as the flags without their dashes (gate_k for --gate-k). */
+typedef struct st_cortex_options {
+    const char *bands, *fmin, *fmax, *spacing, *drive, *gain, *gate, *gate_k;
+} st_cortex_options;
+
+/* True if any of 'o' is given. */
+ST_API bool st_cortex_options_given(const st_cortex_options *o);
+
+/* The listening network the options ask for, on the network 'net' (st_net_configure) for a
+ * sound at fs_hz: the defaults of st_cortex_config_default with 'bands' [16] (1 to
+ * ST_FB_MAX_BANDS), 'fmin' and 'fmax' [100, 8000 Hz], 'spacing' [erb], 'drive' [add], 'gain'
+ * [10], 'gate' and 'gate_k' (st_pipeline_configure's rules), then st_cortex_check. ST_ERR_INVAL
+ * naming the flag ("--bands: 'x' is not a whole number", "--drive: unknown drive 'x' ...", the
+ * check's messages). */
+ST_API st_status st_cortex_configure(const st_cortex_options *o, const st_net_config *net,
+                                     double fs_hz, st_cortex_config *c, st_error *err);
+
 /* Checks 'c' naming the flag at fault: the network (st_net_config_check, dt 1 ms, at least one
  * excitatory neuron per band: "--bands: ..."), the filterbank (st_filterbank_check), a whole
  * number of Hz as the rate, the stages (st_pipeline_check; the envelope movavg; normalize peak

@@ -60,7 +60,11 @@ typedef struct st_filterbank_params {
     double fs_hz;           /* sample rate, Hz */
 } st_filterbank_params;
 
-/* Checks 'p': 1 <= bands <= ST_FB_MAX_BANDS, 0 < fmin <= fmax (fmin < fmax for two bands or
+/* The lowest centre frequency: the lower edge of hearing. A band's envelope averages over one
+ * period of its centre, so lower centres would also cost ever longer windows. */
+#define ST_FB_MIN_HZ 20.0
+
+/* Checks 'p': 1 <= bands <= ST_FB_MAX_BANDS, ST_FB_MIN_HZ <= fmin <= fmax (fmin < fmax for two bands or
  * more), a rate >= 1000 Hz, and the highest band's edge (fmax + 2 ERB) below fs / 2, so that
  * every band lies within the signal's spectrum. ST_ERR_INVAL naming the flag (--bands,
  * --fmin, --fmax). */

@@ -23,8 +23,9 @@ typedef struct st_hh_run_config {
     double dt_ms;        /* ms */
     double v0_mv;        /* mV: the run starts at rest at v0 (gates at their steady state) */
     /* Optional: told after each block of steps how many were taken (a progress meter; the
-     * f-I curve's runs one after another). */
-    void (*on_steps)(void *ud, uint64_t n);
+     * f-I curve's runs one after another). A non-zero return stops the run: st_hh_run and
+     * st_hh_fi_curve return the code it set in 'err', or ST_ERR_IO "hh: stopped". */
+    int (*on_steps)(void *ud, uint64_t n, st_error *err);
     void *steps_ud;
     /* Optional: what the caller knows to be wrong with the parameters (an absurd Cm, say),
      * named in the blow-up message as its likely cause instead of the step. */
@@ -58,6 +59,21 @@ ST_API st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim,
 #define ST_HH_FI_STEP_MS 500.0   /* each current is a step from rest this long */
 #define ST_HH_FI_TAIL_MS 100.0   /* repetitive firing: a spike in the step's last 100 ms */
 #define ST_HH_FI_TOL 0.01        /* the thresholds to this many uA/cm^2 */
+
+#define ST_HH_FI_MAX_POINTS 1001 /* grid points of one curve */
+#define ST_HH_FI_MAX_STEPS 1e9   /* steps of one curve's runs together, bisections included */
+
+/* The runs of a curve of n grid points 'step' apart: n, and two thresholds' bisections from
+ * 'step' down to ST_HH_FI_TOL (a progress meter's total, in runs). */
+ST_API double st_hh_fi_runs(double step, size_t n);
+
+/* The grid FROM:TO:STEP of `spiketalk hh --fi` ('text': the option as given, for the
+ * messages): *n points from, from + step, ... up to 'to' (within 1e-9 of a step), checked as
+ * the command checks it: ST_ERR_INVAL "--fi: 'TEXT': needs STEP > 0 and TO >= FROM",
+ * "--fi: 'TEXT' gives N currents; at most 1001", or "--fi: R runs of 500 ms at --dt DT ms are S
+ * steps; a command may take at most 1e+09 (use fewer currents or a larger --dt)". */
+ST_API st_status st_hh_fi_grid(const char *text, double from, double to, double step,
+                               double dt_ms, size_t *n, st_error *err);
 
 typedef struct st_hh_fi_point {
     double I_ua_cm2;         /* the step's current, uA/cm^2 */

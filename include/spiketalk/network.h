@@ -183,6 +183,31 @@ ST_API uint64_t st_net_config_neurons(const st_net_config *c);
  * estimate, for a caller that refuses a run too large before it starts. */
 ST_API uint64_t st_net_memory(const st_net_config *c);
 
+/* ---- a run as the front ends ask for it ---------------------------------------------------- */
+
+#define ST_NET_DEFAULT_NET "izh2003"
+#define ST_NET_DEFAULT_DURATION_MS 1000.0
+#define ST_NET_MIN_NEURONS 5u          /* one inhibitory neuron per four excitatory ones */
+#define ST_NET_MAX_THREADS 1024u
+#define ST_NET_MAX_DURATION_MS 1e9     /* 11.6 days of model time */
+
+/* The flags of `spiketalk network` as text (NULL: not given), named as the flags without their
+ * dashes: the command line passes its arguments, the Python module writes its keywords. */
+typedef struct st_net_options {
+    const char *net, *neurons, *synapses, *duration, *seed, *threads;
+} st_net_options;
+
+/* The run the options ask for, by the rules and with the messages of `spiketalk network`: the
+ * preset 'net' [izh2003] scaled to 'neurons' [1000] with 'synapses' per neuron [the preset's]
+ * (st_net_preset), 'seed' [1] and 'threads' [1] in 'c'; the 'duration' [1000 ms] rounded to
+ * whole steps in *steps, and *duration_ms = *steps * dt. ST_ERR_INVAL naming the flag:
+ * "--neurons: 'abc' is not a whole number", "--threads: 0 is out of range (1 to 1024)",
+ * "--duration: 0 ms is out of range (1 to 1e+09 ms)", the preset's messages, and "--neurons,
+ * --synapses: the synapses alone would take X GB, more than this machine's Y GB of memory"
+ * (more than 80 % of it). */
+ST_API st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *steps,
+                                  double *duration_ms, st_error *err);
+
 /* ---- several processes -------------------------------------------------------------------- */
 
 /* What a network needs from a group of processes (network-io.h makes one from MPI). The
@@ -336,6 +361,33 @@ typedef struct st_net_peak {
  * to 'cap' of them in out. Returns how many were stored. */
 ST_API size_t st_net_psd_peaks(const st_net_psd *p, double fmin_hz, double fmax_hz,
                                st_net_peak *out, size_t cap);
+
+/* A rhythm: the strongest local maximum of the spectrum in [lo_hz, hi_hz] (st_net_psd_peaks
+ * over 1 to 200 Hz), when it stands at least ST_NET_RHYTHM_PROMINENCE times above the median
+ * power from 1 to 200 Hz. False (nothing written) when there is none or it stands lower. */
+#define ST_NET_RHYTHM_PROMINENCE 2.0
+ST_API bool st_net_psd_rhythm(const st_net_psd *p, double lo_hz, double hi_hz,
+                              st_net_peak *out);
+
+#define ST_NET_SUMMARY_PEAKS 5       /* spectral peaks kept */
+#define ST_NET_SPECTRUM_MS 60000.0   /* longer runs: the spectrum of their last minute */
+#define ST_NET_WEIGHT_BINS 20        /* bins of a report's weight histogram over [0, w_max] */
+
+/* What `spiketalk network` reports of a run's spikes, for every front end. */
+typedef struct st_net_summary {
+    double *rate_hz;             /* 'steps' values: the population rate (st_net_rate), Hz */
+    st_net_psd psd;              /* of the rate's last ST_NET_SPECTRUM_MS; n = 0 for runs of
+                                    fewer than 64 steps */
+    st_net_peak peaks[ST_NET_SUMMARY_PEAKS]; /* the strongest local maxima, 1 to 200 Hz */
+    size_t n_peaks;
+    double alpha_hz, gamma_hz;   /* st_net_psd_rhythm in 4-14 and 25-80 Hz, or NAN */
+} st_net_summary;
+
+/* Summarises the spikes of a run of 'steps' steps of 'neurons' neurons. ST_ERR_NOMEM ("network:
+ * out of memory for the population rate"); a spectrum that cannot be made is left empty. */
+ST_API st_status st_net_summarise(const st_net_raster *r, uint32_t neurons, double dt_ms,
+                                  uint64_t steps, st_net_summary *out, st_error *err);
+ST_API void st_net_summary_free(st_net_summary *s);
 
 /* The network's sound: each spike a short tone (a Hann-windowed 5 ms sine burst) whose pitch
  * rises with the neuron's id over five octaves, 200 Hz (id 0) to 6400 Hz (the last id), so

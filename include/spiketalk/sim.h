@@ -71,6 +71,12 @@ typedef struct st_sim_trace {
  * ST_ERR_INVAL if the run has more than 2^27 steps. */
 ST_API st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *err);
 
+/* st_sim_collect that also calls 'fn' (may be NULL) after each block is stored, with the
+ * block's steps as st_sim_run gives them: a non-zero return stops the run, frees the trace and
+ * returns the code 'fn' set in 'err', or ST_ERR_IO. */
+ST_API st_status st_sim_collect_fn(const st_sim_config *cfg, st_sim_block_fn fn, void *ud,
+                                   st_sim_trace *out, st_error *err);
+
 ST_API void st_sim_trace_free(st_sim_trace *tr);
 
 #ifdef __cplusplus

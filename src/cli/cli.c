@@ -2,7 +2,6 @@
 /* Shared helpers of the spiketalk subcommands. */
 #include "cli.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -140,27 +139,6 @@ bool cli_number(const char *flag, const char *text, double *out)
         return true;
     print_error(&err);
     return false;
-}
-
-bool cli_whole(const char *flag, const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    /* the text quoted whole up to 60 characters, then cut with "..." */
-    int len = (int)strnlen(text, 61), shown = len > 60 ? 60 : len;
-    const char *more = len > 60 ? "..." : "";
-    char *end;
-    errno = 0;
-    unsigned long long x = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
-    if (text[0] < '0' || text[0] > '9' || *end != '\0') {
-        cli_error("%s: '%.*s%s' is not a whole number", flag, shown, text, more);
-        return false;
-    }
-    if (errno == ERANGE || x < lo || x > hi) {
-        cli_error("%s: %.*s%s is out of range (%llu to %llu)", flag, shown, text, more,
-                  (unsigned long long)lo, (unsigned long long)hi);
-        return false;
-    }
-    *out = x;
-    return true;
 }
 
 bool cli_parse_numbers(const char *flag, const char *text, char sep, double *x, size_t max,

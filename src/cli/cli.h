@@ -72,10 +72,6 @@ bool cli_flag(char **argv, int i, const char *flag);
 bool cli_parse_number(const char *flag, const char *text, double *out, st_error *err);
 bool cli_number(const char *flag, const char *text, double *out);
 
-/* A whole number for FLAG in [lo, hi], digits only: "FLAG: 'TEXT' is not a whole number" or
- * "FLAG: TEXT is out of range (LO to HI)". */
-bool cli_whole(const char *flag, const char *text, uint64_t lo, uint64_t hi, uint64_t *out);
-
 /* A list of numbers separated by 'sep' (',' or ':'), at most 'max' of them, stored in x[]:
  * *n receives how many. Refused: an empty text, an empty value (a separator at either end or
  * doubled: "5,", ",5", "1,,2"), more than 'max' values, and any value that is not a number. */
@@ -227,28 +223,6 @@ void cli_progress_start(cli_progress *p, const char *what, const char *unit, dou
 void cli_progress_update(cli_progress *p, double done);
 /* Clears the line. */
 void cli_progress_end(cli_progress *p);
-
-/* ---- a network, and one that listens (cli-cortex.c) ----------------------------------------
- * The flags that `network` and `live --net` share. */
-
-typedef struct cli_net_opts {
-    const char *net, *neurons, *synapses, *seed;          /* the network */
-    const char *bands, *fmin, *fmax, *spacing, *drive;    /* its bands */
-    const char *gain, *gate, *gate_k;                     /* their stages */
-} cli_net_opts;
-
-/* The network the flags name (st_net_preset), with its seed. Prints why and returns CLI_USAGE
- * (or the error's exit code). */
-int cli_net_config(const cli_net_opts *o, st_net_config *c);
-
-/* True if any of the bands' flags was given. */
-bool cli_net_has_band_flags(const cli_net_opts *o);
-
-/* The listening network (cortex.h) on 'net' for a sound at fs_hz: the bands and their stages
- * from the flags, checked (st_cortex_check). Prints why and returns CLI_USAGE (or the error's
- * exit code). */
-int cli_cortex_config(const cli_net_opts *o, const st_net_config *net, double fs_hz,
-                      st_cortex_config *c);
 
 /* Subcommands. */
 int cmd_process(int argc, char **argv);

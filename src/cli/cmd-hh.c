@@ -19,8 +19,6 @@
 /* The most steps one command may take (the f-I curve's runs together): about five minutes here
  * with rk4; more is a mistyped --dt or --duration. */
 #define MAX_TOTAL_STEPS 1e9
-/* The f-I protocol is the library's (hh-protocol.h); at most this many grid points. */
-#define FI_MAX_POINTS 1001
 /* Points kept per plotted series; longer runs keep a min/max pair per bin. */
 #define PLOT_MAX 400000u
 
@@ -183,39 +181,13 @@ static int parse_fi(const char *text, config *c)
         cli_error("--fi: '%s' is not FROM:TO:STEP (e.g. 0:20:1, in uA/cm^2)", text);
         return CLI_USAGE;
     }
-    if (!(x[2] > 0) || !(x[1] >= x[0])) {
-        cli_error("--fi: '%s': needs STEP > 0 and TO >= FROM", text);
-        return CLI_USAGE;
-    }
-    double count = floor((x[1] - x[0]) / x[2] + 1e-9) + 1.0;
-    if (count > FI_MAX_POINTS) {
-        cli_error("--fi: '%s' gives %.0f currents; at most %d", text, count, FI_MAX_POINTS);
-        return CLI_USAGE;
-    }
+    st_error err = {0};
+    if (st_hh_fi_grid(text, x[0], x[1], x[2], c->dt_ms, &c->fi_n, &err))
+        return cli_report(&err);
     c->fi_from = x[0];
     c->fi_to = x[1];
     c->fi_step = x[2];
-    c->fi_n = (size_t)count;
     return CLI_OK;
-}
-
-/* Bisection steps to narrow a grid interval to ST_HH_FI_TOL. */
-static double fi_bisections(const config *c)
-{
-    return c->fi_step > ST_HH_FI_TOL ? ceil(log2(c->fi_step / ST_HH_FI_TOL)) : 0.0;
-}
-
-/* The f-I curve's runs together within MAX_TOTAL_STEPS. */
-static int check_fi_size(const config *c)
-{
-    double runs = (double)c->fi_n + 2.0 * fi_bisections(c);
-    double steps = runs * (ST_HH_FI_STEP_MS / c->dt_ms);
-    if (steps <= MAX_TOTAL_STEPS)
-        return CLI_OK;
-    cli_error("--fi: %.0f runs of %g ms at --dt %g ms are %.3g steps; a command may take at most "
-              "%.0e (use fewer currents or a larger --dt)",
-              runs, ST_HH_FI_STEP_MS, c->dt_ms, steps, MAX_TOTAL_STEPS);
-    return CLI_USAGE;
 }
 
 static int build_config(const opts *o, config *c)
@@ -276,7 +248,7 @@ static int build_config(const opts *o, config *c)
         return CLI_USAGE;
     }
     if (o->fi)
-        return parse_fi(o->fi, c) || check_fi_size(c) ? CLI_USAGE : CLI_OK;
+        return parse_fi(o->fi, c);
     if (st_stimulus_parse(o->input ? o->input : DEFAULT_INPUT, &c->stim, "--input", &err))
         return cli_report(&err);
     double lo, hi;
@@ -307,11 +279,13 @@ static void warn_temperature(double t_c)
 static cli_progress progress;
 static double progress_done;
 
-static void on_steps(void *ud, uint64_t n)
+static int on_steps(void *ud, uint64_t n, st_error *err)
 {
     (void)ud;
+    (void)err;
     progress_done += (double)n;
     cli_progress_update(&progress, progress_done);
+    return 0;
 }
 
 /* What the library runs: the CLI's progress meter, and what is wrong with the membrane
@@ -544,7 +518,7 @@ static int run_fi(const opts *o, const config *c)
     st_hh_run_config rc = run_config(c);
     st_hh_fi fi;
     cli_progress_start(&progress, "hh --fi", "steps",
-                       ((double)c->fi_n + 2.0 * fi_bisections(c)) * (ST_HH_FI_STEP_MS / c->dt_ms),
+                       st_hh_fi_runs(c->fi_step, c->fi_n) * (ST_HH_FI_STEP_MS / c->dt_ms),
                        false);
     st_status st = st_hh_fi_curve(&rc, c->fi_from, c->fi_step, c->fi_n, &fi, &err);
     cli_progress_end(&progress);

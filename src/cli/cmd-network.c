@@ -14,16 +14,11 @@
 #include "spiketalk/network-io.h"
 #include "spiketalk/output.h"
 #include "spiketalk/plot.h"
+#include "spiketalk/report.h"
 
-#define DEFAULT_NET "izh2003"
-#define DEFAULT_DURATION_MS 1000.0
-#define MAX_DURATION_MS 1e9          /* 11.6 days of model time */
 #define CHUNK_STEPS 100u             /* steps per st_net_run call: progress granularity */
 #define SOUND_RATE_HZ 44100.0
 #define JSON_MAX_SPIKES 1000000u     /* beyond: --spikes has them, --json only counts */
-#define N_PEAKS 5
-#define N_WEIGHT_BINS 20
-#define SPECTRUM_MS 60000.0          /* longer runs: the spectrum of the last minute */
 #define DEFAULT_BLOCK 1024u          /* samples per st_cortex_process call (any gives the same) */
 #define MAX_BLOCK 1000000000u
 /* The spikes a run keeps, for the memory estimate: 12 bytes each, at this mean rate. */
@@ -31,8 +26,9 @@
 #define EXPECTED_RATE_LISTENING_HZ 20.0
 
 typedef struct opts {
-    cli_net_opts n;             /* the network, its bands (shared with `live --net`) */
-    const char *duration, *threads, *input, *block, *max_memory;
+    st_net_options n;           /* the network (the library's rules: st_net_configure) */
+    st_cortex_options b;        /* its bands, with --input (st_cortex_configure) */
+    const char *input, *block, *max_memory;
     const char *spikes, *raster, *sound;
     bool json, quiet;
 } opts;
@@ -52,12 +48,8 @@ typedef struct result {
     st_net_info info;
     st_net_raster raster;
     double build_s, wall_s;
-    double *rate;               /* all neurons, Hz per step */
-    st_net_psd psd;
-    st_net_peak peaks[N_PEAKS];
-    size_t n_peaks;
-    double alpha_hz, gamma_hz;  /* rhythms (band_peak) in 4-14 and 25-80 Hz, or NAN */
-    double weights[N_WEIGHT_BINS];
+    st_net_summary sum;         /* population rate, spectrum, rhythms */
+    double weights[ST_NET_WEIGHT_BINS];
     bool has_weights;
     /* a network that listened */
     st_audio in;
@@ -157,8 +149,8 @@ static void help(FILE *f)
         "                   input_rate_hz, input_samples, bands, band_hz, band_first_neuron,\n"
         "                   band_neurons, band_rate_hz, drive, gain, gate\n"
         "  --quiet          no progress line and no summary (errors still go to stderr)\n",
-        DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS, DEFAULT_DURATION_MS, ST_FB_MAX_BANDS,
-        DEFAULT_BLOCK, JSON_MAX_SPIKES);
+        ST_NET_DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS, ST_NET_DEFAULT_DURATION_MS,
+        ST_FB_MAX_BANDS, DEFAULT_BLOCK, JSON_MAX_SPIKES);
     fputs("\n"
         "Several processes: 'mpirun -np P spiketalk network ...' splits the neurons into P\n"
         "consecutive ranges; each process keeps the synapses onto its neurons and all exchange\n"
@@ -185,68 +177,58 @@ static int parse_args(int argc, char **argv, opts *o)
     memset(o, 0, sizeof *o);
     const cli_opt table[] = {
         {"--net", &o->n.net, NULL},           {"--neurons", &o->n.neurons, NULL},
-        {"--synapses", &o->n.synapses, NULL}, {"--duration", &o->duration, NULL},
-        {"--seed", &o->n.seed, NULL},         {"--threads", &o->threads, NULL},
+        {"--synapses", &o->n.synapses, NULL}, {"--duration", &o->n.duration, NULL},
+        {"--seed", &o->n.seed, NULL},         {"--threads", &o->n.threads, NULL},
         {"--spikes", &o->spikes, NULL},       {"--raster", &o->raster, NULL},
         {"--sound", &o->sound, NULL},         {"--json", NULL, &o->json},
         {"--quiet", NULL, &o->quiet},         {"--max-memory", &o->max_memory, NULL},
-        {"--input", &o->input, NULL},         {"--bands", &o->n.bands, NULL},
-        {"--fmin", &o->n.fmin, NULL},         {"--fmax", &o->n.fmax, NULL},
-        {"--spacing", &o->n.spacing, NULL},   {"--drive", &o->n.drive, NULL},
-        {"--gain", &o->n.gain, NULL},         {"--gate", &o->n.gate, NULL},
-        {"--gate-k", &o->n.gate_k, NULL},     {"--block", &o->block, NULL}};
+        {"--input", &o->input, NULL},         {"--bands", &o->b.bands, NULL},
+        {"--fmin", &o->b.fmin, NULL},         {"--fmax", &o->b.fmax, NULL},
+        {"--spacing", &o->b.spacing, NULL},   {"--drive", &o->b.drive, NULL},
+        {"--gain", &o->b.gain, NULL},         {"--gate", &o->b.gate, NULL},
+        {"--gate-k", &o->b.gate_k, NULL},     {"--block", &o->block, NULL}};
     return cli_parse(argc, argv, table, sizeof table / sizeof table[0], "network", help, NULL,
                      NULL);
+}
+
+/* The first of the bands' flags given, for a message. */
+static const char *band_flag(const opts *o)
+{
+    const st_cortex_options *b = &o->b;
+    return b->bands ? "--bands" : b->fmin ? "--fmin" : b->fmax ? "--fmax"
+         : b->spacing ? "--spacing" : b->drive ? "--drive" : b->gain ? "--gain"
+         : b->gate ? "--gate" : b->gate_k ? "--gate-k" : "--block";
 }
 
 /* The rate the bands' flags are checked at before the input is read: the highest a file may
  * have, so that only the input's own rate can refuse a frequency. */
 #define ANY_RATE_HZ 10000000.0
 
+/* The run the flags ask for: the library's rules and messages (st_net_configure, and
+ * st_cortex_configure for a network that listens). */
 static int build_config(const opts *o, config *c)
 {
-    uint64_t x;
     memset(c, 0, sizeof *c);
-    int rc = cli_net_config(&o->n, &c->net);
-    if (rc)
-        return rc;
     c->listen = o->input != NULL;
-    if (!c->listen && (cli_net_has_band_flags(&o->n) || o->block)) {
-        cli_error("%s: needs --input (the bands split a sound)",
-                  o->n.bands ? "--bands" : o->n.fmin ? "--fmin" : o->n.fmax ? "--fmax"
-                  : o->n.spacing ? "--spacing" : o->n.drive ? "--drive" : o->n.gain ? "--gain"
-                  : o->n.gate ? "--gate" : o->n.gate_k ? "--gate-k" : "--block");
+    if (!c->listen && (st_cortex_options_given(&o->b) || o->block)) {
+        cli_error("%s: needs --input (the bands split a sound)", band_flag(o));
         return CLI_USAGE;
     }
-    if (c->listen && o->duration) {
+    if (c->listen && o->n.duration) {
         cli_error("--duration: the input's length sets the run (one step per millisecond of "
                   "sound); leave --duration out");
         return CLI_USAGE;
     }
-    c->duration_ms = DEFAULT_DURATION_MS;
-    if (o->duration && !cli_number("--duration", o->duration, &c->duration_ms))
-        return CLI_USAGE;
-    if (!(c->duration_ms >= c->net.dt_ms) || c->duration_ms > MAX_DURATION_MS) {
-        cli_error("--duration: %g ms is out of range (%g to %g ms)", c->duration_ms,
-                  c->net.dt_ms, MAX_DURATION_MS);
-        return CLI_USAGE;
-    }
-    c->steps = (uint64_t)llround(c->duration_ms / c->net.dt_ms);
-    c->duration_ms = (double)c->steps * c->net.dt_ms;
-    if (o->threads) {
-        if (!cli_whole("--threads", o->threads, 1, 1024, &x))
-            return CLI_USAGE;
-        c->net.threads = (int)x;
-    }
-    c->block = DEFAULT_BLOCK;
-    if (o->block) {
-        if (!cli_whole("--block", o->block, 1, MAX_BLOCK, &x))
-            return CLI_USAGE;
-        c->block = (size_t)x;
-    }
+    st_error err = {0};
+    if (st_net_configure(&o->n, &c->net, &c->steps, &c->duration_ms, &err))
+        return cli_report(&err);
+    uint64_t x = DEFAULT_BLOCK;
+    if (o->block && st_parse_whole("--block", o->block, 1, MAX_BLOCK, &x, &err))
+        return cli_report(&err);
+    c->block = (size_t)x;
     /* the bands' own rules, whatever the input's rate will be */
-    if (c->listen && (rc = cli_cortex_config(&o->n, &c->net, ANY_RATE_HZ, &c->cx)))
-        return rc;
+    if (c->listen && st_cortex_configure(&o->b, &c->net, ANY_RATE_HZ, &c->cx, &err))
+        return cli_report(&err);
     return CLI_OK;
 }
 
@@ -391,7 +373,7 @@ static int simulate(const opts *o, const config *c, group *g, result *res)
         rc = spike_record_failed(&rec);
     st_net_get_info(net, &res->info);
     if (!st && net && res->info.synapses_plastic) {
-        if (st_net_weight_histogram(net, 0.0, c->net.stdp.w_max, N_WEIGHT_BINS, res->weights,
+        if (st_net_weight_histogram(net, 0.0, c->net.stdp.w_max, ST_NET_WEIGHT_BINS, res->weights,
                                     &err))
             rc = rc ? rc : cli_report(&err);
         res->has_weights = true;
@@ -407,10 +389,12 @@ static int prepare_listening(const opts *o, config *c, result *res)
     st_error err = {0};
     if (st_audio_read(o->input, &res->in, &err))
         return cli_report(&err);
-    int rc = cli_cortex_config(&o->n, &c->net, res->in.fs_hz, &c->cx);
-    if (rc)
-        return rc;
-    c->steps = (uint64_t)res->in.n * 1000u / (uint64_t)res->in.fs_hz;
+    if (st_cortex_configure(&o->b, &c->net, res->in.fs_hz, &c->cx, &err))
+        return cli_report(&err);
+    int rc;
+    /* step k ends at sample floor((k + 1) fs / 1000) (cortex.h): the steps n samples hold */
+    c->steps = ((uint64_t)res->in.n + 1u) * 1000u - 1u;
+    c->steps /= (uint64_t)res->in.fs_hz;
     if (c->steps == 0) {
         cli_error("--input: %s lasts %zu samples at %g Hz, less than the 1 ms of one network "
                   "step", o->input, res->in.n, res->in.fs_hz);
@@ -423,7 +407,7 @@ static int prepare_listening(const opts *o, config *c, result *res)
     return cli_outputs_check_space();
 }
 
-static int listen(const opts *o, const config *c, result *res)
+static int listen(const opts *o, config *c, result *res)
 {
     st_error err = {0};
     st_cortex *cx = NULL;
@@ -455,6 +439,10 @@ static int listen(const opts *o, const config *c, result *res)
     else if (rec.failed)
         rc = spike_record_failed(&rec);
     st_net_get_info(st_cortex_net(cx), &res->info);
+    st_cortex_stats stats;
+    st_cortex_stats_get(cx, &stats);
+    c->steps = stats.steps; /* the same as prepare_listening's count, from the engine itself */
+    c->duration_ms = (double)c->steps * c->net.dt_ms;
     for (size_t j = 0; j < c->cx.bank.bands; j++) {
         uint32_t first, count;
         st_cortex_group(cx, j, &first, &count);
@@ -466,46 +454,11 @@ static int listen(const opts *o, const config *c, result *res)
     return rc;
 }
 
-/* A rhythm: the strongest local maximum of the spectrum in [lo, hi] Hz, if it stands at
- * least RHYTHM_PROMINENCE times above the median power from 1 to 200 Hz; else false. */
-#define RHYTHM_PROMINENCE 2.0
-
-static bool rhythm(const st_net_psd *p, double lo, double hi, st_net_peak *out)
-{
-    st_net_peak pk[64];
-    size_t n = st_net_psd_peaks(p, 1.0, 200.0, pk, 64);
-    for (size_t k = 0; k < n; k++) /* strongest first */
-        if (pk[k].freq_hz >= lo && pk[k].freq_hz <= hi) {
-            *out = pk[k];
-            return pk[k].prominence >= RHYTHM_PROMINENCE;
-        }
-    return false;
-}
-
-static double band_peak(const st_net_psd *p, double lo, double hi)
-{
-    st_net_peak pk;
-    return rhythm(p, lo, hi, &pk) ? pk.freq_hz : NAN;
-}
-
 static int analyse(const config *c, result *r)
 {
-    r->rate = malloc((size_t)c->steps * sizeof *r->rate);
-    if (!r->rate) {
-        cli_error("network: out of memory for the population rate");
-        return CLI_FAIL;
-    }
-    st_net_rate(&r->raster, 0, r->info.neurons, c->net.dt_ms, c->steps, r->rate);
-    r->alpha_hz = r->gamma_hz = NAN;
     st_error err = {0};
-    /* a long run's rhythms are those of its last minute, after the start's transients */
-    uint64_t n = c->steps, last = (uint64_t)(SPECTRUM_MS / c->net.dt_ms);
-    uint64_t k0 = n > last ? n - last : 0;
-    if (n - k0 >= 64 && !st_net_psd_welch(r->rate + k0, n - k0, c->net.dt_ms, 0, &r->psd, &err)) {
-        r->n_peaks = st_net_psd_peaks(&r->psd, 1.0, 200.0, r->peaks, N_PEAKS);
-        r->alpha_hz = band_peak(&r->psd, 4.0, 14.0);
-        r->gamma_hz = band_peak(&r->psd, 25.0, 80.0);
-    }
+    if (st_net_summarise(&r->raster, r->info.neurons, c->net.dt_ms, c->steps, &r->sum, &err))
+        return cli_report(&err);
     if (c->listen) { /* each band's group: its mean rate over the run */
         size_t bands = c->cx.bank.bands;
         uint64_t counts[ST_FB_MAX_BANDS] = {0};
@@ -586,12 +539,13 @@ static int write_raster(const char *path, const opts *o, const config *c, const 
     size_t nm = 0;
     const struct { const char *name; double lo, hi; } bands[2] = {{"alpha", 4.0, 14.0},
                                                                   {"gamma", 25.0, 80.0}};
-    for (int b = 0; b < 2 && r->psd.n; b++)
-        if (rhythm(&r->psd, bands[b].lo, bands[b].hi, &marks[nm]))
+    const st_net_psd *psd = &r->sum.psd;
+    for (int b = 0; b < 2 && psd->n; b++)
+        if (st_net_psd_rhythm(psd, bands[b].lo, bands[b].hi, &marks[nm]))
             names[nm++] = bands[b].name;
     st_net_figure f = {.title = title, .raster = &r->raster, .neurons = r->info.neurons,
                        .n_exc = r->info.neurons_exc, .dt_ms = c->net.dt_ms,
-                       .steps = c->steps, .rate_hz = r->rate, .psd = r->psd.n ? &r->psd : NULL,
+                       .steps = c->steps, .rate_hz = r->sum.rate_hz, .psd = psd->n ? psd : NULL,
                        .peaks = marks, .peak_names = names, .n_peaks = nm};
     if (c->listen) {
         f.whole = true;
@@ -638,113 +592,27 @@ static double rate_of(uint64_t spikes, uint32_t neurons, double duration_ms)
     return neurons ? (double)spikes / neurons / (duration_ms / 1000.0) : 0.0;
 }
 
-static void json_peaks(st_json *j, const result *r)
-{
-    st_json_array_begin(j, "spectral_peaks", false);
-    for (size_t k = 0; k < r->n_peaks; k++) {
-        st_json_object_begin(j, NULL);
-        st_json_number(j, "freq_hz", r->peaks[k].freq_hz);
-        st_json_number(j, "power", r->peaks[k].power);
-        st_json_number(j, "prominence", r->peaks[k].prominence);
-        st_json_object_end(j);
-    }
-    st_json_array_end(j);
-    st_json_object_begin(j, "rhythms");
-    st_json_number(j, "alpha_hz", r->alpha_hz);
-    st_json_number(j, "gamma_hz", r->gamma_hz);
-    st_json_object_end(j);
-    st_json_object_begin(j, "spectrum");
-    st_json_number(j, "resolution_hz", r->psd.df_hz);
-    st_json_number(j, "segment_ms", (double)r->psd.segment);
-    st_json_uint(j, "segments", r->psd.segments);
-    st_json_object_end(j);
-}
-
 /* What a listening network heard and how its bands drove it. */
 static void json_listening(st_json *j, const opts *o, const config *c, const result *r)
 {
     const st_cortex_config *x = &c->cx;
-    size_t bands = x->bank.bands;
     st_json_string(j, "input", o->input);
     st_json_string(j, "input_format", r->in.format);
     st_json_number(j, "input_rate_hz", r->in.fs_hz);
     st_json_uint(j, "input_samples", r->in.n);
     st_json_uint(j, "block", c->block);
-    st_json_uint(j, "bands", bands);
-    st_json_number(j, "fmin_hz", x->bank.fmin_hz);
-    st_json_number(j, "fmax_hz", x->bank.fmax_hz);
-    st_json_string(j, "spacing", st_fb_spacing_name(x->bank.spacing));
-    st_json_string(j, "drive", st_net_drive_name(x->drive));
-    st_json_number(j, "gain", x->front.gain);
-    st_json_string(j, "normalize", st_norm_name(x->front.normalize));
-    st_json_string(j, "gate", st_gate_mode_name(x->front.gate));
-    st_json_number(j, "voice_full_hz", x->voice_full_hz);
-    st_json_number(j, "voice_tau_ms", x->voice_tau_ms);
-    st_json_array_begin(j, "band_hz", true);
-    for (size_t b = 0; b < bands; b++)
-        st_json_number(j, NULL, r->band_hz[b]);
-    st_json_array_end(j);
-    st_json_array_begin(j, "band_first_neuron", true);
-    for (size_t b = 0; b < bands; b++)
-        st_json_uint(j, NULL, r->band_first[b]);
-    st_json_array_end(j);
-    st_json_array_begin(j, "band_neurons", true);
-    for (size_t b = 0; b < bands; b++)
-        st_json_uint(j, NULL, r->band_first[b + 1] - r->band_first[b]);
-    st_json_array_end(j);
-    st_json_array_begin(j, "band_rate_hz", true);
-    for (size_t b = 0; b < bands; b++)
-        st_json_number(j, NULL, r->band_rate_hz[b]);
-    st_json_array_end(j);
+    st_report_cortex(j, x, r->band_hz, r->band_first, r->band_rate_hz);
 }
 
 static void print_json(const opts *o, const config *c, const result *r)
 {
-    const st_net_info *in = &r->info;
     st_json j;
     st_json_init(&j, stdout);
     st_json_object_begin(&j, NULL);
-    st_json_string(&j, "net", c->net.name);
-    st_json_uint(&j, "neurons", in->neurons);
-    st_json_uint(&j, "neurons_exc", in->neurons_exc);
-    st_json_uint(&j, "neurons_inh", in->neurons_inh);
-    st_json_uint(&j, "synapses", in->synapses);
-    st_json_uint(&j, "synapses_plastic", in->synapses_plastic);
-    st_json_uint(&j, "delay_min_ms", in->delay_min);
-    st_json_uint(&j, "delay_max_ms", in->delay_max);
-    st_json_uint(&j, "seed", c->net.seed);
-    st_json_number(&j, "dt_ms", c->net.dt_ms);
-    st_json_number(&j, "duration_ms", c->duration_ms);
-    st_json_uint(&j, "steps", c->steps);
-    st_json_uint(&j, "threads", (uint64_t)in->threads);
-    st_json_uint(&j, "ranks", (uint64_t)in->ranks);
-    st_json_number(&j, "build_s", r->build_s);
-    st_json_number(&j, "wall_s", r->wall_s);
-    st_json_uint(&j, "spike_count", in->spikes);
-    st_json_number(&j, "rate_hz", rate_of(in->spikes, in->neurons, c->duration_ms));
-    st_json_number(&j, "rate_hz_exc", rate_of(in->spikes_exc, in->neurons_exc, c->duration_ms));
-    st_json_number(&j, "rate_hz_inh", rate_of(in->spikes_inh, in->neurons_inh, c->duration_ms));
-    st_json_uint(&j, "synaptic_events", in->events);
-    st_json_number(&j, "synaptic_events_per_s",
-                   r->wall_s > 0.0 ? (double)in->events / r->wall_s : 0.0);
-    st_json_number(&j, "wall_per_model_s", r->wall_s / (c->duration_ms / 1000.0));
-    st_json_uint(&j, "exchanges", in->exchanges);
-    st_json_number(&j, "exchange_s", in->exchange_s);
-    st_json_number(&j, "exchange_us_per_interval",
-                   in->exchanges ? 1e6 * in->exchange_s / (double)in->exchanges : 0.0);
-    json_peaks(&j, r);
+    st_report_network(&j, &c->net, c->steps, c->duration_ms, &r->info, r->build_s, r->wall_s,
+                      &r->sum, r->has_weights ? r->weights : NULL);
     if (c->listen)
         json_listening(&j, o, c, r);
-    if (r->has_weights) {
-        st_json_object_begin(&j, "weight_histogram");
-        st_json_number(&j, "lo", 0.0);
-        st_json_number(&j, "hi", c->net.stdp.w_max);
-        st_json_array_begin(&j, "counts", true);
-        for (size_t k = 0; k < N_WEIGHT_BINS; k++)
-            st_json_number(&j, NULL, r->weights[k]);
-        st_json_array_end(&j);
-        st_json_object_end(&j);
-    }
     bool list = r->raster.count <= JSON_MAX_SPIKES;
     st_json_bool(&j, "spike_lists_complete", list);
     st_json_array_begin(&j, "spike_times_ms", true);
@@ -773,14 +641,15 @@ static void print_summary(const opts *o, const config *c, const result *r)
            c->duration_ms, (unsigned long long)in->spikes,
            rate_of(in->spikes_exc, in->neurons_exc, c->duration_ms),
            rate_of(in->spikes_inh, in->neurons_inh, c->duration_ms));
-    if (r->n_peaks) {
+    const st_net_summary *s = &r->sum;
+    if (s->n_peaks) {
         char a[32] = "none", g[32] = "none";
-        if (!isnan(r->alpha_hz))
-            snprintf(a, sizeof a, "%.1f Hz", r->alpha_hz);
-        if (!isnan(r->gamma_hz))
-            snprintf(g, sizeof g, "%.1f Hz", r->gamma_hz);
+        if (!isnan(s->alpha_hz))
+            snprintf(a, sizeof a, "%.1f Hz", s->alpha_hz);
+        if (!isnan(s->gamma_hz))
+            snprintf(g, sizeof g, "%.1f Hz", s->gamma_hz);
         printf("rhythms: alpha %s, gamma %s (strongest spectral peak %.1f Hz)\n", a, g,
-               r->peaks[0].freq_hz);
+               s->peaks[0].freq_hz);
     }
     printf("run: %.3f s wall for %g s of model time on %d thread%s x %d process%s "
            "(%.3g synaptic events/s); built in %.3f s\n",
@@ -825,9 +694,10 @@ static int report(const opts *o, const config *c, result *r)
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* Before the work: the memory a run needs within the limit, and a listening network's input
- * (one process only). */
-static int check_run(const opts *o, const group *g, config *c, result *r)
+/* Before the outputs are declared: the memory a run needs within the limit (a listening
+ * network's network alone: its input's length is not known yet), and a listening network on
+ * one process only. */
+static int check_memory(const group *g, const config *c)
 {
     if (!c->listen)
         return cli_memory_check("--neurons", "the network",
@@ -837,7 +707,7 @@ static int check_run(const opts *o, const group *g, config *c, result *r)
                   "mpirun; --threads splits it)");
         return CLI_USAGE;
     }
-    return prepare_listening(o, c, r);
+    return cli_memory_check("--neurons", "the network", st_net_memory(&c->net));
 }
 
 int cmd_network(int argc, char **argv)
@@ -857,12 +727,14 @@ int cmd_network(int argc, char **argv)
         rc = cli_memory_option(o.max_memory);
     if (!rc)
         rc = build_config(&o, &c);
+    if (!rc)
+        rc = check_memory(&g, &c);
     if (!rc && g.rank == 0) {
         warn_threads(&c);
         rc = check_outputs(&o);
     }
-    if (!rc)
-        rc = check_run(&o, &g, &c, &r);
+    if (!rc && c.listen)
+        rc = prepare_listening(&o, &c, &r);
     quiet_end(&g);
     rc = rc < 0 ? rc : agree(&g, rc);
     if (!rc)
@@ -872,8 +744,7 @@ int cmd_network(int argc, char **argv)
     rc = rc < 0 ? CLI_OK : agree(&g, rc);
     cli_outputs_abort(); /* a run that did not commit leaves nothing behind */
     st_net_raster_free(&r.raster);
-    st_net_psd_free(&r.psd);
-    free(r.rate);
+    st_net_summary_free(&r.sum);
     free(r.sound);
     st_audio_free(&r.in);
     st_net_mpi_stop();

@@ -9,6 +9,7 @@
 
 #include "core-private.h"
 #include "spiketalk/backend.h"
+#include "spiketalk/options.h"
 #include "spiketalk/sonify.h"
 
 #define PI 3.14159265358979323846
@@ -95,6 +96,41 @@ st_status st_cortex_config_default(st_cortex_config *c, const char *net, uint32_
     c->voice_full_hz = 100.0;
     c->voice_tau_ms = 10.0;
     return ST_OK;
+}
+
+bool st_cortex_options_given(const st_cortex_options *o)
+{
+    return o->bands || o->fmin || o->fmax || o->spacing || o->drive || o->gain || o->gate ||
+           o->gate_k;
+}
+
+st_status st_cortex_configure(const st_cortex_options *o, const st_net_config *net,
+                              double fs_hz, st_cortex_config *c, st_error *err)
+{
+    uint64_t bands = 16;
+    st_status st;
+    if (o->bands && (st = st_parse_whole("--bands", o->bands, 1, ST_FB_MAX_BANDS, &bands, err)))
+        return st;
+    if ((st = st_cortex_config_default(c, "izh2003", ST_NET_MIN_NEURONS, 0, (size_t)bands,
+                                       fs_hz, err)))
+        return st;
+    c->net = *net;
+    if ((o->fmin && (st = st_parse_number("--fmin", o->fmin, &c->bank.fmin_hz, err))) ||
+        (o->fmax && (st = st_parse_number("--fmax", o->fmax, &c->bank.fmax_hz, err))) ||
+        (o->spacing && (st = st_fb_spacing_parse(o->spacing, &c->bank.spacing, err))) ||
+        (o->drive && (st = st_net_drive_parse(o->drive, &c->drive, err))))
+        return st;
+    if (o->gain || o->gate || o->gate_k) {
+        /* the stages by the pipeline's rules; the gain stays the listening default unless
+         * given */
+        double gain = c->front.gain;
+        const st_pipeline_options po = {.gain = o->gain, .gate = o->gate, .gate_k = o->gate_k};
+        if ((st = st_pipeline_configure(&po, true, &c->front, err)))
+            return st;
+        if (!o->gain)
+            c->front.gain = gain;
+    }
+    return st_cortex_check(c, err);
 }
 
 static uint32_t exc_neurons(const st_net_config *c)

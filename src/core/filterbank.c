@@ -64,9 +64,10 @@ st_status st_filterbank_check(const st_filterbank_params *p, st_error *err)
         return st_error_set(err, ST_ERR_INVAL,
                             "filterbank: a sample rate of %g Hz is too low (at least 1000 Hz)",
                             p->fs_hz);
-    if (!(p->fmin_hz > 0.0) || !isfinite(p->fmin_hz))
-        return st_error_set(err, ST_ERR_INVAL, "--fmin: must be a frequency > 0 Hz (got %g)",
-                            p->fmin_hz);
+    if (!(p->fmin_hz >= ST_FB_MIN_HZ) || !isfinite(p->fmin_hz))
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--fmin: must be a frequency of at least %g Hz, the lower edge of "
+                            "hearing (got %g)", ST_FB_MIN_HZ, p->fmin_hz);
     if (!isfinite(p->fmax_hz) || p->fmax_hz < p->fmin_hz ||
         (p->bands > 1 && !(p->fmax_hz > p->fmin_hz)))
         return st_error_set(err, ST_ERR_INVAL,

@@ -63,8 +63,8 @@ st_status st_hh_run(const st_hh_run_config *c, const st_stimulus *stim, double d
             return st_error_set(err, ST_ERR_NOMEM, "hh: out of memory");
         st_stimulus_render(stim, k0, dt, I, n + 1); /* I[n]: the input at the block's end */
         st_hh_process(&s, &c->p, c->how, dt, I, fn ? y : NULL, n, sp);
-        if (c->on_steps)
-            c->on_steps(c->steps_ud, n);
+        if (c->on_steps && c->on_steps(c->steps_ud, n, err))
+            return stopped(err, err ? err->code : ST_OK);
         if (s.fault)
             return blow_up(c, stim, s.fault_step, err);
         for (size_t i = 0; fn && i < n; i++) {
@@ -94,6 +94,33 @@ const char *st_hh_fi_pattern(const st_hh_spikes *sp)
            : sp->count > 1         ? "transient"
            : sp->count             ? "single"
                                    : "none";
+}
+
+double st_hh_fi_runs(double step, size_t n)
+{
+    double bisections = step > ST_HH_FI_TOL ? ceil(log2(step / ST_HH_FI_TOL)) : 0.0;
+    return (double)n + 2.0 * bisections;
+}
+
+st_status st_hh_fi_grid(const char *text, double from, double to, double step, double dt_ms,
+                        size_t *n, st_error *err)
+{
+    if (!(step > 0) || !(to >= from))
+        return st_error_set(err, ST_ERR_INVAL, "--fi: '%s': needs STEP > 0 and TO >= FROM",
+                            text);
+    double count = floor((to - from) / step + 1e-9) + 1.0;
+    if (count > ST_HH_FI_MAX_POINTS)
+        return st_error_set(err, ST_ERR_INVAL, "--fi: '%s' gives %.0f currents; at most %d",
+                            text, count, ST_HH_FI_MAX_POINTS);
+    double runs = st_hh_fi_runs(step, (size_t)count);
+    double steps = runs * (ST_HH_FI_STEP_MS / dt_ms);
+    if (!(steps <= ST_HH_FI_MAX_STEPS))
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--fi: %.0f runs of %g ms at --dt %g ms are %.3g steps; a command "
+                            "may take at most %.0e (use fewer currents or a larger --dt)",
+                            runs, ST_HH_FI_STEP_MS, dt_ms, steps, ST_HH_FI_MAX_STEPS);
+    *n = (size_t)count;
+    return ST_OK;
 }
 
 /* A step of I from rest for ST_HH_FI_STEP_MS. */

@@ -181,6 +181,56 @@ done:
     return np;
 }
 
+/* ---- the summary of a run ------------------------------------------------------------------- */
+
+bool st_net_psd_rhythm(const st_net_psd *p, double lo_hz, double hi_hz, st_net_peak *out)
+{
+    st_net_peak pk[64];
+    size_t n = st_net_psd_peaks(p, 1.0, 200.0, pk, 64);
+    for (size_t k = 0; k < n; k++) /* strongest first */
+        if (pk[k].freq_hz >= lo_hz && pk[k].freq_hz <= hi_hz) {
+            if (pk[k].prominence < ST_NET_RHYTHM_PROMINENCE)
+                return false;
+            *out = pk[k];
+            return true;
+        }
+    return false;
+}
+
+static double band_peak(const st_net_psd *p, double lo_hz, double hi_hz)
+{
+    st_net_peak pk;
+    return st_net_psd_rhythm(p, lo_hz, hi_hz, &pk) ? pk.freq_hz : NAN;
+}
+
+st_status st_net_summarise(const st_net_raster *r, uint32_t neurons, double dt_ms,
+                           uint64_t steps, st_net_summary *out, st_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->alpha_hz = out->gamma_hz = NAN;
+    if (steps > SIZE_MAX / sizeof *out->rate_hz ||
+        !(out->rate_hz = st_malloc((steps ? (size_t)steps : 1) * sizeof *out->rate_hz)))
+        return st_error_set(err, ST_ERR_NOMEM, "network: out of memory for the population rate");
+    st_net_rate(r, 0, neurons, dt_ms, steps, out->rate_hz);
+    /* a long run's rhythms are those of its last minute, after the start's transients */
+    uint64_t last = (uint64_t)(ST_NET_SPECTRUM_MS / dt_ms);
+    uint64_t k0 = steps > last ? steps - last : 0;
+    if (steps - k0 >= 64 &&
+        !st_net_psd_welch(out->rate_hz + k0, (size_t)(steps - k0), dt_ms, 0, &out->psd, NULL)) {
+        out->n_peaks = st_net_psd_peaks(&out->psd, 1.0, 200.0, out->peaks, ST_NET_SUMMARY_PEAKS);
+        out->alpha_hz = band_peak(&out->psd, 4.0, 14.0);
+        out->gamma_hz = band_peak(&out->psd, 25.0, 80.0);
+    }
+    return ST_OK;
+}
+
+void st_net_summary_free(st_net_summary *s)
+{
+    st_free(s->rate_hz);
+    st_net_psd_free(&s->psd);
+    memset(s, 0, sizeof *s);
+}
+
 /* ---- sound ----------------------------------------------------------------------------------- */
 
 #define GRAIN_MS 5.0

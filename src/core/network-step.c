@@ -9,7 +9,8 @@
 #include "core-private.h"
 #include "network-private.h"
 
-#define BLOCK 256 /* neurons updated before their spike test: still in L1 */
+#define BLOCK 256    /* neurons updated before their spike test: still in L1 */
+#define SEG_AHEAD 8  /* sources ahead whose row offsets are prefetched */
 
 /* ---- kernels (vectorised) ----------------------------------------------------------------- */
 
@@ -90,6 +91,8 @@ static void deliver(const st_net *net, net_part *p, uint64_t k)
             const float *restrict w = y->w;
             for (uint32_t i = 0; i < n; i++) {
                 size_t row = (size_t)ids[i] * nd + j;
+                if (i + SEG_AHEAD < n) /* row offsets are scattered too: ask early */
+                    __builtin_prefetch(y->seg + (size_t)ids[i + SEG_AHEAD] * nd + j);
                 uint64_t e = y->seg[row], e1 = y->seg[row + 1];
                 /* Rows lie anywhere in memory, and a row of 1000 synapses is one page of
                  * targets and one of weights, where the hardware's prefetcher starts over:

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Networks: the published presets, the configuration check, building a network in memory
- * (neurons, partitions, buffers) and what can be asked of it between runs. */
+/* Networks: the published presets and the options that ask for them, the configuration check,
+ * building a network in memory (neurons, partitions, buffers) and what can be asked of it
+ * between runs. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core-private.h"
 #include "network-private.h"
+#include "spiketalk/options.h"
 
 /* ---- aligned memory ------------------------------------------------------------------------ */
 
@@ -171,6 +176,61 @@ uint64_t st_net_memory(const st_net_config *c)
     double ring = (double)(dmax + dmin) * n * 4.0 + 8.0 * n * dmin + 4.0 * n;
     double total = syn + rows + neurons + ring + 2.0 * ST_NET_TRACE_STEPS * sizeof(float);
     return total < 1.8e19 ? (uint64_t)total : UINT64_MAX;
+}
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+/* The memory the synapses will take in all processes together, roughly. */
+static double synapse_bytes(const st_net_config *c)
+{
+    double total = 0.0, n = (double)st_net_config_neurons(c);
+    for (size_t i = 0; i < c->n_projs; i++) {
+        const st_net_proj *pj = &c->proj[i];
+        double targets = pj->post == ST_NET_ALL ? n : (double)c->pop[pj->post].n;
+        double per = pj->rule == ST_NET_DENSE ? targets
+                   : pj->rule == ST_NET_FIXED_OUTDEGREE ? (double)pj->k : pj->p * targets;
+        total += (double)c->pop[pj->pre].n * per * (pj->plastic ? 32.0 : 8.0);
+    }
+    return total;
+}
+
+st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *steps,
+                           double *duration_ms, st_error *err)
+{
+    uint64_t neurons = 0, synapses = 0, x;
+    st_status st;
+    if (o->neurons && (st = st_parse_whole("--neurons", o->neurons, ST_NET_MIN_NEURONS,
+                                  ST_NET_MAX_NEURONS, &neurons, err)))
+        return st;
+    if (o->synapses &&
+        (st = st_parse_whole("--synapses", o->synapses, 1, ST_NET_MAX_NEURONS, &synapses, err)))
+        return st;
+    if ((st = st_net_preset(o->net ? o->net : ST_NET_DEFAULT_NET, (uint32_t)neurons,
+                            (uint32_t)synapses, c, err)))
+        return st;
+    double ms = ST_NET_DEFAULT_DURATION_MS;
+    if (o->duration && (st = st_parse_number("--duration", o->duration, &ms, err)))
+        return st;
+    if (!(ms >= c->dt_ms) || ms > ST_NET_MAX_DURATION_MS)
+        return st_error_set(err, ST_ERR_INVAL, "--duration: %g ms is out of range (%g to %g ms)",
+                            ms, c->dt_ms, ST_NET_MAX_DURATION_MS);
+    *steps = (uint64_t)llround(ms / c->dt_ms);
+    *duration_ms = (double)*steps * c->dt_ms;
+    if (o->seed && (st = st_parse_whole("--seed", o->seed, 0, UINT64_MAX, &c->seed, err)))
+        return st;
+    if (o->threads &&
+        (st = st_parse_whole("--threads", o->threads, 1, ST_NET_MAX_THREADS, &x, err)))
+        return st;
+    if (o->threads)
+        c->threads = (int)x;
+    double need = synapse_bytes(c);
+    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (have > 0.0 && need > 0.8 * have)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--neurons, --synapses: the synapses alone would take %.1f GB, more "
+                            "than this machine's %.1f GB of memory",
+                            need / 1e9, have / 1e9);
+    return ST_OK;
 }
 
 /* ---- the check ------------------------------------------------------------------------------ */

@@ -94,18 +94,30 @@ st_status st_sim_run(const st_sim_config *cfg, st_sim_block_fn fn, void *ud, st_
 
 /* ---- in-memory traces ------------------------------------------------------------------- */
 
+typedef struct collector {
+    st_sim_trace *tr;
+    st_sim_block_fn fn;   /* the caller's, after each block is stored; may be NULL */
+    void *ud;
+} collector;
+
 static int collect_block(void *ud, uint64_t k0, const double *I, const double *v,
                          const double *u, size_t n, st_error *err)
 {
-    (void)err;
-    st_sim_trace *tr = ud;
+    collector *c = ud;
+    st_sim_trace *tr = c->tr;
     memcpy(tr->current + k0, I, n * sizeof *I);
     memcpy(tr->v_mv + k0 + 1, v, n * sizeof *v);
     memcpy(tr->u + k0 + 1, u, n * sizeof *u);
-    return 0;
+    return c->fn ? c->fn(c->ud, k0, I, v, u, n, err) : 0;
 }
 
 st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *err)
+{
+    return st_sim_collect_fn(cfg, NULL, NULL, out, err);
+}
+
+st_status st_sim_collect_fn(const st_sim_config *cfg, st_sim_block_fn fn, void *ud,
+                            st_sim_trace *out, st_error *err)
 {
     memset(out, 0, sizeof *out);
     st_status st = st_sim_check(cfg, err);
@@ -129,7 +141,8 @@ st_status st_sim_collect(const st_sim_config *cfg, st_sim_trace *out, st_error *
     out->v_mv[0] = cfg->v0_mv;
     out->u[0] = cfg->u0;
     out->current[out->n] = st_stimulus_at(&cfg->stim, out->t_ms[out->n]);
-    st = st_sim_run(cfg, collect_block, out, &out->spikes, NULL, err);
+    collector col = {out, fn, ud};
+    st = st_sim_run(cfg, collect_block, &col, &out->spikes, NULL, err);
     if (st)
         st_sim_trace_free(out);
     return st;

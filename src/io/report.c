@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A pipeline run's report as JSON fields (report.h). */
+/* A pipeline run's and a network run's report as JSON fields (report.h). */
 #include "spiketalk/report.h"
 
 #include <math.h>
@@ -67,5 +67,111 @@ void st_report_pipeline(st_json *j, const st_pipeline_config *c, const st_pipeli
     st_json_array_begin(j, "spike_times_ms", true);
     for (size_t i = 0; i < r->spikes.count; i++)
         st_json_number(j, NULL, (double)r->spikes.step[i] * r->dt_ms);
+    st_json_array_end(j);
+}
+
+/* ---- networks ------------------------------------------------------------------------------ */
+
+static double rate_of(uint64_t spikes, uint32_t neurons, double duration_ms)
+{
+    return neurons ? (double)spikes / neurons / (duration_ms / 1000.0) : 0.0;
+}
+
+static void network_spectrum(st_json *j, const st_net_summary *s)
+{
+    st_json_array_begin(j, "spectral_peaks", false);
+    for (size_t k = 0; k < s->n_peaks; k++) {
+        st_json_object_begin(j, NULL);
+        st_json_number(j, "freq_hz", s->peaks[k].freq_hz);
+        st_json_number(j, "power", s->peaks[k].power);
+        st_json_number(j, "prominence", s->peaks[k].prominence);
+        st_json_object_end(j);
+    }
+    st_json_array_end(j);
+    st_json_object_begin(j, "rhythms");
+    st_json_number(j, "alpha_hz", s->alpha_hz);
+    st_json_number(j, "gamma_hz", s->gamma_hz);
+    st_json_object_end(j);
+    st_json_object_begin(j, "spectrum");
+    st_json_number(j, "resolution_hz", s->psd.df_hz);
+    st_json_number(j, "segment_ms", (double)s->psd.segment);
+    st_json_uint(j, "segments", s->psd.segments);
+    st_json_object_end(j);
+}
+
+void st_report_network(st_json *j, const st_net_config *c, uint64_t steps, double duration_ms,
+                       const st_net_info *in, double build_s, double wall_s,
+                       const st_net_summary *s, const double *weights)
+{
+    st_json_string(j, "net", c->name);
+    st_json_uint(j, "neurons", in->neurons);
+    st_json_uint(j, "neurons_exc", in->neurons_exc);
+    st_json_uint(j, "neurons_inh", in->neurons_inh);
+    st_json_uint(j, "synapses", in->synapses);
+    st_json_uint(j, "synapses_plastic", in->synapses_plastic);
+    st_json_uint(j, "delay_min_ms", in->delay_min);
+    st_json_uint(j, "delay_max_ms", in->delay_max);
+    st_json_uint(j, "seed", c->seed);
+    st_json_number(j, "dt_ms", c->dt_ms);
+    st_json_number(j, "duration_ms", duration_ms);
+    st_json_uint(j, "steps", steps);
+    st_json_uint(j, "threads", (uint64_t)in->threads);
+    st_json_uint(j, "ranks", (uint64_t)in->ranks);
+    st_json_number(j, "build_s", build_s);
+    st_json_number(j, "wall_s", wall_s);
+    st_json_uint(j, "spike_count", in->spikes);
+    st_json_number(j, "rate_hz", rate_of(in->spikes, in->neurons, duration_ms));
+    st_json_number(j, "rate_hz_exc", rate_of(in->spikes_exc, in->neurons_exc, duration_ms));
+    st_json_number(j, "rate_hz_inh", rate_of(in->spikes_inh, in->neurons_inh, duration_ms));
+    st_json_uint(j, "synaptic_events", in->events);
+    st_json_number(j, "synaptic_events_per_s",
+                   wall_s > 0.0 ? (double)in->events / wall_s : 0.0);
+    st_json_number(j, "wall_per_model_s", wall_s / (duration_ms / 1000.0));
+    st_json_uint(j, "exchanges", in->exchanges);
+    st_json_number(j, "exchange_s", in->exchange_s);
+    st_json_number(j, "exchange_us_per_interval",
+                   in->exchanges ? 1e6 * in->exchange_s / (double)in->exchanges : 0.0);
+    network_spectrum(j, s);
+    if (weights) {
+        st_json_object_begin(j, "weight_histogram");
+        st_json_number(j, "lo", 0.0);
+        st_json_number(j, "hi", c->stdp.w_max);
+        st_json_array_begin(j, "counts", true);
+        for (size_t k = 0; k < ST_NET_WEIGHT_BINS; k++)
+            st_json_number(j, NULL, weights[k]);
+        st_json_array_end(j);
+        st_json_object_end(j);
+    }
+}
+
+void st_report_cortex(st_json *j, const st_cortex_config *c, const double *band_hz,
+                      const uint32_t *band_first, const double *band_rate_hz)
+{
+    size_t bands = c->bank.bands;
+    st_json_uint(j, "bands", bands);
+    st_json_number(j, "fmin_hz", c->bank.fmin_hz);
+    st_json_number(j, "fmax_hz", c->bank.fmax_hz);
+    st_json_string(j, "spacing", st_fb_spacing_name(c->bank.spacing));
+    st_json_string(j, "drive", st_net_drive_name(c->drive));
+    st_json_number(j, "gain", c->front.gain);
+    st_json_string(j, "normalize", st_norm_name(c->front.normalize));
+    st_json_string(j, "gate", st_gate_mode_name(c->front.gate));
+    st_json_number(j, "voice_full_hz", c->voice_full_hz);
+    st_json_number(j, "voice_tau_ms", c->voice_tau_ms);
+    st_json_array_begin(j, "band_hz", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_number(j, NULL, band_hz[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_first_neuron", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_uint(j, NULL, band_first[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_neurons", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_uint(j, NULL, band_first[b + 1] - band_first[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_rate_hz", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_number(j, NULL, band_rate_hz[b]);
     st_json_array_end(j);
 }

@@ -208,7 +208,7 @@ numeric --threads     2222220 "${NET[@]}"     # a whole number, 1 .. 1024
 numeric --max-memory  2222222 "${NET[@]}"     # 2 bytes is less than any run needs
 LISTEN=(network --input "$IN/tone.wav" --neurons 100 --spikes "$OUT/s.csv" --quiet)
 numeric --bands       2222220 "${LISTEN[@]}"  # a whole number, 1 .. 128 (and <= 80 here)
-numeric --fmin        2222020 "${LISTEN[@]}"  # > 0, below --fmax
+numeric --fmin        2222222 "${LISTEN[@]}"  # 20 Hz .. --fmax
 numeric --fmax        2222222 "${LISTEN[@]}"  # above --fmin (100), below the rate's reach
 numeric --gain        22000R0 "${LISTEN[@]}"  # finite; 1e308 overflows the current
 refused --gain        "${LISTEN[@]}"

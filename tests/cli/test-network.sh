@@ -101,7 +101,7 @@ expect_error 2 "^spiketalk: --seed: 18446744073709551616 is out of range" \
     network --seed 18446744073709551616
 expect_error 2 "^spiketalk: --threads: 0 is out of range" network --threads 0
 expect_error 2 "^spiketalk: --threads: 2000 is out of range" network --threads 2000
-expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit" \
+expect_error 2 "^spiketalk: --neurons, --synapses: the synapses alone would take 80000.0 GB" \
     network --neurons 100000000 --synapses 100000
 expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit of 1.0 MiB" \
     network --max-memory 1M
@@ -215,7 +215,10 @@ expect_error 2 "^spiketalk: --bands: 0 is out of range \(1 to 128\)" \
 expect_error 2 "^spiketalk: --bands: 'x' is not a whole number" network --input "$VOICE" --bands x
 expect_error 2 "^spiketalk: --bands: 41 bands need at least as many excitatory neurons" \
     network --input "$VOICE" --neurons 50 --bands 41
-expect_error 2 "^spiketalk: --fmin: must be a frequency > 0" network --input "$VOICE" --fmin 0
+expect_error 2 "^spiketalk: --fmin: must be a frequency of at least 20 Hz" \
+    network --input "$VOICE" --fmin 0
+expect_error 2 "^spiketalk: --fmin: must be a frequency of at least 20 Hz" \
+    network --input "$VOICE" --fmin 5e-324
 expect_error 2 "^spiketalk: --fmin: 'nan' is not a finite number" \
     network --input "$VOICE" --fmin nan
 expect_error 2 "^spiketalk: --fmax: must be above --fmin" network --input "$VOICE" --fmax 50
@@ -228,8 +231,11 @@ expect_error 2 "^spiketalk: --gain: 'inf' is not a finite number" \
     network --input "$VOICE" --gain inf
 expect_error 2 "^spiketalk: --gate: " network --input "$VOICE" --gate bogus
 expect_error 2 "^spiketalk: --block: 0 is out of range" network --input "$VOICE" --block 0
-expect_error 2 "^spiketalk: --input: the run needs about .* more than the limit of 1.0 MiB" \
+# the network alone is refused before the input is read; then the run with the input's length
+expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit of 1.0 MiB" \
     network --input "$VOICE" --max-memory 1M
+expect_error 2 "^spiketalk: --input: the run needs about .* more than the limit of 1.0 MiB" \
+    network --input "$VOICE" --neurons 100 --max-memory 1M
 cp "$VOICE" "$T/in.wav"
 expect_error 2 "^spiketalk: --sound: .* is the same file as the input" \
     network --input "$T/in.wav" --sound "$T/./in.wav"

@@ -224,6 +224,12 @@ static void test_filterbank_bad_params(void **state)
     expect_inval(p, "--fmin");
     p.fmin_hz = NAN;
     expect_inval(p, "--fmin");
+    p.fmin_hz = 19.99;
+    expect_inval(p, "--fmin");
+    p.fmin_hz = 20.0;
+    p.bands = 1;
+    p.fmax_hz = 20.0;
+    assert_int_equal(st_filterbank_check(&p, NULL), ST_OK);
     p = default_bank(FS);
     p.fmax_hz = 50;
     expect_inval(p, "--fmax");

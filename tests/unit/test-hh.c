@@ -427,6 +427,51 @@ static void test_hh_spike_buffer(void **state)
     assert_null(grown.t_ms);
 }
 
+/* The protocol's block hook counts every step and may stop a run or the f-I curve (a front
+ * end's Ctrl-C): "hh: stopped", or the code the hook set. */
+typedef struct hh_blocks {
+    uint64_t steps;
+    int calls, stop_at;
+} hh_blocks;
+
+static int on_hh_steps(void *ud, uint64_t n, st_error *err)
+{
+    (void)err;
+    hh_blocks *b = ud;
+    b->steps += n;
+    return ++b->calls == b->stop_at;
+}
+
+static void test_hh_protocol_stops_when_told(void **state)
+{
+    (void)state;
+    hh_blocks b = {0};
+    st_hh_run_config c = {.p = st_hh_params_default(), .how = ST_INT_RK4, .dt_ms = 0.01,
+                          .v0_mv = -65.0, .on_steps = on_hh_steps, .steps_ud = &b};
+    assert_int_equal(st_hh_prepare(&c.p, NULL), ST_OK);
+    st_stimulus stim;
+    assert_int_equal(st_stimulus_parse("step:onset=10,amp=10", &stim, "--input", NULL), ST_OK);
+    st_hh_spikes sp = {0};
+    st_error err = {0};
+    assert_int_equal(st_hh_run(&c, &stim, 100.0, &sp, NULL, NULL, &err), ST_OK);
+    assert_int_equal(b.steps, 10000);
+    assert_true(b.calls >= 2 && sp.count == 7);
+    int all = b.calls;
+    b = (hh_blocks){.stop_at = 2};
+    sp.count = 0;
+    assert_int_equal(st_hh_run(&c, &stim, 100.0, &sp, NULL, NULL, &err), ST_ERR_IO);
+    assert_string_equal(err.msg, "hh: stopped");
+    assert_true(b.calls == 2 && b.calls < all);
+    st_hh_spikes_free(&sp);
+    st_hh_fi fi;
+    b = (hh_blocks){.stop_at = 30};
+    err = (st_error){0};
+    assert_int_equal(st_hh_fi_curve(&c, 0.0, 5.0, 4, &fi, &err), ST_ERR_IO);
+    assert_int_equal(b.calls, 30);
+    assert_null(fi.pts);
+    assert_int_equal(fi.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_hh_fault_reported),
         cmocka_unit_test(test_hh_prepare_rejects_bad_params),
         cmocka_unit_test(test_hh_spike_buffer),
+        cmocka_unit_test(test_hh_protocol_stops_when_told),
     };
     return cmocka_run_group_tests_name("hh", tests, NULL, NULL);
 }

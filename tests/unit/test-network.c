@@ -942,6 +942,68 @@ static void test_network_allocation_failures(void **state)
     }
 }
 
+/* The options every front end passes as text: the defaults, the duration in whole steps, and
+ * each flag's message. */
+static void test_network_options(void **state)
+{
+    (void)state;
+    st_net_config c;
+    uint64_t steps;
+    double ms;
+    st_error err = {0};
+    st_net_options o = {0};
+    assert_int_equal(st_net_configure(&o, &c, &steps, &ms, &err), ST_OK);
+    assert_string_equal(c.name, "izh2003");
+    assert_int_equal(st_net_config_neurons(&c), 1000);
+    assert_true(steps == 1000 && ms == 1000.0 && c.seed == 1 && c.threads == 1);
+    o = (st_net_options){.net = "izh2006", .neurons = "2000", .duration = "2.6",
+                         .seed = "18446744073709551615", .threads = "3"};
+    assert_int_equal(st_net_configure(&o, &c, &steps, &ms, &err), ST_OK);
+    assert_string_equal(c.name, "izh2006");
+    assert_true(steps == 3 && ms == 3.0 && c.seed == UINT64_MAX && c.threads == 3);
+    assert_int_equal(c.pulses, 2);
+    const struct { st_net_options o; const char *msg; } bad[] = {
+        {{.neurons = "4"}, "--neurons: 4 is out of range (5 to 100000000)"},
+        {{.neurons = "1e3"}, "--neurons: '1e3' is not a whole number"},
+        {{.synapses = "0"}, "--synapses: 0 is out of range (1 to 100000000)"},
+        {{.net = "izh2005"}, "--net: unknown network 'izh2005' (choose izh2003, izh2006)"},
+        {{.duration = "0.4"}, "--duration: 0.4 ms is out of range (1 to 1e+09 ms)"},
+        {{.seed = "-1"}, "--seed: '-1' is not a whole number"},
+        {{.threads = "1025"}, "--threads: 1025 is out of range (1 to 1024)"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        assert_int_equal(st_net_configure(&bad[k].o, &c, &steps, &ms, &err), ST_ERR_INVAL);
+        assert_string_equal(err.msg, bad[k].msg);
+    }
+}
+
+/* The summary of a run: every neuron firing every 100 ms is a 10 Hz rhythm in the alpha band;
+ * the rate holds every spike; a run too short for a spectrum has none. */
+static void test_network_summary(void **state)
+{
+    (void)state;
+    st_net_raster r = {0};
+    uint32_t ids[10];
+    for (uint32_t i = 0; i < 10; i++)
+        ids[i] = i;
+    for (uint64_t s = 100; s <= 4000; s += 100)
+        assert_int_equal(st_net_raster_add(&r, s, ids, 10), ST_OK);
+    st_net_summary sum;
+    assert_int_equal(st_net_summarise(&r, 10, 1.0, 4000, &sum, NULL), ST_OK);
+    double total = 0.0;
+    for (size_t k = 0; k < 4000; k++)
+        total += sum.rate_hz[k];
+    assert_close(total * 1.0 / 1000.0, 40.0, 0, 1e-12); /* 40 spikes per neuron */
+    assert_true(sum.psd.n > 0 && sum.n_peaks > 0);
+    assert_true(fabs(sum.alpha_hz - 10.0) <= sum.psd.df_hz);
+    st_net_summary_free(&sum);
+    assert_null(sum.rate_hz);
+    assert_int_equal(st_net_summarise(&r, 10, 1.0, 50, &sum, NULL), ST_OK);
+    assert_true(sum.psd.n == 0 && sum.n_peaks == 0 && isnan(sum.alpha_hz));
+    st_net_summary_free(&sum);
+    st_net_raster_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -961,6 +1023,8 @@ int main(void)
         cmocka_unit_test(test_network_bad_input),
         cmocka_unit_test(test_network_fault),
         cmocka_unit_test(test_network_allocation_failures),
+        cmocka_unit_test(test_network_options),
+        cmocka_unit_test(test_network_summary),
     };
     return cmocka_run_group_tests_name("network", tests, NULL, NULL);
 }

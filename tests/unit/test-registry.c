@@ -119,6 +119,57 @@ static void test_registry_alloc_failure(void **state)
     assert_true(failures >= 5); /* four arrays and the spike buffer */
 }
 
+/* A block hook sees every stored block and may stop the run (a front end's Ctrl-C): the
+ * trace is then freed and the hook's code returned. */
+typedef struct blocks {
+    uint64_t next;      /* the first step of the next block */
+    int calls, stop_at; /* stop at this call (0: never), with 'code' (0: none set) */
+    st_status code;
+} blocks;
+
+static int on_block(void *ud, uint64_t k0, const double *I, const double *v, const double *u,
+                    size_t n, st_error *err)
+{
+    (void)I, (void)v, (void)u;
+    blocks *b = ud;
+    assert_true(k0 == b->next && n > 0);
+    b->next += n;
+    if (++b->calls != b->stop_at)
+        return 0;
+    if (b->code)
+        st_error_set(err, b->code, "stopped by the test");
+    return 1;
+}
+
+static void test_registry_collect_hook(void **state)
+{
+    (void)state;
+    const st_model *m = st_model_get(ST_MODEL_IZH);
+    st_sim_config cfg;
+    assert_int_equal(st_sim_config_init(&cfg, m, NULL, NULL), ST_OK);
+    cfg.duration_ms = 10000.0; /* 20,000 steps at 0.5 ms: 5 blocks */
+    st_sim_trace plain, hooked;
+    blocks b = {0};
+    assert_int_equal(st_sim_collect(&cfg, &plain, NULL), ST_OK);
+    assert_int_equal(st_sim_collect_fn(&cfg, on_block, &b, &hooked, NULL), ST_OK);
+    assert_int_equal(b.calls, (int)((plain.n + ST_SIM_BLOCK - 1) / ST_SIM_BLOCK));
+    assert_int_equal(b.next, plain.n);
+    assert_int_equal(hooked.n, plain.n);
+    assert_memory_equal(hooked.v_mv, plain.v_mv, (plain.n + 1) * sizeof(double));
+    assert_int_equal(hooked.spikes.count, plain.spikes.count);
+    st_sim_trace_free(&hooked);
+    st_sim_trace_free(&plain);
+    for (int k = 0; k < 2; k++) {
+        b = (blocks){.stop_at = 2, .code = k ? ST_ERR_NUMERIC : ST_OK};
+        st_error err = {0};
+        assert_int_equal(st_sim_collect_fn(&cfg, on_block, &b, &hooked, &err),
+                         k ? ST_ERR_NUMERIC : ST_ERR_IO);
+        assert_int_equal(b.calls, 2);
+        assert_null(hooked.v_mv);
+        assert_null(hooked.spikes.step);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +177,7 @@ int main(void)
         cmocka_unit_test(test_registry_param_table),
         cmocka_unit_test(test_registry_lookups),
         cmocka_unit_test(test_registry_alloc_failure),
+        cmocka_unit_test(test_registry_collect_hook),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
