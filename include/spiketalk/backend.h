@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spiketalk/dsp.h"
 #include "spiketalk/registry.h"
 #include "spiketalk/sonify.h"
 #include "spiketalk/spikes.h"
@@ -78,6 +79,39 @@ typedef struct st_backend st_backend;
 typedef struct st_backend_taps {
     double *current, *v, *u;
 } st_backend_taps;
+
+/* ---- the current ---------------------------------------------------------------------------
+ * The rule that makes an input current from an envelope, one value per neuron step: the back
+ * end's, and that of every caller that drives neurons from a sound (a network's bands, where
+ * one reference serves all bands: the loudest band's). From a configuration's gain, normalize,
+ * ref, peak_release_s, peak_floor, ref_window, ref_span, ref_frame, ceiling and dt_ms. */
+typedef struct st_current {
+    double gain;              /* in the model's current unit */
+    double ceiling;           /* > 0: I = gain * min(env / ref, ceiling) */
+    st_norm_mode normalize;
+    double fixed;             /* the reference of ST_NORM_MAX (ST_NORM_NONE: 1) */
+    double decay;             /* ST_NORM_PEAK: the peak-hold's factor per step */
+    double floor;             /* ST_NORM_PEAK: the reference's lower bound */
+    bool sustained;           /* the peak-hold follows the level's sustained value */
+    st_sustain sus;
+    double ref;               /* state: the peak-hold */
+} st_current;
+
+/* Derives the rule from 'c' (checked as st_backend_create checks it) and allocates the
+ * sustained level's windows. ST_ERR_NOMEM; nothing is left allocated on failure. */
+ST_API st_status st_current_init(st_current *k, const st_backend_config *c, st_error *err);
+ST_API void st_current_reset(st_current *k);
+ST_API void st_current_free(st_current *k);
+
+/* The reference of each of the next n steps, ref[0 .. n), from 'level' (the envelope itself,
+ * or the loudest of several envelopes): fixed, or the peak-hold of the level (of its sustained
+ * value) with exponential release, never below the floor. ref == level allowed. */
+ST_API void st_current_reference(st_current *k, const double *level, double *ref, size_t n);
+
+/* I[i] = gain * env[i] / ref[i], in that order (the study's 10 * env / max(env)), or
+ * gain * min(env[i] / ref[i], ceiling); 0 where ref[i] is not > 0 (silence, never NaN). */
+ST_API void st_current_scale(const st_current *k, const double *env, const double *ref,
+                             double *I, size_t n);
 
 /* Checks the configuration (gain finite, dt > 0, hold >= 1, an integrator the model offers,
  * the model's parameters, the peak-hold's release and floor, the sound's rate), naming the

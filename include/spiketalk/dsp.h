@@ -8,8 +8,8 @@
  * leaves the pipeline as float, full scale 1. Each stage with memory has a state struct with
  * init/reset/process/free: 'init' allocates on the control thread, 'process' never allocates,
  * locks or fails, accepts any n >= 0 and gives the same output however a signal is split into
- * blocks. The whole-signal Hilbert envelope and FFT resampling work on a whole signal
- * (offline). */
+ * blocks. The whole-signal Hilbert envelope, FFT resampling and the spectrogram work on a
+ * whole signal (offline). */
 #ifndef SPIKETALK_DSP_H
 #define SPIKETALK_DSP_H
 
@@ -260,6 +260,28 @@ ST_API st_status st_hilbert_envelope(const double *x, size_t n, double *env, st_
  * scipy.signal.resample does for real input (including its Nyquist-bin handling and the m/n
  * scaling). n, m >= 1. */
 ST_API st_status st_resample_fft(const double *x, size_t n, double *y, size_t m, st_error *err);
+
+/* ---- spectrogram (whole signal) ----------------------------------------------------------- */
+
+/* Short-time power spectra, as a figure draws a sound. */
+typedef struct st_spectrogram {
+    double *power_db;         /* bins rows of frames values: power_db[k * frames + j] is bin k
+                                 of frame j, in dB re a full-scale sine */
+    size_t frames, bins;      /* bins 0 .. bins - 1, spaced df_hz */
+    double df_hz;             /* fs / window */
+    size_t window, hop;       /* samples; frame j covers samples [j hop, j hop + window) */
+    double fs_hz;
+} st_spectrogram;
+
+/* The spectrogram of x[0 .. n) at fs_hz: Hann windows of 'window' samples every 'hop' samples
+ * (the last frame zero-padded past the end; a signal shorter than a window is one frame), the
+ * bins from 0 Hz up to fmax_hz (at most fs / 2). A sine of amplitude A at a bin's frequency
+ * reads 20 log10(A) dB there; silence reads -200 dB. FFTW with FFTW_ESTIMATE. ST_ERR_INVAL
+ * for window < 2, hop < 1, n = 0 or a bad rate; ST_ERR_NOMEM. */
+ST_API st_status st_spectrogram_compute(const float *x, size_t n, double fs_hz, size_t window,
+                                        size_t hop, double fmax_hz, st_spectrogram *out,
+                                        st_error *err);
+ST_API void st_spectrogram_free(st_spectrogram *s);
 
 /* ---- inline ------------------------------------------------------------------------------ */
 

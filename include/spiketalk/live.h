@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spiketalk/cortex.h"
 #include "spiketalk/spikes.h"
 #include "spiketalk/status.h"
 #include "spiketalk/stream.h"
@@ -51,6 +52,11 @@ typedef struct st_live_config {
     /* the scope feed (st_live_scope_read), added after the fields above */
     bool scope;                 /* feed a scope: the callback condenses input, envelope and v */
     unsigned scope_decimate;    /* samples per scope point; 0: ST_LIVE_SCOPE_DECIMATE */
+    /* a network that listens (cortex.h) in place of the pipeline, added after the above */
+    const st_cortex_config *cortex; /* NULL: the pipeline ('sc' of st_live_open). Else the
+                                   callback runs st_cortex_process on a copy of it whose
+                                   bank.fs_hz is the session's rate; its network must run on
+                                   one thread; no scope and no envelope recording */
 } st_live_config;
 
 /* Block 64, client name "spiketalk", everything else off or default. */
@@ -70,7 +76,9 @@ typedef struct st_live_info {
     bool rt_guard;                /* the testing hook was found and is called */
 } st_live_info;
 
-/* Counters since the session started, read while it runs. */
+/* Counters since the session started, read while it runs. A network session counts all its
+ * neurons' spikes in 'spikes'; its current is the largest of its bands' currents, its envelope
+ * 0, its gate threshold and noise floor NAN. */
 typedef struct st_live_stats {
     uint64_t frames;              /* processed by the pipeline */
     uint64_t callbacks;
@@ -121,6 +129,15 @@ ST_API st_status st_live_stop(st_live *l, st_error *err);
  * in the neuron step that ended there); complete after st_live_stop. Stamps that did not fit
  * in memory are counted in 'dropped'. */
 ST_API const st_spikes *st_live_spikes(const st_live *l);
+
+/* A network session (c->cortex): its engine, for st_cortex_levels and st_cortex_stats_get
+ * (any thread) and st_cortex_group; NULL for a pipeline session. */
+ST_API const st_cortex *st_live_cortex(const st_live *l);
+
+/* A network session's spikes, (step, neuron) as the offline run's (st_cortex_process stamps);
+ * complete after st_live_stop; spikes that did not fit in memory or in the callback's ring are
+ * counted in *dropped. NULL for a pipeline session. */
+ST_API const st_net_raster *st_live_raster(const st_live *l, uint64_t *dropped);
 
 /* ---- the scope feed ---------------------------------------------------------------------------
  * With c->scope set, the callback condenses every 'scope_decimate' samples into one point (the

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Networks and the world outside the library's core: several processes through MPI, and the
- * figure of a run (raster, population rate, power spectrum). Part of libspiketalk-io. */
+ * figure of a run (raster, population rate, power spectrum; the spectrogram of what a
+ * listening network heard). Part of libspiketalk-io. */
 #ifndef SPIKETALK_NETWORK_IO_H
 #define SPIKETALK_NETWORK_IO_H
 
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spiketalk/figure.h"
 #include "spiketalk/network.h"
 #include "spiketalk/status.h"
 
@@ -36,7 +38,10 @@ ST_API void st_net_mpi_stop(void);
 
 /* A run as the papers draw it: the spike raster (excitatory neurons, ids below n_exc, in
  * blue; inhibitory ones in red) over the population rate, and the rate's power spectrum with
- * its peaks marked. Runs longer than 2 s show their last second in the raster and the rate. */
+ * its peaks marked. Runs longer than 2 s show their last second in the raster and the rate,
+ * unless 'whole'. A network that listened (cortex.h) also shows the spectrogram of the sound
+ * it heard above the raster, on the same time axis and on the bands' ERB scale, and grey lines
+ * between the bands' groups of neurons. */
 typedef struct st_net_figure {
     const char *title;
     const st_net_raster *raster;
@@ -48,7 +53,21 @@ typedef struct st_net_figure {
     const st_net_peak *peaks;    /* to mark; may be NULL */
     const char *const *peak_names; /* "alpha", ...: the legend says "NAME F Hz"; may be NULL */
     size_t n_peaks;
+    bool whole;                  /* the whole run in the raster and the rate */
+    /* what a listening network heard (all NULL or 0 otherwise) */
+    const float *sound;          /* the sound, sound_n samples at sound_fs_hz */
+    size_t sound_n;
+    double sound_fs_hz;
+    const double *band_hz;       /* the bands' centre frequencies, 'bands' of them */
+    const uint32_t *band_first;  /* the first neuron of each band's group, bands + 1 values
+                                    (the last: the end of the excitatory groups); may be NULL */
+    size_t bands;
 } st_net_figure;
+
+/* Builds the figure of 'f' (figure.h: it owns its data, so 'f' may go; draw it with
+ * st_plot_draw or save it with st_figure_save). ST_ERR_NOMEM, ST_ERR_INVAL for a sound the
+ * spectrogram cannot take. */
+ST_API st_status st_net_figure_build(const st_net_figure *f, st_figure **out, st_error *err);
 
 /* Draws 'f' to 'path' (.png, .svg or .pdf), through a temporary file renamed at the end.
  * Errors as st_plot_save. */

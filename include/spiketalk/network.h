@@ -178,6 +178,11 @@ ST_API st_status st_net_config_check(const st_net_config *c, st_error *err);
 /* The number of neurons in 'c' (the sum of its populations). */
 ST_API uint64_t st_net_config_neurons(const st_net_config *c);
 
+/* About how many bytes st_net_create allocates for 'c' on one process: the synapses (8 bytes
+ * each, 32 when plastic), their row offsets, the neurons' state and the spike ring. An
+ * estimate, for a caller that refuses a run too large before it starts. */
+ST_API uint64_t st_net_memory(const st_net_config *c);
+
 /* ---- a run as the front ends ask for it ---------------------------------------------------- */
 
 #define ST_NET_DEFAULT_NET "izh2003"

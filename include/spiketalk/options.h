@@ -27,6 +27,12 @@ ST_API st_status st_parse_number_span(const char *flag, const char *s, size_t n,
 ST_API st_status st_parse_count(const char *flag, const char *text, size_t min, size_t *out,
                                 st_error *err);
 
+/* A whole number in [lo, hi] for FLAG: digits only (leading spaces skipped). ST_ERR_INVAL
+ * "FLAG: 'TEXT' is not a whole number" or "FLAG: TEXT is out of range (LO to HI)", the text cut
+ * at 60 characters in the message. */
+ST_API st_status st_parse_whole(const char *flag, const char *text, uint64_t lo, uint64_t hi,
+                                uint64_t *out, st_error *err);
+
 /* Sets model parameter NAME of 'm' in 'p' from TEXT: ST_ERR_INVAL "--NAME: unknown option or
  * parameter of model M (see --help)" or the number's message. */
 ST_API st_status st_param_set_text(const st_model *m, st_model_params *p, const char *name,

@@ -4,6 +4,7 @@
 #ifndef SPIKETALK_REPORT_H
 #define SPIKETALK_REPORT_H
 
+#include "spiketalk/cortex.h"
 #include "spiketalk/network.h"
 #include "spiketalk/output.h"
 #include "spiketalk/pipeline.h"
@@ -33,6 +34,13 @@ ST_API void st_report_pipeline(st_json *j, const st_pipeline_config *c,
 ST_API void st_report_network(st_json *j, const st_net_config *c, uint64_t steps,
                               double duration_ms, const st_net_info *in, double build_s,
                               double wall_s, const st_net_summary *s, const double *weights);
+
+/* Writes, into the open object of 'j', how a listening network's bands drove it: bands, fmin_hz,
+ * fmax_hz, spacing, drive, gain, normalize, gate, voice_full_hz, voice_tau_ms, band_hz,
+ * band_first_neuron, band_neurons and band_rate_hz (the groups' mean rates over the run, Hz).
+ * 'band_first' holds c->bank.bands + 1 ids: group j is [band_first[j], band_first[j + 1]). */
+ST_API void st_report_cortex(st_json *j, const st_cortex_config *c, const double *band_hz,
+                             const uint32_t *band_first, const double *band_rate_hz);
 
 #ifdef __cplusplus
 }

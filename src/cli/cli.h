@@ -11,6 +11,7 @@
 #include "spiketalk/options.h"
 #include "spiketalk/plot.h"
 #include "spiketalk/stream.h"
+#include "spiketalk/cortex.h"
 
 /* Exit codes: 0 success; 1 a run that failed on its own (a full disk, a numerical blow-up,
  * a lost device, memory that ran out); 2 bad usage or bad input, refused before any work (a bad

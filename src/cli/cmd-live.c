@@ -14,6 +14,7 @@
 #include "spiketalk/audio.h"
 #include "spiketalk/live.h"
 #include "spiketalk/output.h"
+#include "spiketalk/report.h"
 
 /* The control loop wakes this often: key presses, the meter on a terminal, the end. */
 #define TICK_MS 100
@@ -27,6 +28,8 @@
 
 typedef struct opts {
     cli_pipe_opts pipe;
+    st_net_options net;         /* --net and its size: a network listens instead of a neuron */
+    st_cortex_options bands;    /* its bands (--gain, --gate, --gate-k from 'pipe') */
     const char *block, *duration, *rate, *device, *in_dev, *out_dev, *host_api;
     const char *rec_in, *rec_out, *rec_env, *stall_ms;
     bool json, quiet, test_alloc;
@@ -37,6 +40,7 @@ static void help(FILE *f)
     fputs(
         "usage: spiketalk live [--preset FS] [--block 64] [--duration S] [--record-in F.wav]\n"
         "                      [--record-out F.wav] [DEVICE OPTIONS] [PIPELINE OPTIONS] [--json]\n"
+        "       spiketalk live --net izh2003 [--neurons N] [--bands N] [NETWORK OPTIONS] ...\n"
         "\n"
         "Lets a model neuron answer the microphone in real time: a full-duplex audio stream whose\n"
         "callback runs the streaming pipeline of `spiketalk process --block N` (gate, envelope,\n"
@@ -66,6 +70,20 @@ static void help(FILE *f)
         "  --normalize peak|none, --peak-release S, --model NAME, --preset NAME,\n"
         "  --integrator NAME, --v0 MV, --u0 U, --PARAM VALUE, --sonify membrane|clicks.\n"
         "  The defaults are process --block's.\n"
+        "\n", f);
+    fputs(
+        "A network that listens (--net): the callback runs the engine of `spiketalk network\n"
+        "--input` instead of the single neuron - gate, gammatone bands, each band's current\n"
+        "into its own group of excitatory neurons, one network step per millisecond of audio,\n"
+        "the groups' rates as a vocoder - its state carried from block to block, on one thread.\n"
+        "  --net NAME           izh2003 or izh2006 (see spiketalk network --help)\n"
+        "  --neurons N, --synapses K, --seed S   the network's size and seed [1000, preset, 1]\n"
+        "  --bands N, --fmin HZ, --fmax HZ, --spacing erb|log, --drive add|replace\n"
+        "                       the bands, as spiketalk network --input [16, 100, 8000, erb, add]\n"
+        "  --gain G, --gate MODE, --gate-k K   the bands' current and gate [10, adaptive, 3]\n"
+        "  The meter shows the population rate (spikes per neuron per second); --json adds\n"
+        "  the network, its bands and spike_neurons beside spike_times_ms; --record-out played\n"
+        "  equals `spiketalk network --input` of --record-in with --block N, bit for bit.\n"
         "\n"
         "Keys (on a terminal): 1-7 switch the neuron to the study's cell types RS IB CH FS LTS\n"
         "TC RZ (the book's seven with --model izh2007) while it runs - its state carries on, no\n"
@@ -84,7 +102,8 @@ static void help(FILE *f)
         "Examples:\n"
         "  spiketalk live --preset RS --duration 30\n"
         "  spiketalk live --envelope hilbert --record-in me.wav --record-out neuron.wav\n"
-        "  spiketalk live --host-api jack --block 128 --json\n",
+        "  spiketalk live --host-api jack --block 128 --json\n"
+        "  spiketalk live --net izh2003 --neurons 1000 --bands 16 --duration 30\n",
         f);
 }
 
@@ -96,15 +115,20 @@ static int other_arg(void *ud, int argc, char **argv, int *i)
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    cli_opt table[16 + CLI_PIPE_N_OPTS] = {
+    cli_opt table[26 + CLI_PIPE_N_OPTS] = {
         {"--block", &o->block, NULL},           {"--duration", &o->duration, NULL},
         {"--rate", &o->rate, NULL},             {"--device", &o->device, NULL},
         {"--input-device", &o->in_dev, NULL},   {"--output-device", &o->out_dev, NULL},
         {"--host-api", &o->host_api, NULL},     {"--record-in", &o->rec_in, NULL},
         {"--record-out", &o->rec_out, NULL},    {"--record-env", &o->rec_env, NULL},
         {"--test-stall-ms", &o->stall_ms, NULL}, {"--json", NULL, &o->json},
-        {"--quiet", NULL, &o->quiet},           {"--test-alloc", NULL, &o->test_alloc}};
-    size_t n = 14;
+        {"--quiet", NULL, &o->quiet},           {"--test-alloc", NULL, &o->test_alloc},
+        {"--net", &o->net.net, NULL},           {"--neurons", &o->net.neurons, NULL},
+        {"--synapses", &o->net.synapses, NULL}, {"--seed", &o->net.seed, NULL},
+        {"--bands", &o->bands.bands, NULL},     {"--fmin", &o->bands.fmin, NULL},
+        {"--fmax", &o->bands.fmax, NULL},       {"--spacing", &o->bands.spacing, NULL},
+        {"--drive", &o->bands.drive, NULL}};
+    size_t n = 23;
     cli_pipe_table(&o->pipe, table, &n);
     return cli_parse(argc, argv, table, n, "live", help, other_arg, o);
 }
@@ -123,7 +147,54 @@ static bool ranged(const char *flag, const char *text, double lo, double hi, boo
     return true;
 }
 
-static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc)
+/* The first pipeline flag that a network session has no use for, or NULL. */
+static const char *neuron_flag(const cli_pipe_opts *p)
+{
+    const struct { const char *v, *flag; } f[] = {
+        {p->recipe, "--recipe"},     {p->gate_window, "--gate-window"}, {p->gate_thr, "--gate-thr"},
+        {p->rectify, "--rectify"},   {p->envelope, "--envelope"},  {p->smooth, "--smooth"},
+        {p->normalize, "--normalize"}, {p->peak_release, "--peak-release"},
+        {p->model, "--model"},       {p->preset, "--preset"},      {p->integrator, "--integrator"},
+        {p->dt, "--dt"},             {p->decimate, "--decimate"},  {p->v0, "--v0"},
+        {p->u0, "--u0"},             {p->sonify, "--sonify"}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].v)
+            return f[i].flag;
+    return p->n_params ? p->param_name[0] : NULL;
+}
+
+/* A network session's configuration (--net): the library's rules (st_net_configure,
+ * st_cortex_configure), checked at the rate asked for or 44.1 kHz; the device's rate is
+ * checked again when the session opens. */
+static int configure_net(const opts *o, double fs_hz, st_cortex_config *cx)
+{
+    const char *flag = neuron_flag(&o->pipe);
+    if (flag) {
+        cli_error("%s: the single neuron's flag; a network (--net) has its own (see --help)",
+                  flag);
+        return CLI_USAGE;
+    }
+    if (o->rec_env) {
+        cli_error("--record-env: a network (--net) has one envelope per band, not one");
+        return CLI_USAGE;
+    }
+    st_net_config net;
+    uint64_t steps;
+    double ms;
+    st_error err = {0};
+    if (st_net_configure(&o->net, &net, &steps, &ms, &err))
+        return cli_report(&err);
+    st_cortex_options b = o->bands;
+    b.gain = o->pipe.gain;
+    b.gate = o->pipe.gate;
+    b.gate_k = o->pipe.gate_k;
+    if (st_cortex_configure(&b, &net, fs_hz > 0 ? fs_hz : 44100.0, cx, &err))
+        return cli_report(&err);
+    return CLI_OK;
+}
+
+static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc,
+                     st_cortex_config *cx)
 {
     st_live_config_default(lc);
     double x;
@@ -161,6 +232,18 @@ static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc)
         int rc = cli_outputs_add(rec_flag[i], rec[i], CLI_OUT_WAV, 0);
         if (rc)
             return rc;
+    }
+    if (o->net.net) {
+        lc->cortex = cx;
+        return configure_net(o, lc->fs_hz, cx);
+    }
+    if (o->net.neurons || o->net.synapses || o->net.seed || st_cortex_options_given(&o->bands)) {
+        cli_error("%s: needs --net (a network that listens)",
+                  o->net.neurons ? "--neurons" : o->net.synapses ? "--synapses"
+                  : o->net.seed ? "--seed" : o->bands.bands ? "--bands" : o->bands.fmin
+                  ? "--fmin" : o->bands.fmax ? "--fmax" : o->bands.spacing ? "--spacing"
+                  : "--drive");
+        return CLI_USAGE;
     }
     int rc = cli_pipe_config(&o->pipe, true, sc);
     /* The rules that do not depend on the rate, before the devices; the device's rate is
@@ -274,6 +357,8 @@ typedef struct session {
     size_t n_changes;
     bool tty;                    /* the meter rewrites one line of a terminal */
     const char *stopped_by;
+    const st_cortex *cortex;     /* a network session's engine, or NULL */
+    uint32_t neurons;            /* its neurons */
     /* meter state */
     float peak;                  /* |x| peak since the last meter line */
     double load_max;             /* the callback's largest load since then */
@@ -326,8 +411,9 @@ static void level_text(char *buf, size_t size, float peak)
 static void meter(session *s, const st_live_stats *st)
 {
     if (st->frames >= s->rate_frames + (uint64_t)s->info->fs_hz) { /* the rate over ~1 s */
+        /* a network's: the population rate, spikes per neuron per second */
         s->rate_hz = (double)(st->spikes - s->rate_spikes) /
-                     seconds(s, st->frames - s->rate_frames);
+                     seconds(s, st->frames - s->rate_frames) / (s->neurons ? s->neurons : 1);
         s->rate_frames = st->frames;
         s->rate_spikes = st->spikes;
     }
@@ -337,7 +423,17 @@ static void meter(session *s, const st_live_stats *st)
         snprintf(floor_, sizeof floor_, "    -");
     else
         level_text(floor_, sizeof floor_, (float)st->noise_floor);
-    if (s->tty) /* under 80 columns, or the terminal wraps it and \r rewrites half */
+    if (s->cortex && s->tty)
+        fprintf(stderr, "\r%6.1fs in %s pop %6.2f Hz load %4.1f%% max %4.1f%% xr %llu ",
+                seconds(s, st->frames), level, s->rate_hz, 100 * st->load_mean,
+                100 * s->load_max, (unsigned long long)st->xruns);
+    else if (s->cortex)
+        fprintf(stderr,
+                "live: %.1f s  in %s  population %.2f Hz  current %.2f  load %.1f%% (max "
+                "%.1f%%)  xruns %llu  %s\n",
+                seconds(s, st->frames), level, s->rate_hz, st->current, 100 * st->load_mean,
+                100 * s->load_max, (unsigned long long)st->xruns, s->preset);
+    else if (s->tty) /* under 80 columns, or the terminal wraps it and \r rewrites half */
         fprintf(stderr,
                 "\r%6.1fs in %s fl %s %5.1f spk/s load %4.1f%% max %4.1f%% xr %llu %-3s",
                 seconds(s, st->frames), level, floor_, s->rate_hz, 100 * st->load_mean,
@@ -408,6 +504,49 @@ static int control(session *s, const sigset_t *mask)
 
 /* ---- the summary ----------------------------------------------------------------------------- */
 
+/* A network session's own fields: the network, its bands, its spikes as (time, neuron). */
+static void json_net(st_json *j, const session *s, const st_live_stats *st)
+{
+    const st_cortex_config *c = st_cortex_config_get(s->cortex);
+    const st_live_info *in = s->info;
+    st_net_info ni;
+    st_net_get_info(st_cortex_net(s->cortex), &ni);
+    st_json_string(j, "net", c->net.name);
+    st_json_uint(j, "neurons", ni.neurons);
+    st_json_uint(j, "synapses", ni.synapses);
+    st_json_uint(j, "seed", c->net.seed);
+    size_t bands = c->bank.bands;
+    double band_hz[ST_FB_MAX_BANDS], rate[ST_FB_MAX_BANDS];
+    uint32_t first[ST_FB_MAX_BANDS + 1], count;
+    uint64_t per[ST_FB_MAX_BANDS] = {0}, dropped;
+    const st_net_raster *r = st_live_raster(s->live, &dropped);
+    for (size_t b = 0; b < bands; b++) {
+        band_hz[b] = st_cortex_band_hz(s->cortex, b);
+        st_cortex_group(s->cortex, b, &first[b], &count);
+        first[b + 1] = first[b] + count;
+    }
+    for (size_t i = 0; i < r->count; i++) {
+        int b = st_cortex_band_of(s->cortex, r->id[i]);
+        if (b >= 0)
+            per[b]++;
+    }
+    double secs = (double)st->frames / in->fs_hz;
+    for (size_t b = 0; b < bands; b++)
+        rate[b] = secs > 0 ? (double)per[b] / (first[b + 1] - first[b]) / secs : 0.0;
+    st_report_cortex(j, c, band_hz, first, rate);
+    st_json_uint(j, "spike_count", st->spikes);
+    st_json_number(j, "rate_hz", secs > 0 ? (double)st->spikes / ni.neurons / secs : 0.0);
+    st_json_uint(j, "spike_times_dropped", dropped);
+    st_json_array_begin(j, "spike_times_ms", true);
+    for (size_t i = 0; i < r->count; i++)
+        st_json_number(j, NULL, (double)r->stamp[i] * c->net.dt_ms);
+    st_json_array_end(j);
+    st_json_array_begin(j, "spike_neurons", true);
+    for (size_t i = 0; i < r->count; i++)
+        st_json_uint(j, NULL, r->id[i]);
+    st_json_array_end(j);
+}
+
 static void print_json(const session *s, const st_pipeline_config *c, const st_live_stats *st)
 {
     const st_live_info *in = s->info;
@@ -442,6 +581,20 @@ static void print_json(const session *s, const st_pipeline_config *c, const st_l
     st_json_number(&j, "portaudio_cpu_load", st->pa_cpu_load);
     st_json_bool(&j, "rt_guard", in->rt_guard);
     st_json_string(&j, "stopped_by", s->stopped_by);
+    const char *rec[3] = {s->o->rec_in, s->o->rec_out, s->o->rec_env};
+    const char *rec_key[3] = {"record_in", "record_out", "record_env"};
+    for (int i = 0; i < 3; i++) {
+        if (rec[i])
+            st_json_string(&j, rec_key[i], rec[i]);
+        else
+            st_json_null(&j, rec_key[i]);
+    }
+    st_json_uint(&j, "record_dropped_samples", st->record_dropped);
+    if (s->cortex) {
+        json_net(&j, s, st);
+        st_json_object_end(&j);
+        return;
+    }
     st_json_string(&j, "envelope", st_envelope_name(c->envelope));
     st_json_string(&j, "normalize", st_norm_name(c->normalize));
     st_json_number(&j, "gain", c->gain);
@@ -459,15 +612,6 @@ static void print_json(const session *s, const st_pipeline_config *c, const st_l
         st_json_object_end(&j);
     }
     st_json_array_end(&j);
-    const char *rec[3] = {s->o->rec_in, s->o->rec_out, s->o->rec_env};
-    const char *rec_key[3] = {"record_in", "record_out", "record_env"};
-    for (int i = 0; i < 3; i++) {
-        if (rec[i])
-            st_json_string(&j, rec_key[i], rec[i]);
-        else
-            st_json_null(&j, rec_key[i]);
-    }
-    st_json_uint(&j, "record_dropped_samples", st->record_dropped);
     st_json_uint(&j, "spike_count", st->spikes);
     double model_s = (double)st->frames / in->fs_hz;
     st_json_number(&j, "mean_rate_hz", model_s > 0 ? (double)st->spikes / model_s : 0.0);
@@ -482,10 +626,11 @@ static void print_json(const session *s, const st_pipeline_config *c, const st_l
 static void print_summary(const session *s, const st_live_stats *st)
 {
     const st_live_info *in = s->info;
-    printf("live: %.2f s at %g Hz in blocks of %u (%.2f ms) -> %llu spikes (%s neuron); "
+    printf("live: %.2f s at %g Hz in blocks of %u (%.2f ms) -> %llu spikes (%s %s); "
            "xruns %llu; callback load %.2f%% mean, %.2f%% max; envelope delay %.2f ms\n",
            (double)st->frames / in->fs_hz, in->fs_hz, in->block, 1000.0 * in->block / in->fs_hz,
-           (unsigned long long)st->spikes, s->preset, (unsigned long long)st->xruns,
+           (unsigned long long)st->spikes, s->preset, s->cortex ? "network" : "neuron",
+           (unsigned long long)st->xruns,
            100 * st->load_mean, 100 * st->load_max,
            1000.0 * (double)in->delay_samples / in->fs_hz);
     const char *rec[3] = {s->o->rec_in, s->o->rec_out, s->o->rec_env};
@@ -517,17 +662,28 @@ int cmd_live(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     st_live_config lc;
     st_pipeline_config sc;
-    if ((rc = configure(&o, &lc, &sc)))
+    st_cortex_config cx;
+    memset(&sc, 0, sizeof sc);
+    if ((rc = configure(&o, &lc, &sc, &cx)))
         return rc;
     session s = {.o = &o, .model = sc.model, .preset = sc.preset,
                  .tty = isatty(STDERR_FILENO) && !o.quiet, .stopped_by = "signal"};
-    find_key_presets(&s);
+    if (lc.cortex)
+        s.preset = cx.net.name;
+    else
+        find_key_presets(&s);
     sigset_t wait_mask;
     catch_signals(&wait_mask);
     st_error err = {0};
     if (st_live_open(&lc, &sc, &s.live, &err))
         return cli_report(&err);
     s.info = st_live_info_get(s.live);
+    s.cortex = st_live_cortex(s.live);
+    if (s.cortex) {
+        st_net_info ni;
+        st_net_get_info(st_cortex_net(s.cortex), &ni);
+        s.neurons = ni.neurons;
+    }
     if (!o.quiet)
         print_intro(&s);
     if (st_live_start(s.live, &err)) {

@@ -12,15 +12,12 @@
 
 struct st_backend {
     st_backend_config c;
-    double decay;               /* peak-hold factor per step, exp(-1 / (release * rate)) */
+    st_current cur;             /* the current's rule and its peak-hold */
     double vpeak;               /* where a spike is drawn (NAN: the trace holds it) */
     st_sonify_params sp;
-    bool sustained;             /* the peak-hold follows the envelope's sustained level */
-    st_sustain sus;
     /* state */
     st_sonify_state ss;
     st_model_state ns;
-    double ref;                 /* peak-hold reference (envelope units) */
     double prev_I;              /* the current of the last step: the next advance's input */
     bool started;               /* the initial state has been emitted */
     uint64_t step;              /* steps emitted */
@@ -29,7 +26,7 @@ struct st_backend {
     double last_env, last_I, last_v;
     /* work buffers of one pass */
     double I[CHUNK], in[CHUNK], v[CHUNK], u[CHUNK], va[CHUNK]; /* va: audio rate */
-    double es[CHUNK];           /* the envelope's sustained level */
+    double ref[CHUNK];          /* the current's reference per step */
     uint8_t flag[CHUNK], aflag[CHUNK]; /* spikes per step, per audio sample */
     uint64_t stamp[CHUNK];
 };
@@ -97,15 +94,9 @@ st_status st_backend_create(const st_backend_config *c, st_backend **out, st_err
     if (!b)
         return st_error_set(err, ST_ERR_NOMEM, "pipeline: out of memory");
     b->c = *c;
-    double rate_hz = 1000.0 / c->dt_ms;
-    b->decay = c->normalize == ST_NORM_PEAK ? exp(-1.0 / (c->peak_release_s * rate_hz)) : 0.0;
     b->sp = (st_sonify_params){c->sonify, c->model->v_min_mv, c->model->v_max_mv, c->fs_hz, 20.0,
                                1.0};
-    b->sustained = c->normalize == ST_NORM_PEAK && c->ref_window > 1;
-    if ((st = st_sonify_init(&b->ss, &b->sp, err)) ||
-        (b->sustained &&
-         (st = st_sustain_init(&b->sus, c->ref_frame ? c->ref_frame : 1, c->ref_span,
-                               c->ref_window, err)))) {
+    if ((st = st_sonify_init(&b->ss, &b->sp, err)) || (st = st_current_init(&b->cur, c, err))) {
         st_free(b);
         return st;
     }
@@ -118,8 +109,7 @@ void st_backend_destroy(st_backend *b)
 {
     if (!b)
         return;
-    if (b->sustained)
-        st_sustain_free(&b->sus);
+    st_current_free(&b->cur);
     st_free(b);
 }
 
@@ -128,9 +118,7 @@ void st_backend_reset(st_backend *b)
     const st_backend_config *c = &b->c;
     c->model->reset(&b->ns, &c->params, c->v0_mv, c->u0);
     st_sonify_init(&b->ss, &b->sp, NULL); /* checked at create */
-    b->ref = c->peak_floor;
-    if (b->sustained)
-        st_sustain_reset(&b->sus);
+    st_current_reset(&b->cur);
     b->prev_I = 0.0;
     b->started = false;
     b->step = 0;
@@ -140,7 +128,66 @@ void st_backend_reset(st_backend *b)
     b->last_v = c->v0_mv;
 }
 
-/* ---- the steps ------------------------------------------------------------------------------- */
+/* ---- the current ---------------------------------------------------------------------------- */
+
+st_status st_current_init(st_current *k, const st_backend_config *c, st_error *err)
+{
+    memset(k, 0, sizeof *k);
+    double rate_hz = 1000.0 / c->dt_ms;
+    k->gain = c->gain;
+    k->ceiling = c->ceiling;
+    k->normalize = c->normalize;
+    k->fixed = c->normalize == ST_NORM_NONE ? 1.0 : c->ref;
+    k->decay = c->normalize == ST_NORM_PEAK ? exp(-1.0 / (c->peak_release_s * rate_hz)) : 0.0;
+    k->floor = c->peak_floor;
+    k->sustained = c->normalize == ST_NORM_PEAK && c->ref_window > 1;
+    if (k->sustained) {
+        st_status st = st_sustain_init(&k->sus, c->ref_frame ? c->ref_frame : 1, c->ref_span,
+                                       c->ref_window, err);
+        if (st) {
+            k->sustained = false;
+            return st;
+        }
+    }
+    st_current_reset(k);
+    return ST_OK;
+}
+
+void st_current_reset(st_current *k)
+{
+    k->ref = k->floor;
+    if (k->sustained)
+        st_sustain_reset(&k->sus);
+}
+
+void st_current_free(st_current *k)
+{
+    if (k->sustained)
+        st_sustain_free(&k->sus);
+    k->sustained = false;
+}
+
+void st_current_reference(st_current *k, const double *level, double *ref, size_t n)
+{
+    if (k->normalize != ST_NORM_PEAK) {
+        for (size_t i = 0; i < n; i++)
+            ref[i] = k->fixed;
+        return;
+    }
+    const double decay = k->decay, floor_ = k->floor;
+    const double *held = level;
+    if (k->sustained) {
+        st_sustain_process(&k->sus, level, ref, n);
+        held = ref;
+    }
+    double r = k->ref;
+    for (size_t i = 0; i < n; i++) {
+        r = held[i] > r * decay ? held[i] : r * decay;
+        r = r > floor_ ? r : floor_;
+        ref[i] = r;
+    }
+    k->ref = r;
+}
 
 /* The smaller of x and c, inline (libm's fmin is a call, and its NaN rule is not needed:
  * the envelope is finite). */
@@ -149,39 +196,25 @@ static inline double below(double x, double c)
     return x < c ? x : c;
 }
 
-/* I = gain * env / ref, in that order (the study's 10 * env / max(env)), or with a ceiling
- * gain * min(env / ref, ceiling). */
+void st_current_scale(const st_current *k, const double *env, const double *ref, double *I,
+                      size_t n)
+{
+    const double gain = k->gain, ceil_ = k->ceiling;
+    if (ceil_ > 0)
+        for (size_t i = 0; i < n; i++)
+            I[i] = ref[i] > 0 ? gain * below(env[i] / ref[i], ceil_) : 0.0;
+    else
+        for (size_t i = 0; i < n; i++)
+            I[i] = ref[i] > 0 ? gain * env[i] / ref[i] : 0.0;
+}
+
+/* ---- the steps ------------------------------------------------------------------------------- */
+
+/* The current of n steps from the envelope, by the current's rule. */
 static void make_current(st_backend *b, const double *env, size_t n)
 {
-    const double gain = b->c.gain, ceil_ = b->c.ceiling;
-    double *I = b->I;
-    if (b->c.normalize != ST_NORM_PEAK) {
-        const double ref = b->c.normalize == ST_NORM_NONE ? 1.0 : b->c.ref;
-        if (!(ref > 0)) { /* silence: I = 0, never NaN */
-            memset(I, 0, n * sizeof *I);
-            return;
-        }
-        if (ceil_ > 0)
-            for (size_t i = 0; i < n; i++)
-                I[i] = gain * below(env[i] / ref, ceil_);
-        else
-            for (size_t i = 0; i < n; i++)
-                I[i] = gain * env[i] / ref;
-        return;
-    }
-    const double decay = b->decay, floor_ = b->c.peak_floor;
-    const double *held = env;
-    if (b->sustained) {
-        st_sustain_process(&b->sus, env, b->es, n);
-        held = b->es;
-    }
-    double ref = b->ref;
-    for (size_t i = 0; i < n; i++) {
-        ref = held[i] > ref * decay ? held[i] : ref * decay;
-        ref = ref > floor_ ? ref : floor_;
-        I[i] = ceil_ > 0 ? gain * below(env[i] / ref, ceil_) : gain * env[i] / ref;
-    }
-    b->ref = ref;
+    st_current_reference(&b->cur, env, b->ref, n);
+    st_current_scale(&b->cur, env, b->ref, b->I, n);
 }
 
 /* The states at the next n steps: the first step of a run emits the initial state; every other

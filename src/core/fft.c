@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The whole-signal stages that are FFTs (FFTW): the analytic signal and its envelope (as
- * scipy.signal.hilbert), and resampling (as scipy.signal.resample). */
+ * scipy.signal.hilbert), resampling (as scipy.signal.resample), and the spectrogram. */
 #include <fftw3.h>
 #include <math.h>
 #include <string.h>
@@ -128,4 +128,75 @@ done:
     fftw_free(X);
     fftw_free(Y);
     return st;
+}
+
+/* ---- spectrogram --------------------------------------------------------------------------- */
+
+#define PI 3.14159265358979323846
+#define SILENCE_DB (-200.0)
+
+st_status st_spectrogram_compute(const float *x, size_t n, double fs_hz, size_t window,
+                                 size_t hop, double fmax_hz, st_spectrogram *out, st_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (window < 2 || hop < 1 || n == 0 || window > (size_t)INT32_MAX || !(fs_hz > 0) ||
+        !isfinite(fs_hz))
+        return st_error_set(err, ST_ERR_INVAL,
+                            "spectrogram: needs a window of 2 samples or more, a hop of 1 or "
+                            "more, a signal and a rate");
+    size_t half = window / 2, bins = half + 1;
+    double df = fs_hz / (double)window;
+    if (fmax_hz >= 0 && fmax_hz / df + 1.0 < (double)bins)
+        bins = (size_t)(fmax_hz / df) + 1;
+    size_t frames = n <= window ? 1 : 1 + (n - window + hop - 1) / hop;
+    if (frames > SIZE_MAX / bins / sizeof(double))
+        return st_error_set(err, ST_ERR_NOMEM, "spectrogram: out of memory");
+    double *in = fftw_alloc_real(window), *w = fftw_alloc_real(window);
+    fftw_complex *X = fftw_alloc_complex(half + 1);
+    out->power_db = st_malloc(frames * bins * sizeof *out->power_db);
+    fftw_plan plan = in && X ? fftw_plan_dft_r2c_1d((int)window, in, X, FFTW_ESTIMATE) : NULL;
+    st_status st = ST_OK;
+    if (!in || !w || !X || !out->power_db || !plan) {
+        st = st_error_set(err, ST_ERR_NOMEM, "spectrogram: out of memory");
+        goto done;
+    }
+    double sum_w = 0.0;
+    for (size_t i = 0; i < window; i++) {
+        w[i] = 0.5 - 0.5 * cos(2.0 * PI * (double)i / (double)window); /* periodic Hann */
+        sum_w += w[i];
+    }
+    /* a sine of amplitude A gives |X_k| = A sum(w) / 2 at its bin */
+    const double scale = 2.0 / sum_w;
+    for (size_t j = 0; j < frames; j++) {
+        size_t at = j * hop;
+        for (size_t i = 0; i < window; i++)
+            in[i] = at + i < n && isfinite(x[at + i]) ? w[i] * (double)x[at + i] : 0.0;
+        fftw_execute(plan);
+        for (size_t k = 0; k < bins; k++) {
+            double a = scale * hypot(X[k][0], X[k][1]);
+            out->power_db[k * frames + j] = a > 0.0 ? fmax(20.0 * log10(a), SILENCE_DB)
+                                                    : SILENCE_DB;
+        }
+    }
+    out->frames = frames;
+    out->bins = bins;
+    out->df_hz = df;
+    out->window = window;
+    out->hop = hop;
+    out->fs_hz = fs_hz;
+done:
+    if (plan)
+        fftw_destroy_plan(plan);
+    fftw_free(in);
+    fftw_free(w);
+    fftw_free(X);
+    if (st)
+        st_spectrogram_free(out);
+    return st;
+}
+
+void st_spectrogram_free(st_spectrogram *s)
+{
+    st_free(s->power_db);
+    memset(s, 0, sizeof *s);
 }

@@ -149,28 +149,36 @@ st_status st_net_preset(const char *name, uint32_t neurons, uint32_t synapses, s
     return st_net_config_check(c, err);
 }
 
-/* ---- options ------------------------------------------------------------------------------ */
+/* ---- memory ------------------------------------------------------------------------------- */
 
-/* A whole number in [lo, hi] for FLAG. */
-static st_status whole(const char *flag, const char *text, uint64_t lo, uint64_t hi,
-                       uint64_t *out, st_error *err)
+uint64_t st_net_memory(const st_net_config *c)
 {
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    if (*p < '0' || *p > '9')
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s' is not a whole number", flag, text);
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(p, &end, 10);
-    if (*end != '\0')
-        return st_error_set(err, ST_ERR_INVAL, "%s: '%s' is not a whole number", flag, text);
-    if (errno == ERANGE || x < lo || x > hi)
-        return st_error_set(err, ST_ERR_INVAL, "%s: %s is out of range (%llu to %llu)", flag,
-                            text, (unsigned long long)lo, (unsigned long long)hi);
-    *out = x;
-    return ST_OK;
+    double n = (double)st_net_config_neurons(c), syn = 0.0;
+    uint32_t dmin = c->n_projs ? UINT32_MAX : 1, dmax = 1;
+    bool plastic = false;
+    for (size_t i = 0; i < c->n_projs && i < ST_NET_MAX_PROJS; i++) {
+        const st_net_proj *pj = &c->proj[i];
+        if (pj->pre >= c->n_pops || (pj->post != ST_NET_ALL && pj->post >= c->n_pops))
+            continue;
+        double targets = pj->post == ST_NET_ALL ? n : (double)c->pop[pj->post].n;
+        double per = pj->rule == ST_NET_DENSE ? targets
+                   : pj->rule == ST_NET_FIXED_OUTDEGREE ? (double)pj->k : pj->p * targets;
+        syn += (double)c->pop[pj->pre].n * per * (pj->plastic ? 32.0 : 8.0);
+        dmin = pj->delay_min < dmin ? pj->delay_min : dmin;
+        dmax = pj->delay_max > dmax ? pj->delay_max : dmax;
+        plastic |= pj->plastic;
+    }
+    if (dmin > dmax)
+        dmin = dmax;
+    double nd = (double)(dmax - dmin + 1), parts = c->threads > 0 ? (double)c->threads : 1.0;
+    double rows = (plastic ? 2.0 : 1.0) * parts * (n * nd + 1.0) * 8.0;
+    double neurons = n * (14.0 * 8.0 + 4.0 * dmin + 16.0);
+    double ring = (double)(dmax + dmin) * n * 4.0 + 8.0 * n * dmin + 4.0 * n;
+    double total = syn + rows + neurons + ring + 2.0 * ST_NET_TRACE_STEPS * sizeof(float);
+    return total < 1.8e19 ? (uint64_t)total : UINT64_MAX;
 }
+
+/* ---- options ------------------------------------------------------------------------------ */
 
 /* The memory the synapses will take in all processes together, roughly. */
 static double synapse_bytes(const st_net_config *c)
@@ -191,11 +199,11 @@ st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *
 {
     uint64_t neurons = 0, synapses = 0, x;
     st_status st;
-    if (o->neurons && (st = whole("--neurons", o->neurons, ST_NET_MIN_NEURONS,
+    if (o->neurons && (st = st_parse_whole("--neurons", o->neurons, ST_NET_MIN_NEURONS,
                                   ST_NET_MAX_NEURONS, &neurons, err)))
         return st;
     if (o->synapses &&
-        (st = whole("--synapses", o->synapses, 1, ST_NET_MAX_NEURONS, &synapses, err)))
+        (st = st_parse_whole("--synapses", o->synapses, 1, ST_NET_MAX_NEURONS, &synapses, err)))
         return st;
     if ((st = st_net_preset(o->net ? o->net : ST_NET_DEFAULT_NET, (uint32_t)neurons,
                             (uint32_t)synapses, c, err)))
@@ -208,9 +216,10 @@ st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *
                             ms, c->dt_ms, ST_NET_MAX_DURATION_MS);
     *steps = (uint64_t)llround(ms / c->dt_ms);
     *duration_ms = (double)*steps * c->dt_ms;
-    if (o->seed && (st = whole("--seed", o->seed, 0, UINT64_MAX, &c->seed, err)))
+    if (o->seed && (st = st_parse_whole("--seed", o->seed, 0, UINT64_MAX, &c->seed, err)))
         return st;
-    if (o->threads && (st = whole("--threads", o->threads, 1, ST_NET_MAX_THREADS, &x, err)))
+    if (o->threads &&
+        (st = st_parse_whole("--threads", o->threads, 1, ST_NET_MAX_THREADS, &x, err)))
         return st;
     if (o->threads)
         c->threads = (int)x;

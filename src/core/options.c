@@ -6,6 +6,7 @@
 #include "core-private.h"
 #include "spiketalk/number.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,27 @@ st_status st_parse_count(const char *flag, const char *text, size_t min, size_t 
         return st_error_set(err, ST_ERR_INVAL, "%s: must be a whole number >= %zu (got %s)",
                             flag, min, text);
     *out = (size_t)x;
+    return ST_OK;
+}
+
+st_status st_parse_whole(const char *flag, const char *text, uint64_t lo, uint64_t hi,
+                         uint64_t *out, st_error *err)
+{
+    const char *p = text ? text : "";
+    size_t n = strlen(p);
+    while (*p == ' ')
+        p++;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long x = *p >= '0' && *p <= '9' ? strtoull(p, &end, 10) : 0;
+    if (!end || *end != '\0')
+        return st_error_set(err, ST_ERR_INVAL, "%s: '%.*s%s' is not a whole number", flag,
+                            ST_QUOTED(text ? text : "", n));
+    if (errno == ERANGE || x < lo || x > hi)
+        return st_error_set(err, ST_ERR_INVAL, "%s: %.*s%s is out of range (%llu to %llu)",
+                            flag, ST_QUOTED(text, n), (unsigned long long)lo,
+                            (unsigned long long)hi);
+    *out = x;
     return ST_OK;
 }
 

@@ -6,26 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_PANELS 20
-#define MAX_SERIES 8
-#define MAX_ARRAYS 128
-#define TEXT 320
+#include "io-private.h"
+
+/* The figure's room (io-private.h, where struct st_figure is, for the builders elsewhere). */
+#define MAX_PANELS ST_FIGURE_MAX_PANELS
+#define MAX_SERIES ST_FIGURE_MAX_SERIES
+#define TEXT ST_FIGURE_TEXT
 
 /* Points per drawn series; longer signals are kept as a min/max pair per bin, which draws
  * the same picture (the plot reduces to pixel columns anyway). */
 #define POINTS 200000u
-
-struct st_figure {
-    st_plot_figure fig;
-    st_plot_panel panel[MAX_PANELS];
-    st_plot_series series[MAX_PANELS][MAX_SERIES];
-    st_plot_image image;
-    char title[320];
-    char text[MAX_PANELS][3][TEXT];          /* per panel: title, ylabel, y2label */
-    char label[MAX_PANELS][MAX_SERIES][96];  /* per series */
-    double *array[MAX_ARRAYS];               /* owned data */
-    size_t n_arrays;
-};
 
 const st_plot_figure *st_figure_plot(const st_figure *f)
 {
@@ -46,7 +36,7 @@ st_status st_figure_save(const st_figure *f, const char *path, st_error *err)
     return st_plot_save(&f->fig, path, err);
 }
 
-static st_figure *figure_new(st_error *err)
+st_figure *st_figure_new(st_error *err)
 {
     st_figure *f = st_calloc(1, sizeof *f);
     if (!f)
@@ -56,10 +46,9 @@ static st_figure *figure_new(st_error *err)
     return f;
 }
 
-/* An owned array of n doubles, or NULL (the figure is then incomplete: see 'fail'). */
-static double *keep(st_figure *f, size_t n)
+double *st_figure_keep(st_figure *f, size_t n)
 {
-    if (f->n_arrays == MAX_ARRAYS)
+    if (f->n_arrays == ST_FIGURE_MAX_ARRAYS)
         return NULL;
     double *a = st_malloc((n ? n : 1) * sizeof *a);
     if (a)
@@ -67,10 +56,26 @@ static double *keep(st_figure *f, size_t n)
     return a;
 }
 
-static st_status fail(st_figure *f, st_error *err)
+st_status st_figure_fail(st_figure *f, st_error *err)
 {
     st_figure_free(f);
     return st_error_set(err, ST_ERR_NOMEM, "figure: out of memory");
+}
+
+static st_figure *figure_new(st_error *err)
+{
+    return st_figure_new(err);
+}
+
+/* An owned array of n doubles, or NULL (the figure is then incomplete: see 'fail'). */
+static double *keep(st_figure *f, size_t n)
+{
+    return st_figure_keep(f, n);
+}
+
+static st_status fail(st_figure *f, st_error *err)
+{
+    return st_figure_fail(f, err);
 }
 
 /* The series y[i] at x0 + i dx (or x[i]) as owned points, reduced to a min/max pair per bin

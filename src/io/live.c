@@ -29,6 +29,9 @@
  * samples are lost. */
 #define RECORD_RING_S 4.0
 #define SPIKE_RING 65536u
+/* A network's spikes: 10,000 neurons at 100 Hz for 1 s (8 MiB), for a writer that naps while
+ * a freewheeling server runs many times faster than real time. */
+#define NET_SPIKE_RING ((size_t)1 << 20)
 /* Spike stamps kept in memory for the summary (128 MiB); later ones are only counted. */
 #define MAX_SPIKES ((size_t)1 << 24)
 /* Elements the writer moves per ring read. */
@@ -46,7 +49,8 @@ typedef void (*guard_fn)(int entering);
 
 struct st_live {
     st_live_info info;
-    st_stream *stream;
+    st_stream *stream;                   /* the pipeline, or */
+    st_cortex *cortex;                   /* a network that listens */
     PaStream *pa;
     bool pa_up, started, stopped;
     bool abandoned;                      /* the device went away: PortAudio is left alone */
@@ -79,6 +83,8 @@ struct st_live {
     st_status writer_st;
     st_error writer_err;
     st_spikes spikes;
+    st_net_raster raster;                /* a network's spikes, from 'spike_ring' */
+    uint64_t raster_dropped;
     /* the scope feed: the point being built is the callback's, the ring its way out */
     st_ring *scope_ring;
     unsigned scope_every;                /* samples per point */
@@ -180,6 +186,20 @@ static void feed_scope(st_live *l, const float *x, size_t m)
     l->scope_fill = fill;
 }
 
+/* A network step's spikes into the spike ring, each as (stamp << 32 | id): a step stamp fits 32
+ * bits for 49 days of sound. What does not fit is counted. */
+static void on_net_spikes(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
+{
+    st_live *l = ud;
+    size_t lost = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t e = stamp << 32 | ids[i];
+        lost += st_ring_write(l->spike_ring, &e, 1) < 1;
+    }
+    if (lost)
+        atomic_fetch_add_explicit(&l->spikes_lost, lost, memory_order_relaxed);
+}
+
 /* Runs the pipeline over m frames at 'off' of PortAudio's interleaved buffers. */
 static void run_piece(st_live *l, const float *in, float *out, size_t off, size_t m)
 {
@@ -205,14 +225,17 @@ static void run_piece(st_live *l, const float *in, float *out, size_t off, size_
     if (peak > 0.0f && isfinite(peak))
         raise_peak(l, peak);
     l->cb_spikes.count = 0;
-    st_stream_process(l->stream, x, y, m, &l->cb_spikes);
+    if (l->cortex)
+        st_cortex_process(l->cortex, x, y, m, on_net_spikes, l);
+    else
+        st_stream_process(l->stream, x, y, m, &l->cb_spikes);
     if (och > 1)
         for (size_t f = 0; f < m; f++)
             for (int c = 0; c < och; c++)
                 out[(off + f) * (size_t)och + (size_t)c] = y[f];
     record(l, REC_IN, x, m);
     record(l, REC_OUT, y, m);
-    const double *env = st_stream_tap_envelope(l->stream);
+    const double *env = l->stream ? st_stream_tap_envelope(l->stream) : NULL;
     if (env && l->ring[REC_ENV]) {
         for (size_t f = 0; f < m; f++)
             l->env_f[f] = (float)env[f];
@@ -220,7 +243,8 @@ static void run_piece(st_live *l, const float *in, float *out, size_t off, size_
     }
     if (l->scope_ring)
         feed_scope(l, x, m);
-    size_t put = st_ring_write(l->spike_ring, l->cb_spikes.step, l->cb_spikes.count);
+    size_t put = l->cb_spikes.count
+                     ? st_ring_write(l->spike_ring, l->cb_spikes.step, l->cb_spikes.count) : 0;
     if (put < l->cb_spikes.count)
         atomic_fetch_add_explicit(&l->spikes_lost, l->cb_spikes.count - put,
                                   memory_order_relaxed);
@@ -299,7 +323,16 @@ static size_t drain(st_live *l)
                 writer_fail(l, k, &err);
         }
     }
-    while ((got = st_ring_read(l->spike_ring, l->stamps, DRAIN)) > 0) {
+    while (l->cortex && (got = st_ring_read(l->spike_ring, l->stamps, DRAIN)) > 0) {
+        moved += got;
+        for (size_t i = 0; i < got; i++) {
+            uint32_t id = (uint32_t)(l->stamps[i] & UINT32_MAX);
+            if (l->raster.count >= MAX_SPIKES ||
+                st_net_raster_add(&l->raster, l->stamps[i] >> 32, &id, 1))
+                l->raster_dropped++;
+        }
+    }
+    while (!l->cortex && (got = st_ring_read(l->spike_ring, l->stamps, DRAIN)) > 0) {
         moved += got;
         size_t keep = l->spikes.count + got <= MAX_SPIKES ? got : MAX_SPIKES - l->spikes.count;
         if (keep && st_spikes_reserve(&l->spikes, keep))
@@ -344,6 +377,13 @@ static st_status check_config(const st_live_config *c, st_error *err)
     if (!(c->fs_hz >= 0.0 && c->fs_hz <= 1e6))
         return st_error_set(err, ST_ERR_INVAL,
                             "--rate: must be 0 (the device's) .. 1e6 Hz (got %g)", c->fs_hz);
+    if (c->cortex && (c->scope || c->record_env))
+        return st_error_set(err, ST_ERR_INVAL, "%s: a network session has no single envelope",
+                            c->scope ? "live: scope" : "--record-env");
+    if (c->cortex && c->cortex->net.threads > 1)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--threads: a network in the audio callback runs on one thread "
+                            "(got %d)", c->cortex->net.threads);
     const char *rec[N_REC] = {c->record_in, c->record_out, c->record_env};
     for (int i = 0; i < N_REC; i++) {
         if (!rec[i])
@@ -427,7 +467,8 @@ static st_status open_recordings(st_live *l, const st_live_config *c, st_error *
 {
     const char *rec[N_REC] = {c->record_in, c->record_out, c->record_env};
     size_t cap = (size_t)(RECORD_RING_S * l->info.fs_hz);
-    st_status st = st_ring_create(SPIKE_RING, sizeof(uint64_t), &l->spike_ring, err);
+    st_status st = st_ring_create(l->cortex ? NET_SPIKE_RING : SPIKE_RING, sizeof(uint64_t),
+                                  &l->spike_ring, err);
     for (int k = 0; k < N_REC && !st; k++) {
         if (!rec[k])
             continue;
@@ -440,7 +481,7 @@ static st_status open_recordings(st_live *l, const st_live_config *c, st_error *
         st = st_ring_create(ST_LIVE_SCOPE_RING, sizeof(st_live_scope_point), &l->scope_ring,
                             err);
     }
-    if (!st && (c->record_env || c->scope))
+    if (!st && !l->cortex && (c->record_env || c->scope))
         st = st_stream_enable_taps(l->stream, l->info.block, err);
     return st;
 }
@@ -500,10 +541,19 @@ st_status st_live_open(const st_live_config *c, const st_pipeline_config *sc, st
         goto fail;
     l->pa_up = true;
     PaStreamParameters in, outp;
-    if ((st = open_devices(l, c, &in, &outp, err)) ||
-        (st = st_stream_create(sc, l->info.fs_hz, &l->stream, err)))
+    if ((st = open_devices(l, c, &in, &outp, err)))
         goto fail;
-    l->info.delay_samples = st_stream_delay_samples(l->stream);
+    if (c->cortex) {
+        st_cortex_config cc = *c->cortex;
+        cc.bank.fs_hz = l->info.fs_hz;
+        if ((st = st_cortex_create(&cc, &l->cortex, err)))
+            goto fail;
+        l->info.delay_samples = st_cortex_delay_samples(l->cortex);
+    } else {
+        if ((st = st_stream_create(sc, l->info.fs_hz, &l->stream, err)))
+            goto fail;
+        l->info.delay_samples = st_stream_delay_samples(l->stream);
+    }
     size_t b = c->block;
     l->in_mono = st_calloc(b, sizeof *l->in_mono);
     l->out_mono = st_calloc(b, sizeof *l->out_mono);
@@ -577,13 +627,24 @@ void st_live_stats_get(st_live *l, st_live_stats *o)
     o->output_underflows = atomic_load_explicit(&l->out_under, memory_order_relaxed);
     uint32_t bits = atomic_exchange_explicit(&l->peak_bits, 0, memory_order_relaxed);
     memcpy(&o->input_peak, &bits, sizeof bits);
-    st_stream_stats ss;
-    st_stream_stats_get(l->stream, &ss);
-    o->spikes = ss.spikes;
-    o->envelope = ss.envelope;
-    o->current = ss.current;
-    o->gate_threshold = ss.gate_threshold;
-    o->noise_floor = ss.noise_floor;
+    if (l->cortex) {
+        st_cortex_stats cs;
+        st_cortex_stats_get(l->cortex, &cs);
+        float cur[ST_FB_MAX_BANDS];
+        st_cortex_levels(l->cortex, cur, NULL);
+        o->spikes = cs.spikes;
+        for (size_t j = 0; j < st_cortex_config_get(l->cortex)->bank.bands; j++)
+            o->current = cur[j] > o->current ? cur[j] : o->current;
+        o->gate_threshold = o->noise_floor = NAN;
+    } else {
+        st_stream_stats ss;
+        st_stream_stats_get(l->stream, &ss);
+        o->spikes = ss.spikes;
+        o->envelope = ss.envelope;
+        o->current = ss.current;
+        o->gate_threshold = ss.gate_threshold;
+        o->noise_floor = ss.noise_floor;
+    }
     double period_ns = (double)l->info.block * l->ns_per_frame;
     uint64_t busy = atomic_load_explicit(&l->busy_ns, memory_order_relaxed);
     o->load_mean = o->frames ? (double)busy / ((double)o->frames * l->ns_per_frame) : 0.0;
@@ -600,6 +661,9 @@ void st_live_stats_get(st_live *l, st_live_stats *o)
 
 st_status st_live_set_params(st_live *l, const st_model_params *p, st_error *err)
 {
+    if (l->cortex)
+        return st_error_set(err, ST_ERR_INVAL, "live: a network session has no single neuron's "
+                            "parameters");
     return st_stream_set_params(l->stream, p, err);
 }
 
@@ -648,7 +712,11 @@ static st_status finish(st_live *l, bool keep, st_error *err)
         }
         l->writer[k] = NULL;
     }
-    l->spikes.dropped += atomic_load_explicit(&l->spikes_lost, memory_order_relaxed);
+    uint64_t lost = atomic_load_explicit(&l->spikes_lost, memory_order_relaxed);
+    if (l->cortex)
+        l->raster_dropped += lost;
+    else
+        l->spikes.dropped += lost;
     atomic_store_explicit(&l->spikes_lost, 0, memory_order_relaxed);
     l->stopped = true;
     return st;
@@ -667,6 +735,18 @@ const st_spikes *st_live_spikes(const st_live *l)
 }
 
 /* ---- the scope feed -------------------------------------------------------------------------- */
+
+const st_cortex *st_live_cortex(const st_live *l)
+{
+    return l->cortex;
+}
+
+const st_net_raster *st_live_raster(const st_live *l, uint64_t *dropped)
+{
+    if (dropped)
+        *dropped = l->raster_dropped;
+    return l->cortex ? &l->raster : NULL;
+}
 
 size_t st_live_scope_read(st_live *l, st_live_scope_point *out, size_t max)
 {
@@ -701,6 +781,8 @@ void st_live_close(st_live *l)
     st_ring_destroy(l->spike_ring);
     st_ring_destroy(l->scope_ring);
     st_stream_destroy(l->stream);
+    st_cortex_destroy(l->cortex);
+    st_net_raster_free(&l->raster);
     st_free(l->in_mono);
     st_free(l->out_mono);
     st_free(l->zeros);

@@ -143,3 +143,35 @@ void st_report_network(st_json *j, const st_net_config *c, uint64_t steps, doubl
         st_json_object_end(j);
     }
 }
+
+void st_report_cortex(st_json *j, const st_cortex_config *c, const double *band_hz,
+                      const uint32_t *band_first, const double *band_rate_hz)
+{
+    size_t bands = c->bank.bands;
+    st_json_uint(j, "bands", bands);
+    st_json_number(j, "fmin_hz", c->bank.fmin_hz);
+    st_json_number(j, "fmax_hz", c->bank.fmax_hz);
+    st_json_string(j, "spacing", st_fb_spacing_name(c->bank.spacing));
+    st_json_string(j, "drive", st_net_drive_name(c->drive));
+    st_json_number(j, "gain", c->front.gain);
+    st_json_string(j, "normalize", st_norm_name(c->front.normalize));
+    st_json_string(j, "gate", st_gate_mode_name(c->front.gate));
+    st_json_number(j, "voice_full_hz", c->voice_full_hz);
+    st_json_number(j, "voice_tau_ms", c->voice_tau_ms);
+    st_json_array_begin(j, "band_hz", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_number(j, NULL, band_hz[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_first_neuron", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_uint(j, NULL, band_first[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_neurons", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_uint(j, NULL, band_first[b + 1] - band_first[b]);
+    st_json_array_end(j);
+    st_json_array_begin(j, "band_rate_hz", true);
+    for (size_t b = 0; b < bands; b++)
+        st_json_number(j, NULL, band_rate_hz[b]);
+    st_json_array_end(j);
+}

@@ -198,6 +198,23 @@ numeric --v0          2200010 "${PROC[@]}"
 numeric --u0          2200010 "${PROC[@]}"
 numeric --block       2222220 "${PROC[@]}"    # a whole number >= 1
 numeric --peak-release 2222000 "${PROC[@]}" --block 64
+NET=(network --neurons 100 --duration 50 --spikes "$OUT/s.csv" --quiet)
+numeric --duration    2222220 "${NET[@]}"     # 1 ms .. 1e9 ms
+refused --duration    "${NET[@]}"
+numeric --neurons     2222222 "${NET[@]}"     # a whole number, 5 .. 1e8
+numeric --synapses    2222220 "${NET[@]}"     # a whole number >= 1
+numeric --seed        2220220 "${NET[@]}"     # a whole number, 0 .. 2^64 - 1
+numeric --threads     2222220 "${NET[@]}"     # a whole number, 1 .. 1024
+numeric --max-memory  2222222 "${NET[@]}"     # 2 bytes is less than any run needs
+LISTEN=(network --input "$IN/tone.wav" --neurons 100 --spikes "$OUT/s.csv" --quiet)
+numeric --bands       2222220 "${LISTEN[@]}"  # a whole number, 1 .. 128 (and <= 80 here)
+numeric --fmin        2222222 "${LISTEN[@]}"  # 20 Hz .. --fmax
+numeric --fmax        2222222 "${LISTEN[@]}"  # above --fmin (100), below the rate's reach
+numeric --gain        22000R0 "${LISTEN[@]}"  # finite; 1e308 overflows the current
+refused --gain        "${LISTEN[@]}"
+numeric --gate-k      2220000 "${LISTEN[@]}"
+numeric --block       2222220 "${LISTEN[@]}"  # a whole number >= 1
+numeric --max-memory  2222222 "${LISTEN[@]}"
 # without a capture device (this machine), a valid record or live request fails: exit 1
 "$ST" devices --json >"$T/dev.json" 2>/dev/null
 if grep -qE '"max_input_channels": [1-9]' "$T/dev.json"; then
@@ -273,11 +290,22 @@ hostile 2 "lies-rate.wav: its header gives a sample rate of 2000000000 Hz" \
     process "$IN/lies-rate.wav" -o "$OUT/o.wav"
 hostile 2 "slow-rate.wav: its header gives a sample rate of 500 Hz" \
     process "$IN/slow-rate.wav" -o "$OUT/o.wav" --block 64
+for spec in "folder.wav:is a directory" "fifo.wav:is a FIFO" "missing.wav:cannot open" \
+    "empty.wav:empty file" "notes.wav:not a readable audio file" "truncated.wav:truncated" \
+    "lies-size.wav:truncated: header says 100000 frames" \
+    "lies-rate.wav:its header gives a sample rate of 2000000000 Hz"; do
+    f=${spec%%:*}
+    dir=$IN
+    case $f in folder.wav | fifo.wav) dir=$SPECIAL ;; esac
+    hostile 2 "$f: ${spec#*:}" network --input "$dir/$f" --neurons 100 --sound "$OUT/o.wav"
+done
+hostile 2 "/dev/zero: is a character device" network --input /dev/zero --sound "$OUT/o.wav"
 # every output flag of every command as a folder, a FIFO, a device and in a missing folder
 outputs=("simulate --trace csv" "simulate --spikes csv" "simulate --plot png" "hh --trace csv"
     "hh --plot png" "axon --trace csv" "axon --plot png" "process -o wav" "process --trace csv"
     "process --spikes csv" "process --plot png" "record -o wav" "live --record-in wav"
-    "live --record-out wav" "live --record-env wav")
+    "live --record-out wav" "live --record-env wav" "network --spikes csv"
+    "network --raster png" "network --sound wav")
 for spec in "${outputs[@]}"; do
     read -r cmd flag ext <<<"$spec"
     case $cmd in
@@ -287,6 +315,7 @@ for spec in "${outputs[@]}"; do
     process) base=(process "$IN/tone.wav" --quiet) ;;
     record) base=(record -d 1) ;;
     live) base=(live --duration 1) ;;
+    network) base=(network --neurons 100 --duration 10) ;;
     esac
     folder=$T/folder
     [ "$ext" = png ] && folder=$T/folder.png
@@ -309,6 +338,12 @@ for spelling in "$IN/tone.wav" "$IN/./tone.wav" "$KEEP/in-hard.wav" "$KEEP/in-sy
     hostile 2 "--spikes: .* $same the input" process "$IN/tone.wav" -o "$OUT/o.wav" \
         --spikes "$spelling"
 done
+for spelling in "$IN/./tone.wav" "$KEEP/in-hard.wav" "$KEEP/in-sym.wav"; do
+    hostile 2 "--sound: .* $same the input" network --input "$IN/tone.wav" --neurons 100 \
+        --sound "$spelling"
+done
+hostile 2 "--raster: .* $same --spikes" network --neurons 100 --duration 10 \
+    --spikes "$OUT/n.png" --raster "$OUT/./n.png"
 for spelling in "$KEEP/./k.csv" "$KEEP/hard.csv" "$KEEP/sym.csv"; do
     hostile 2 "--spikes: .* $same --trace" simulate --trace "$KEEP/k.csv" --spikes "$spelling"
 done

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Black-box tests of `spiketalk network`: good runs (JSON fields, the spike list, the raster in
 # three formats, the sound, identical spikes for any thread count, the 2006 network's plastic
-# synapses) and bad input (exit code, the "spiketalk: ..." message, and no file left behind).
-# usage: test-network.sh PATH/TO/spiketalk
+# synapses), a network that listens (--input: the demo voice lights up the voiced bands' groups,
+# a tone its own band's, silence with --drive replace leaves it silent, the same result for any
+# --block) and bad input (exit code, the "spiketalk: ..." message, and no file left behind).
+# usage: test-network.sh PATH/TO/spiketalk PATH/TO/data   (the tone needs sox)
 . "$(dirname "$0")/lib.sh" "$1"
+DATA=$2
 
 # in_range X LO HI: LO <= X <= HI (decimal numbers).
 in_range() {
@@ -98,24 +101,148 @@ expect_error 2 "^spiketalk: --seed: 18446744073709551616 is out of range" \
     network --seed 18446744073709551616
 expect_error 2 "^spiketalk: --threads: 0 is out of range" network --threads 0
 expect_error 2 "^spiketalk: --threads: 2000 is out of range" network --threads 2000
-expect_error 2 "^spiketalk: --neurons, --synapses: .* GB" network --neurons 100000000 \
-    --synapses 100000
+expect_error 2 "^spiketalk: --neurons, --synapses: the synapses alone would take 80000.0 GB" \
+    network --neurons 100000000 --synapses 100000
+expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit of 1.0 MiB" \
+    network --max-memory 1M
 expect_error 2 "^spiketalk: --bogus: unknown option" network --bogus
 expect_error 2 "needs a value" network --neurons
 expect_error 2 "x.txt: unknown plot format" network --raster "$T/x.txt"
 [ ! -e "$T/x.txt" ] && ok || bad "bad raster path created a file"
 
-# unwritable outputs fail before the run (a long one here), and nothing is left behind
+# unwritable outputs are refused before the run (a long one here), and nothing is left behind
 start=$(date +%s)
-expect_error 1 "/nonexistent-dir/s.csv: " network --duration 1e6 --spikes /nonexistent-dir/s.csv
-expect_error 1 "/nonexistent-dir/r.png: " network --duration 1e6 --raster /nonexistent-dir/r.png
-expect_error 1 "/nonexistent-dir/s.wav: " network --duration 1e6 --sound /nonexistent-dir/s.wav
+expect_error 2 "^spiketalk: --spikes: /nonexistent-dir/s.csv: " network --duration 1e6 \
+    --spikes /nonexistent-dir/s.csv
+expect_error 2 "^spiketalk: --raster: /nonexistent-dir/r.png: " network --duration 1e6 \
+    --raster /nonexistent-dir/r.png
+expect_error 2 "^spiketalk: --sound: /nonexistent-dir/s.wav: " network --duration 1e6 \
+    --sound /nonexistent-dir/s.wav
+expect_error 2 "^spiketalk: --raster: .* is the same file as --spikes" network --duration 1e6 \
+    --spikes "$T/same.png" --raster "$T/./same.png"
 [ $(($(date +%s) - start)) -lt 5 ] && ok || bad "output paths checked only after running"
 echo keep >"$T/keep.csv"
-expect_error 1 "/nonexistent-dir/r.png: " network --spikes "$T/keep.csv" \
+expect_error 2 "/nonexistent-dir/r.png: " network --spikes "$T/keep.csv" \
     --raster /nonexistent-dir/r.png
 expect_error 2 "--neurons" network --neurons 3 --spikes "$T/keep.csv"
 [ "$(cat "$T/keep.csv")" = keep ] && ok || bad "spikes file truncated on failure"
+ls "$T" | grep -q 'tmp' && bad "temporary files left behind: $(ls "$T")" || ok
+
+# ---- a network that listens ------------------------------------------------------------------
+VOICE=$DATA/demo-voice.wav
+if "$ST" network --input "$VOICE" --bands 16 --json --spikes "$T/v.csv" --raster "$T/v.png" \
+    --sound "$T/v.wav" >"$T/v.json" 2>"$T/err"; then
+    ok
+    for k in input input_rate_hz input_samples bands band_hz band_first_neuron band_neurons \
+        band_rate_hz drive gain gate spike_count spike_times_ms; do
+        grep -q "\"$k\"" "$T/v.json" && ok || bad "listening json lacks $k"
+    done
+    # the demo voice: 112,209 samples at 44.1 kHz, one step per whole millisecond
+    [ "$(json_field "$T/v.json" input_samples)" = 112209 ] && ok || bad "input_samples"
+    [ "$(json_field "$T/v.json" steps)" = 2544 ] && ok || bad "steps: one per ms of sound"
+    [ "$(json_field "$T/v.json" bands)" = 16 ] && ok || bad "bands"
+    grep -q '"drive": "add"' "$T/v.json" && ok || bad "drive"
+    # ERB-spaced centres from 100 Hz to 8 kHz; 800 excitatory neurons in 16 groups of 50
+    grep -oE '"band_hz": \[[^]]*\]' "$T/v.json" | grep -oE '[0-9.e+-]+' >"$T/hz"
+    [ "$(wc -l <"$T/hz")" = 16 ] && [ "$(head -1 "$T/hz")" = 100 ] &&
+        [ "$(tail -1 "$T/hz")" = 8000 ] && ok || bad "band_hz: $(tr '\n' ' ' <"$T/hz")"
+    awk 'function erbs(f) { return 21.4 * log(1 + 0.00437 * f) / log(10) }
+        { e[NR] = erbs($1) } END { for (i = 2; i <= NR; i++) {
+            d = e[i] - e[i - 1] - (e[NR] - e[1]) / (NR - 1); if (d > 1e-6 || d < -1e-6) exit 1 } }' \
+        "$T/hz" && ok || bad "band_hz not evenly spaced on the ERB-rate scale"
+    grep -qE '"band_first_neuron": \[0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650, 700, 750\]' \
+        "$T/v.json" && ok || bad "band_first_neuron: $(grep -o '"band_first_neuron[^]]*' "$T/v.json")"
+    [ "$(($(wc -l <"$T/v.csv") - 1))" = "$(json_field "$T/v.json" spike_count)" ] && ok ||
+        bad "spike rows != spike_count"
+    head -c 8 "$T/v.png" | od -An -c | grep -q 'P   N   G' && ok || bad "raster is not a PNG"
+    # the answer at the input's rate and length: 32-bit floats and a header
+    size=$(stat -c %s "$T/v.wav")
+    in_range "$size" 448836 449200 && ok || bad "sound size $size"
+    # group rates from the spike list: each band's group fires more during the speech (200 to
+    # 1000 ms) than in the leading silence (the first 150 ms); the voiced bands (276 to 733 Hz,
+    # the voice's first harmonics and formant) more than the top three (5 to 8 kHz)
+    awk -F, 'NR > 1 && $2 < 800 { g = int($2 / 50)
+            if ($1 <= 150) sil[g]++; else if ($1 > 200 && $1 <= 1000) sp[g]++ }
+        END { for (g = 0; g < 16; g++) { s = sil[g] / 50 / 0.15; v = sp[g] / 50 / 0.8
+                printf "band %d: %.1f Hz in silence, %.1f Hz in speech\n", g, s, v
+                if (!(v > 1.5 * s)) bad = 1 }
+            low = (sp[2] + sp[3] + sp[4]) / 3; high = (sp[13] + sp[14] + sp[15]) / 3
+            printf "voiced bands %.0f spikes, top bands %.0f\n", low, high
+            exit bad || !(low > 1.2 * high) }' "$T/v.csv" >"$T/rates" && ok ||
+        bad "the voice does not light up its bands: $(cat "$T/rates")"
+else
+    bad "network --input failed: $(cat "$T/err")"
+fi
+# any block size gives the same spikes and sound
+"$ST" network --input "$VOICE" --block 37 --spikes "$T/v37.csv" --sound "$T/v37.wav" --quiet &&
+    cmp -s "$T/v.csv" "$T/v37.csv" && cmp -s "$T/v.wav" "$T/v37.wav" && ok ||
+    bad "--block 37 changed the result"
+# silence, the bands instead of the noise: nothing fires, the sound is zeros
+if command -v sox >/dev/null; then
+    sox -n -r 44100 -b 16 -c 1 "$T/silence.wav" trim 0 0.5
+    "$ST" network --input "$T/silence.wav" --drive replace --json --sound "$T/s0.wav" \
+        >"$T/s0.json" 2>"$T/err" && [ "$(json_field "$T/s0.json" spike_count)" = 0 ] &&
+        [ "$(tail -c 88200 "$T/s0.wav" | tr -d '\000' | wc -c)" = 0 ] && ok ||
+        bad "silence with --drive replace: $(cat "$T/err") $(json_field "$T/s0.json" spike_count)"
+    "$ST" network --input "$T/silence.wav" --json >"$T/s1.json" 2>"$T/err" &&
+        in_range "$(json_field "$T/s1.json" rate_hz_exc)" 2 15 && ok ||
+        bad "silence with the noise: the network's own rate $(json_field "$T/s1.json" rate_hz_exc)"
+    # a tone at band 8's centre (after 0.3 s of silence, so that the adaptive gate knows the
+    # room): group 8 fires most, with and without the noise, from 200 ms into the tone
+    f8=$(sed -n 9p "$T/hz")
+    sox -n -r 44100 -b 16 -c 1 "$T/t.wav" synth 1.0 sine "$f8" vol 0.3
+    sox "$T/silence.wav" "$T/t.wav" "$T/tone.wav" trim 0.2
+    for drive in replace add; do
+        "$ST" network --input "$T/tone.wav" --drive "$drive" --spikes "$T/t.csv" --quiet &&
+            awk -F, 'NR > 1 && $2 < 800 && $1 > 500 && $1 <= 1300 { c[int($2 / 50)]++ }
+                END { for (g = 0; g < 16; g++) if (g != 8 && !(c[8] > 2 * c[g])) exit 1 }' \
+                "$T/t.csv" && ok || bad "a tone at $f8 Hz, --drive $drive: group 8 is not first"
+    done
+    sox -n -r 44100 -b 16 -c 1 "$T/short.wav" synth 0.0005 sine 440
+    expect_error 2 "^spiketalk: --input: .*short.wav lasts 22 samples .* less than the 1 ms" \
+        network --input "$T/short.wav"
+else
+    bad "sox is not installed (scripts/setup.sh installs it): the tone tests did not run"
+fi
+# bad input for a listening network
+expect_error 2 "^spiketalk: --bands: needs --input" network --bands 16
+expect_error 2 "^spiketalk: --drive: needs --input" network --drive replace
+expect_error 2 "^spiketalk: --duration: the input's length sets the run" \
+    network --input "$VOICE" --duration 100
+expect_error 2 "missing.wav: cannot open" network --input "$T/missing.wav"
+expect_error 2 "^spiketalk: --bands: 0 is out of range \(1 to 128\)" \
+    network --input "$VOICE" --bands 0
+expect_error 2 "^spiketalk: --bands: 'x' is not a whole number" network --input "$VOICE" --bands x
+expect_error 2 "^spiketalk: --bands: 41 bands need at least as many excitatory neurons" \
+    network --input "$VOICE" --neurons 50 --bands 41
+expect_error 2 "^spiketalk: --fmin: must be a frequency of at least 20 Hz" \
+    network --input "$VOICE" --fmin 0
+expect_error 2 "^spiketalk: --fmin: must be a frequency of at least 20 Hz" \
+    network --input "$VOICE" --fmin 5e-324
+expect_error 2 "^spiketalk: --fmin: 'nan' is not a finite number" \
+    network --input "$VOICE" --fmin nan
+expect_error 2 "^spiketalk: --fmax: must be above --fmin" network --input "$VOICE" --fmax 50
+expect_error 2 "^spiketalk: --fmax: a band at 20000 Hz reaches .* give at most" \
+    network --input "$VOICE" --fmax 20000
+expect_error 2 "^spiketalk: --drive: unknown drive 'both'" network --input "$VOICE" --drive both
+expect_error 2 "^spiketalk: --spacing: unknown spacing 'mel'" \
+    network --input "$VOICE" --spacing mel
+expect_error 2 "^spiketalk: --gain: 'inf' is not a finite number" \
+    network --input "$VOICE" --gain inf
+expect_error 2 "^spiketalk: --gate: " network --input "$VOICE" --gate bogus
+expect_error 2 "^spiketalk: --block: 0 is out of range" network --input "$VOICE" --block 0
+# the network alone is refused before the input is read; then the run with the input's length
+expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit of 1.0 MiB" \
+    network --input "$VOICE" --max-memory 1M
+expect_error 2 "^spiketalk: --input: the run needs about .* more than the limit of 1.0 MiB" \
+    network --input "$VOICE" --neurons 100 --max-memory 1M
+cp "$VOICE" "$T/in.wav"
+expect_error 2 "^spiketalk: --sound: .* is the same file as the input" \
+    network --input "$T/in.wav" --sound "$T/./in.wav"
+cmp -s "$VOICE" "$T/in.wav" && ok || bad "the input changed"
+expect_error 2 "^spiketalk: --sound: /nonexistent-dir/o.wav: " \
+    network --input "$VOICE" --sound /nonexistent-dir/o.wav --spikes "$T/never.csv"
+[ ! -e "$T/never.csv" ] && ok || bad "a refused run wrote --spikes"
 ls "$T" | grep -q 'tmp' && bad "temporary files left behind: $(ls "$T")" || ok
 
 finish cli-network

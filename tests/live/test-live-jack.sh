@@ -14,6 +14,11 @@
 #   xrun   real time, one callback stalled on purpose (--test-stall-ms): the xrun is counted
 #          (JSON and meter), the session runs to its end, and its output still equals process
 #          --block of its input: the neuron and every stage carried on through the gap.
+#   net-exact  `live --net` (a network that listens, 400 neurons, 8 bands) in freewheel: what it
+#          played equals `spiketalk network --input` of what it received with --block 64, bit
+#          for bit, and so do its spikes (times and neurons); the round trip is the block.
+#   net-xrun   `live --net` in real time with a stalled callback: the xrun is counted and the
+#          output still equals `network --input` of the input.
 #   guard  no server: the no-device message; bad flags; then keys switch presets while the
 #          guard watches; a rate the server does not run; the guard itself catches a malloc put
 #          in the callback on purpose; and the server goes away mid-session.
@@ -182,6 +187,88 @@ mode_xrun() {
         "spike at $last ms, output equal to process --block; client: $(cat "$d/client.out")"
 }
 
+# ---- net-exact, net-xrun: a network that listens ------------------------------------------------
+
+NET=(--net izh2003 --neurons 400 --bands 8)
+# net_compare NAME DIR: the session's output and spikes against `network --input` of its input
+net_compare() {
+    local name=$1 d=$2
+    "$ST" network "${NET[@]}" --input "$d/in.wav" --block 64 --sound "$d/ref.wav" --json \
+        >"$d/net.json" 2>"$d/net.err" || bad "$name: network --input failed: $(cat "$d/net.err")"
+    "$WC" same "$d/out.wav" "$d/ref.wav" >"$d/same.out"
+    [ "$(kv "$d/same.out" maxdiff)" = 0 ] &&
+        [ "$(kv "$d/same.out" compared)" = "$(json_num "$d/live.json" frames)" ] && ok ||
+        bad "$name: --record-out differs from network --input: $(cat "$d/same.out")"
+    local key
+    for key in spike_times_ms spike_neurons; do
+        grep -oE "\"$key\": \[[^]]*\]" "$d/live.json" >"$d/live.$key"
+        grep -oE "\"$key\": \[[^]]*\]" "$d/net.json" >"$d/net.$key"
+        [ -s "$d/live.$key" ] && cmp -s "$d/live.$key" "$d/net.$key" && ok ||
+            bad "$name: $key differ from network --input"
+    done
+    [ "$(json_num "$d/live.json" spike_count)" = "$(json_num "$d/net.json" spike_count)" ] &&
+        [ "$(json_num "$d/live.json" spike_count)" -gt 0 ] && ok ||
+        bad "$name: spike counts: live $(json_num "$d/live.json" spike_count)," \
+            "network $(json_num "$d/net.json" spike_count)"
+    [ "$(json_num "$d/live.json" spike_times_dropped)" = 0 ] && ok || bad "$name: spikes dropped"
+}
+
+mode_net_exact() {
+    start_jackd
+    "$WC" probe "$DATA/demo-voice.wav" "$T/probe.wav" >"$T/probe.out" ||
+        { bad "cannot make the probe"; return; }
+    local d="$T/net-exact" b=64
+    mkdir "$d"
+    live_bg "$d" --block "$b" "${NET[@]}" --record-in "$d/in.wav" --record-out "$d/out.wav"
+    "$JC" play "$T/probe.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --freewheel --tail 8192 >"$d/client.out" 2>&1 && ok ||
+        bad "net-exact: the test client failed: $(cat "$d/client.out")"
+    live_end "$d" INT
+    [ "$(json_str "$d/live.json" stopped_by)" = signal ] && ok || bad "net-exact: not stopped"
+    [ "$(json_str "$d/live.json" net)" = izh2003 ] && [ "$(json_num "$d/live.json" bands)" = 8 ] &&
+        [ "$(json_num "$d/live.json" neurons)" = 400 ] && ok || bad "net-exact: not the network"
+    [ "$(json_num "$d/live.json" record_dropped_samples)" = 0 ] && ok ||
+        bad "net-exact: samples lost"
+    net_compare net-exact "$d"
+    # the round trip: the played recording is the reference from the probe's start, one block on
+    "$WC" find "$T/probe.wav" "$d/in.wav" >"$d/find.out"
+    local S R
+    S=$(kv "$d/find.out" offset)
+    [ -n "$S" ] && ok || { bad "net-exact: --record-in does not hold the probe"; return; }
+    "$WC" cut "$d/ref.wav" "$S" "$d/ref-tail.wav"
+    "$WC" lag "$d/ref-tail.wav" "$d/rec.wav" 2048 >"$d/lag.out"
+    R=$(kv "$d/lag.out" lag)
+    near "$(kv "$d/lag.out" maxdiff)" 0 1e-6 && [ "$R" = "$b" ] && ok ||
+        bad "net-exact: round trip: $(cat "$d/lag.out")"
+    ls "$d" | grep -q 'tmp-' && bad "net-exact: temporary files left behind" || ok
+    echo "net-exact: block $b: output and $(json_num "$d/live.json" spike_count) spikes equal to" \
+        "network --input; round trip $R samples; load $(json_num "$d/live.json" callback_load_mean)" \
+        "mean; $(cat "$d/client.out")"
+}
+
+mode_net_xrun() {
+    start_jackd
+    local d="$T/net-xrun"
+    mkdir "$d"
+    live_bg "$d" --block 64 "${NET[@]}" --duration 3 --test-stall-ms 200 \
+        --record-in "$d/in.wav" --record-out "$d/out.wav"
+    "$JC" play "$DATA/demo-voice.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --tail 0 >"$d/client.out" 2>&1
+    live_end "$d"
+    [ "$(json_str "$d/live.json" stopped_by)" = duration ] &&
+        [ "$(json_num "$d/live.json" frames)" = 132300 ] && ok ||
+        bad "net-xrun: did not run its 3 s: $(json_num "$d/live.json" frames) frames"
+    local x
+    x=$(json_num "$d/live.json" xruns)
+    [ "${x:-0}" -ge 1 ] && ok || bad "net-xrun: the stall was not counted (xruns ${x:-none})"
+    grep -qE '^live: .* population [0-9.]+ Hz .* xruns [1-9]' "$d/live.err" && ok ||
+        bad "net-xrun: the meter never showed the population rate and the xrun"
+    net_compare net-xrun "$d"
+    echo "net-xrun: $x xruns counted, output and spikes equal to network --input;" \
+        "load $(json_num "$d/live.json" callback_load_mean) mean," \
+        "$(json_num "$d/live.json" callback_load_max) max; client: $(cat "$d/client.out")"
+}
+
 # ---- guard: no device, bad flags, keys, the guard's own test -----------------------------------
 
 mode_guard() {
@@ -202,7 +289,10 @@ mode_guard() {
     local rc
     for args in "--block 0" "--block 99999" "--duration -1" "--normalize max" \
         "--recipe seed-live" "--rectify offset" "--preset XYZ" "--record-out /nonexistent/x.wav" \
-        "--nosuchflag 1"; do
+        "--nosuchflag 1" "--bands 8" "--neurons 100" "--net bogus" "--net izh2003 --bands 0" \
+        "--net izh2003 --preset RS" "--net izh2003 --envelope hilbert" \
+        "--net izh2003 --record-env /tmp/x.wav" "--net izh2003 --neurons 10 --bands 9" \
+        "--net izh2003 --fmax 30000" "--net izh2003 --drive both"; do
         # shellcheck disable=SC2086
         timeout 20 "$ST" live $args </dev/null >"$d/out" 2>"$d/err"
         rc=$?
@@ -280,6 +370,8 @@ case $MODE in
 scope) mode_scope ;;
 exact) mode_exact ;;
 xrun) mode_xrun ;;
+net-exact) mode_net_exact ;;
+net-xrun) mode_net_xrun ;;
 guard) mode_guard ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac

@@ -59,6 +59,43 @@ static void test_dsp_resample_exact_for_band_limited(void **state)
         assert_close(back[k], x[k], 1e-12, 0);
 }
 
+/* A sine of amplitude 0.5 on bin 10 (1000 Hz with 100 Hz bins): -6.02 dB there in every
+ * whole frame, the periodic Hann window's neighbours half the amplitude (-12.04 dB), the other
+ * bins empty; the frame count covers the signal; silence reads -200 dB. */
+static void test_dsp_spectrogram_of_tone(void **state)
+{
+    (void)state;
+    enum { N = 44100, W = 441, HOP = 100 };
+    static float x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = (float)(0.5 * sin(2 * PI * 1000.0 * i / 44100.0));
+    st_spectrogram sg;
+    assert_int_equal(st_spectrogram_compute(x, N, 44100.0, W, HOP, 3000.0, &sg, NULL), ST_OK);
+    assert_int_equal(sg.frames, 1 + (N - W + HOP - 1) / HOP);
+    assert_int_equal(sg.bins, 31);
+    assert_close(sg.df_hz, 100.0, 1e-12, 0);
+    for (size_t j = 0; j + 5 < sg.frames; j++) {
+        for (size_t k = 0; k < sg.bins; k++) {
+            double db = sg.power_db[k * sg.frames + j];
+            if (k == 10)
+                assert_close(db, 20.0 * log10(0.5), 1e-3, 0);
+            else if (k == 9 || k == 11)
+                assert_close(db, 20.0 * log10(0.25), 1e-3, 0);
+            else
+                assert_true(db < -90.0);
+        }
+    }
+    st_spectrogram_free(&sg);
+    memset(x, 0, sizeof x);
+    assert_int_equal(st_spectrogram_compute(x, 1000, 44100.0, W, HOP, -1, &sg, NULL), ST_OK);
+    assert_int_equal(sg.bins, W / 2 + 1);
+    for (size_t i = 0; i < sg.frames * sg.bins; i++)
+        assert_close(sg.power_db[i], -200.0, 0, 0);
+    st_spectrogram_free(&sg);
+    assert_int_equal(st_spectrogram_compute(x, 1000, 44100.0, 1, HOP, -1, &sg, NULL),
+                     ST_ERR_INVAL);
+}
+
 static void test_dsp_movavg_constant_and_blocks(void **state)
 {
     (void)state;
@@ -425,6 +462,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dsp_hilbert_envelope_of_tone),
+        cmocka_unit_test(test_dsp_spectrogram_of_tone),
         cmocka_unit_test(test_dsp_analytic_signal_of_cos),
         cmocka_unit_test(test_dsp_resample_exact_for_band_limited),
         cmocka_unit_test(test_dsp_movavg_constant_and_blocks),
