@@ -415,24 +415,7 @@ def test_network_drive():
 
 
 def test_network_releases_the_gil():
-    done = threading.Event()
-    took = []
-
-    def work():
-        t0 = time.perf_counter()
-        spiketalk.network(neurons=2000, duration=3000)
-        took.append(time.perf_counter() - t0)
-        done.set()
-
-    th = threading.Thread(target=work)
-    longest, last = 0.0, time.perf_counter()
-    th.start()
-    while not done.is_set():
-        now = time.perf_counter()
-        longest, last = max(longest, now - last), now
-    th.join()
-    assert took[0] > 0.05
-    assert longest < 0.5 * took[0], (longest, took[0])
+    assert_releases_the_gil(lambda: spiketalk.network(neurons=2000, duration=3000))
 
 
 # ---- Ctrl-C ------------------------------------------------------------------------------------
@@ -642,16 +625,15 @@ def test_wrong_types_raise_typeerror():
 
 # ---- the GIL -----------------------------------------------------------------------------------
 
-def test_long_runs_release_the_gil():
-    """While a long simulation runs in a thread, this thread keeps running: its longest pause
-    stays far below the run's length (with the GIL held it would last the whole run)."""
+def assert_releases_the_gil(call):
+    """While call() runs in a thread, this thread keeps running: its longest pause stays far
+    below the call's length (with the GIL held it would last the whole call)."""
     done = threading.Event()
     took = []
 
     def work():
         t0 = time.perf_counter()
-        spiketalk.simulate(preset="RS", input="const:amp=10", duration=600000, dt=0.02,
-                           record=False)
+        call()
         took.append(time.perf_counter() - t0)
         done.set()
 
@@ -664,6 +646,11 @@ def test_long_runs_release_the_gil():
     th.join()
     assert took[0] > 0.05
     assert longest < 0.5 * took[0], (longest, took[0])
+
+
+def test_long_runs_release_the_gil():
+    assert_releases_the_gil(lambda: spiketalk.simulate(
+        preset="RS", input="const:amp=10", duration=600000, dt=0.02, record=False))
 
 
 def test_threads_give_the_results_of_one():
