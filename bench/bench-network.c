@@ -5,6 +5,7 @@
  * installed); the neuron update alone; 1000 neurons all-to-all; 2 threads against 1 and 2 MPI
  * processes against 1 at 100,000 neurons.
  * usage: bench-network [--quick] [--skip-brian2] [--skip-large] [--minutes M]
+ *   --only SECTION: one of 10k, update, dense, threads, mpi;
  *   --quick: smaller sizes, to see that it runs; --minutes M: repeat the threads and MPI
  *   comparisons for M minutes (a pair every few seconds) and keep the best, for a machine whose
  *   cores are shared. Times are wall-clock unless marked cpu; best of several runs.
@@ -492,6 +493,7 @@ static void section_mpi(const char *self, uint32_t n, uint64_t steps, double min
 int main(int argc, char **argv)
 {
     bool quick = false, brian2 = true, large = true, pair = false;
+    const char *only = NULL; /* one section: 10k, update, dense, threads or mpi */
     double minutes = 0;
     uint32_t n_pair = 100000;
     uint64_t steps_pair = 200;
@@ -506,29 +508,40 @@ int main(int argc, char **argv)
             pair = true;
         else if (!strcmp(argv[i], "--minutes") && i + 1 < argc)
             minutes = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
+                 strstr(" 10k update dense threads mpi ", argv[i + 1]) && *argv[i + 1] &&
+                 !strchr(argv[i + 1], ' '))
+            only = argv[++i];
         else if (!strcmp(argv[i], "--neurons") && i + 1 < argc)
             n_pair = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--steps") && i + 1 < argc)
             steps_pair = (uint64_t)atoll(argv[++i]);
         else {
             fprintf(stderr, "usage: bench-network [--quick] [--skip-brian2] [--skip-large] "
-                            "[--minutes M]\n");
+                            "[--minutes M] [--only 10k|update|dense|threads|mpi]\n");
             return 2;
         }
     }
     if (pair)
         return mpi_pair(n_pair, steps_pair, minutes);
     printf("bench-network: %ld cores online; wall-clock times\n", sysconf(_SC_NPROCESSORS_ONLN));
-    section_10k(quick ? 2000 : 10000, quick ? 200 : 1000, !brian2 ? 0 : have_brian2() ? 1 : -1);
-    section_update(10000);
-    if (!quick)
-        section_update(100000);
-    section_dense();
-    if (large) {
-        uint32_t n = quick ? 20000 : 100000;
-        uint64_t steps = quick ? 100 : 200;
-        section_threads(n, steps, minutes);
-        section_mpi(argv[0], n, steps, minutes);
+#define WANT(name) (!only || !strcmp(only, name))
+    if (WANT("10k"))
+        section_10k(quick ? 2000 : 10000, quick ? 200 : 1000,
+                    !brian2 ? 0 : have_brian2() ? 1 : -1);
+    if (WANT("update")) {
+        section_update(10000);
+        if (!quick)
+            section_update(100000);
     }
+    if (WANT("dense"))
+        section_dense();
+    uint32_t n = quick ? 20000 : 100000;
+    uint64_t steps = quick ? 100 : 200;
+    if (large && WANT("threads"))
+        section_threads(n, steps, minutes);
+    if (large && WANT("mpi"))
+        section_mpi(argv[0], n, steps, minutes);
+#undef WANT
     return 0;
 }
