@@ -56,16 +56,17 @@ else
     failed=$((failed + 1))
 fi
 
-# The programs that run threads (the network's team and its barrier, the lock-free rings)
+# The programs that run threads (the network's team and its barrier, the lock-free rings, the
+# cortex's display feed read while another thread processes)
 # under ThreadSanitizer; with address-space randomisation off (setarch -R), which some kernels'
 # wide randomisation needs for ThreadSanitizer's fixed shadow layout.
 if { [ -f build-tsan/build.ninja ] ||
      meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Dgui=disabled >/dev/null; } &&
     st_log "building build-tsan (the threaded unit tests)" &&
-    ninja -C build-tsan tests/test-network tests/test-ring >/dev/null; then
+    ninja -C build-tsan tests/test-network tests/test-ring tests/test-cortex >/dev/null; then
     st_log "threaded unit tests under ThreadSanitizer"
     export TSAN_OPTIONS=halt_on_error=1
-    ST_TEST_PREFIX="setarch -R" run_suite build-tsan --no-rebuild network ring
+    ST_TEST_PREFIX="setarch -R" run_suite build-tsan --no-rebuild network ring cortex
 else
     failed=$((failed + 1))
 fi

@@ -60,6 +60,8 @@ typedef struct st_cortex_config {
     st_net_drive drive;         /* the bands on top of the network's noise, or instead */
     double voice_full_hz;       /* the group rate (Hz per neuron) heard at full amplitude */
     double voice_tau_ms;        /* the amplitude's smoothing time constant, ms */
+    size_t tap_spikes;          /* spikes the display feed holds (st_cortex_tap_read); 0: no
+                                   feed. Added after the fields above */
 } st_cortex_config;
 
 /* Defaults: network 'net' (st_net_preset: "izh2003", 'neurons' 0 for 1000, 'synapses' 0 for
@@ -140,6 +142,21 @@ ST_API void st_cortex_levels(const st_cortex *c, float *current, float *rate_hz)
 /* True after a numerical fault; 'err' (may be NULL) receives the network's message. Control
  * thread, between st_cortex_process calls. */
 ST_API bool st_cortex_fault(const st_cortex *c, st_error *err);
+
+/* ---- the display feed -----------------------------------------------------------------------
+ * With c->tap_spikes > 0, every spike st_cortex_process reports also goes into a lock-free SPSC
+ * ring (ring.h) of that many spikes, whichever thread processes (an audio callback, a worker):
+ * a display (the app's scrolling raster) drains it from one other thread while the sound runs.
+ * When the reader falls behind, new spikes are dropped and counted, never waited for; the
+ * spikes passed to 'on_spikes' are never affected. */
+
+/* Moves up to 'max' of the oldest spikes out: stamp[i] (steps since the start, k + 1 for step
+ * k, as on_spikes gets them) and id[i]. Returns how many; 0 without a feed. Never blocks. One
+ * reader thread at a time. */
+ST_API size_t st_cortex_tap_read(const st_cortex *c, uint64_t *stamp, uint32_t *id, size_t max);
+
+/* Spikes the feed could not take because it was full (or whose stamp passed 2^32 steps). */
+ST_API uint64_t st_cortex_tap_dropped(const st_cortex *c);
 
 /* The envelope's delay in the middle band, samples: half its moving average's window plus the
  * smoothing's (how far the current lags the sound, before the step's wait of up to 1 ms). */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "spiketalk/figure.h"
 #include "spiketalk/network.h"
@@ -33,6 +34,18 @@ ST_API st_status st_net_mpi_start(st_net_comm *comm, bool *on, st_error *err);
 
 /* Finalises MPI if st_net_mpi_start started it. */
 ST_API void st_net_mpi_stop(void);
+
+/* ---- the spikes as CSV ----------------------------------------------------------------------- */
+
+/* A header line "t_ms,neuron", then one row per spike of 'r' in its order: the stamp times
+ * dt_ms (st_format_double: the shortest text that reads back to the same double) and the
+ * neuron's id. Errors stay in 'f' (ferror). */
+ST_API void st_net_raster_print(FILE *f, const st_net_raster *r, double dt_ms);
+
+/* The same to the file 'path', through a temporary file renamed at the end (st_outfile): a
+ * failure leaves 'path' as it was. ST_ERR_IO "PATH: why", ST_ERR_NOMEM. */
+ST_API st_status st_net_raster_save(const char *path, const st_net_raster *r, double dt_ms,
+                                    st_error *err);
 
 /* ---- the figure --------------------------------------------------------------------------- */
 

@@ -486,12 +486,7 @@ static int write_spikes(const char *path, const config *c, const st_net_raster *
     FILE *f = cli_outputs_open(path); /* committed with the other outputs */
     if (!f)
         return CLI_FAIL;
-    fputs("t_ms,neuron\n", f);
-    char t[40];
-    for (size_t i = 0; i < r->count; i++) {
-        st_format_double(t, sizeof t, (double)r->stamp[i] * c->net.dt_ms);
-        fprintf(f, "%s,%u\n", t, (unsigned)r->id[i]);
-    }
+    st_net_raster_print(f, r, c->net.dt_ms);
     return CLI_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "core-private.h"
 #include "spiketalk/backend.h"
 #include "spiketalk/options.h"
+#include "spiketalk/ring.h"
 #include "spiketalk/sonify.h"
 
 #define PI 3.14159265358979323846
@@ -55,6 +56,10 @@ struct st_cortex {
     atomic_uint_least64_t m_samples, m_steps, m_spikes, m_exc, m_inh;
     atomic_uint_least32_t m_last, m_fault;
     atomic_uint_least32_t *m_current, *m_rate; /* float bits, per band */
+    /* the display feed: (stamp << 32 | id) per spike */
+    st_ring *tap;
+    atomic_uint_least64_t tap_lost;
+    uint64_t tap_buf[CHUNK];
 };
 
 /* ---- names --------------------------------------------------------------------------------- */
@@ -196,6 +201,9 @@ st_status st_cortex_check(const st_cortex_config *c, st_error *err)
         return st;
     if (c->drive != ST_NET_DRIVE_ADD && c->drive != ST_NET_DRIVE_REPLACE)
         return st_error_set(err, ST_ERR_INVAL, "--drive: add or replace");
+    if (c->tap_spikes > ST_RING_MAX_CAPACITY)
+        return st_error_set(err, ST_ERR_INVAL, "display feed: %zu spikes is more than %zu",
+                            c->tap_spikes, ST_RING_MAX_CAPACITY);
     if (!(c->voice_full_hz > 0) || !isfinite(c->voice_full_hz) || !(c->voice_tau_ms > 0) ||
         !isfinite(c->voice_tau_ms))
         return st_error_set(err, ST_ERR_INVAL,
@@ -210,7 +218,8 @@ uint64_t st_cortex_memory(const st_cortex_config *c)
     /* per band: the envelope pass, the moving average (at most 10 ms) and smoothing windows */
     double bands = b * (CHUNK * 8.0 + 8.0 * 0.01 * fs + 8.0 * c->front.smooth_s * fs + 256.0);
     double total = (double)st_net_memory(&c->net) + bands + ne * (8.0 + 2.0) +
-                   sizeof(st_cortex) + 1e6 * c->front.ref_window_s;
+                   sizeof(st_cortex) + 1e6 * c->front.ref_window_s +
+                   8.0 * (double)c->tap_spikes;
     return total < 1.8e19 ? (uint64_t)total : UINT64_MAX;
 }
 
@@ -329,6 +338,9 @@ st_status st_cortex_create(const st_cortex_config *cfg, st_cortex **out, st_erro
     }
     if ((st = make_fronts(c, err)) || (st = make_current(c, err)))
         goto fail;
+    if (cfg->tap_spikes && (st = st_ring_create(cfg->tap_spikes, sizeof(uint64_t), &c->tap, err)))
+        goto fail;
+    atomic_init(&c->tap_lost, 0u);
     st_net_set_drive(c->net, cfg->drive);
     reset_voice(c);
     c->next_end = c->fs / 1000; /* floor(fs / 1000): the end of the first millisecond */
@@ -350,6 +362,7 @@ void st_cortex_destroy(st_cortex *c)
         for (size_t j = 0; j < c->bands; j++)
             st_front_free(&c->front[j]);
     st_current_free(&c->cur);
+    st_ring_destroy(c->tap);
     void *arrays[] = {c->first, c->count, c->band_of, c->drive, c->front, c->env,
                       c->level_I, c->ref, c->fired, c->scale, c->target, c->amp, c->osc,
                       (void *)c->m_current, (void *)c->m_rate};
@@ -367,6 +380,25 @@ static uint32_t float_bits(float x)
     return b;
 }
 
+/* The step's spikes into the display feed, in pieces of 'tap_buf'; what does not fit is
+ * counted (a stamp beyond 32 bits too: 49 days of sound). */
+static void feed_tap(st_cortex *c, uint64_t stamp, const uint32_t *ids, size_t n)
+{
+    uint64_t lost = 0;
+    if (stamp > UINT32_MAX) {
+        lost = n;
+    } else {
+        for (size_t off = 0; off < n; off += CHUNK) {
+            size_t m = n - off < CHUNK ? n - off : CHUNK;
+            for (size_t i = 0; i < m; i++)
+                c->tap_buf[i] = stamp << 32 | ids[off + i];
+            lost += m - st_ring_write(c->tap, c->tap_buf, m);
+        }
+    }
+    if (lost)
+        atomic_fetch_add_explicit(&c->tap_lost, lost, memory_order_relaxed);
+}
+
 /* st_net_run's report of a step: counted per group, then passed on. */
 static void on_step(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
 {
@@ -381,6 +413,8 @@ static void on_step(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
     atomic_fetch_add_explicit(&c->m_exc, exc, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->m_inh, n - exc, memory_order_relaxed);
     atomic_store_explicit(&c->m_last, (uint32_t)n, memory_order_relaxed);
+    if (c->tap && n)
+        feed_tap(c, stamp, ids, n);
     if (c->user_fn)
         c->user_fn(c->user_ud, stamp, ids, n);
 }
@@ -557,6 +591,29 @@ void st_cortex_levels(const st_cortex *c, float *current, float *rate_hz)
         if (rate_hz)
             rate_hz[j] = bits_float(atomic_load_explicit(&m->m_rate[j], memory_order_relaxed));
     }
+}
+
+size_t st_cortex_tap_read(const st_cortex *c, uint64_t *stamp, uint32_t *id, size_t max)
+{
+    st_cortex *m = (st_cortex *)c; /* the reader's side of the ring is the caller's own */
+    if (!m->tap)
+        return 0;
+    uint64_t e[CHUNK];
+    size_t got = 0, k;
+    while (got < max && (k = st_ring_read(m->tap, e, max - got < CHUNK ? max - got : CHUNK))) {
+        for (size_t i = 0; i < k; i++) {
+            stamp[got + i] = e[i] >> 32;
+            id[got + i] = (uint32_t)(e[i] & UINT32_MAX);
+        }
+        got += k;
+    }
+    return got;
+}
+
+uint64_t st_cortex_tap_dropped(const st_cortex *c)
+{
+    st_cortex *m = (st_cortex *)c;
+    return atomic_load_explicit(&m->tap_lost, memory_order_relaxed);
 }
 
 bool st_cortex_fault(const st_cortex *c, st_error *err)

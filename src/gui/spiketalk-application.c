@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SpiketalkApplication: options (--page, --open, --preset, --feature, --screenshot), app actions
  * reachable over D-Bus (gapplication action org.spiketalk.Spiketalk ACTION: quit, page, set-preset,
- * set-feature, simulate, open, screenshot, live-start, live-stop, live-preset), keyboard
- * accelerators and the style sheet. */
+ * set-feature, simulate, open, screenshot, export, live-start, live-stop, live-preset,
+ * network-start, network-stop, network-source, network-net), keyboard accelerators and the
+ * style sheet. */
 #include "spiketalk-application.h"
 
 #include <stdarg.h>
@@ -107,6 +108,26 @@ static void live_activated(GSimpleAction *a, GVariant *p, gpointer app)
         spiketalk_window_live_preset(w, g_variant_get_string(p, NULL));
 }
 
+static void export_activated(GSimpleAction *a, GVariant *p, gpointer app)
+{
+    (void)a;
+    spiketalk_window_export(window_of(app), g_variant_get_string(p, NULL));
+}
+
+static void network_activated(GSimpleAction *a, GVariant *p, gpointer app)
+{
+    const char *name = g_action_get_name(G_ACTION(a));
+    SpiketalkWindow *w = window_of(app);
+    if (!strcmp(name, "network-start"))
+        spiketalk_window_network_start(w);
+    else if (!strcmp(name, "network-stop"))
+        spiketalk_window_network_stop(w);
+    else if (!strcmp(name, "network-source"))
+        spiketalk_window_network_source(w, g_variant_get_string(p, NULL));
+    else
+        spiketalk_window_network_net(w, g_variant_get_string(p, NULL));
+}
+
 static const GActionEntry app_actions[] = {
     {.name = "quit", .activate = quit_activated},
     {.name = "page", .activate = page_activated, .parameter_type = "s"},
@@ -118,6 +139,11 @@ static const GActionEntry app_actions[] = {
     {.name = "live-start", .activate = live_activated},
     {.name = "live-stop", .activate = live_activated},
     {.name = "live-preset", .activate = live_activated, .parameter_type = "s"},
+    {.name = "export", .activate = export_activated, .parameter_type = "s"},
+    {.name = "network-start", .activate = network_activated},
+    {.name = "network-stop", .activate = network_activated},
+    {.name = "network-source", .activate = network_activated, .parameter_type = "s"},
+    {.name = "network-net", .activate = network_activated, .parameter_type = "s"},
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -133,6 +159,7 @@ static void set_accels(GtkApplication *app)
         {"win.page::listen", {"<Alt>2", NULL}},
         {"win.page::live", {"<Alt>3", NULL}},
         {"win.page::axon", {"<Alt>4", NULL}},
+        {"win.page::network", {"<Alt>5", NULL}},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(accels); i++)
         gtk_application_set_accels_for_action(app, accels[i].action, accels[i].accels);
@@ -181,10 +208,10 @@ static int handle_local_options(GApplication *app, GVariantDict *opts)
     g_variant_dict_lookup(opts, "preset", "s", &self->preset);
     g_variant_dict_lookup(opts, "feature", "s", &self->feature);
     g_variant_dict_lookup(opts, "screenshot", "^ay", &self->screenshot);
-    static const char *const pages[] = {"simulate", "listen", "live", "axon", NULL};
+    static const char *const pages[] = {"simulate", "listen", "live", "axon", "network", NULL};
     if (self->page && !g_strv_contains(pages, self->page)) {
-        g_printerr("spiketalk-gtk: --page: unknown page '%s' (simulate, listen, live, axon)\n",
-                   self->page);
+        g_printerr("spiketalk-gtk: --page: unknown page '%s' (simulate, listen, live, axon, "
+                   "network)\n", self->page);
         return 2;
     }
     /* a screenshot run is a batch job: it must not hand its work to a running instance */
@@ -216,8 +243,10 @@ static void spiketalk_application_init(SpiketalkApplication *self)
 {
     static const GOptionEntry entries[] = {
         {"page", 0, 0, G_OPTION_ARG_STRING, NULL,
-         "Page to show: simulate, listen, live or axon", "PAGE"},
-        {"open", 0, 0, G_OPTION_ARG_FILENAME, NULL, "Open and process an audio file", "FILE"},
+         "Page to show: simulate, listen, live, axon or network", "PAGE"},
+        {"open", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+         "Open and process an audio file (with --page network: run the network over it)",
+         "FILE"},
         {"preset", 0, 0, G_OPTION_ARG_STRING, NULL, "Cell type to simulate (RS, FS, ...)",
          "NAME"},
         {"feature", 0, 0, G_OPTION_ARG_STRING, NULL,

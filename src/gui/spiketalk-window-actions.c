@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The window's actions: open (Ctrl+O), export (Ctrl+S), page switching (Alt+1..4), the banner's
+/* The window's actions: open (Ctrl+O), export (Ctrl+S), page switching (Alt+1..5), the banner's
  * dismiss, live start/stop and about. */
 #include "spiketalk-window-private.h"
 
@@ -46,8 +46,7 @@ static void open_activated(GSimpleAction *a, GVariant *p, gpointer ud)
 
 /* ---- export ---------------------------------------------------------------------------------- */
 
-/* Exports what the visible page shows to 'path'; the extension picks the format. */
-static void export_to(SpiketalkWindow *self, const char *path)
+void spiketalk_window_export(SpiketalkWindow *self, const char *path)
 {
     const char *page = gtk_stack_get_visible_child_name(self->stack);
     st_error err = {0};
@@ -58,6 +57,8 @@ static void export_to(SpiketalkWindow *self, const char *path)
         ok = spiketalk_listen_page_export(self->listen_page, path, &err);
     else if (!g_strcmp0(page, "axon"))
         ok = spiketalk_axon_page_export(self->axon_page, path, &err);
+    else if (!g_strcmp0(page, "network"))
+        ok = spiketalk_network_page_export(self->network_page, path, &err);
     else
         ok = spiketalk_live_page_export(self->live_page, path, &err);
     if (ok) {
@@ -76,7 +77,7 @@ static void export_response(GtkNativeDialog *dialog, int response, gpointer ud)
         GFile *file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
         char *path = file ? g_file_get_path(file) : NULL;
         if (path)
-            export_to(self, path);
+            spiketalk_window_export(self, path);
         g_free(path);
         g_clear_object(&file);
     }
@@ -97,12 +98,14 @@ static void export_activated(GSimpleAction *a, GVariant *p, gpointer ud)
         name = "response.wav";
     else if (!g_strcmp0(page, "axon"))
         name = "axon.png";
+    else if (!g_strcmp0(page, "network"))
+        name = "network.png";
     else
         name = "live-scope.png";
     if (self->chooser)
         return;
     self->chooser = gtk_file_chooser_native_new(
-        "Export (.png, .svg, .pdf plot; .csv trace; .wav response)", GTK_WINDOW(self),
+        "Export (.png, .svg, .pdf plot; .csv trace or spikes; .wav response)", GTK_WINDOW(self),
         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
     gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(self->chooser), name);
     g_signal_connect(self->chooser, "response", G_CALLBACK(export_response), self);

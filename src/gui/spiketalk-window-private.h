@@ -5,6 +5,7 @@
 #include "spiketalk-axon-page.h"
 #include "spiketalk-listen-page.h"
 #include "spiketalk-live-page.h"
+#include "spiketalk-network-page.h"
 #include "spiketalk-simulate-page.h"
 #include "spiketalk-window.h"
 
@@ -19,6 +20,7 @@ struct _SpiketalkWindow {
     SpiketalkListenPage *listen_page;
     SpiketalkLivePage *live_page;
     SpiketalkAxonPage *axon_page;
+    SpiketalkNetworkPage *network_page;
     /* screenshot */
     int busy;                 /* background jobs running */
     char *shot_path;

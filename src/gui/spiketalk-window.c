@@ -38,8 +38,8 @@ SpiketalkWindow *spiketalk_window_of(GtkWidget *widget)
 void spiketalk_window_show_page(SpiketalkWindow *self, const char *name)
 {
     if (!gtk_stack_get_child_by_name(self->stack, name)) {
-        char *msg = g_strdup_printf("page: unknown page '%s' (simulate, listen, live, axon)",
-                                    name);
+        char *msg = g_strdup_printf("page: unknown page '%s' (simulate, listen, live, axon, "
+                                    "network)", name);
         spiketalk_window_show_error(self, msg);
         g_free(msg);
         return;
@@ -59,6 +59,10 @@ void spiketalk_window_simulate(SpiketalkWindow *self)
 
 void spiketalk_window_open_path(SpiketalkWindow *self, const char *path)
 {
+    if (!g_strcmp0(gtk_stack_get_visible_child_name(self->stack), "network")) {
+        spiketalk_network_page_open(self->network_page, path);
+        return;
+    }
     gtk_stack_set_visible_child_name(self->stack, "listen");
     spiketalk_listen_page_open(self->listen_page, path);
 }
@@ -79,6 +83,30 @@ void spiketalk_window_live_preset(SpiketalkWindow *self, const char *name)
 {
     gtk_stack_set_visible_child_name(self->stack, "live");
     spiketalk_live_page_set_preset(self->live_page, name);
+}
+
+void spiketalk_window_network_start(SpiketalkWindow *self)
+{
+    gtk_stack_set_visible_child_name(self->stack, "network");
+    spiketalk_network_page_start(self->network_page);
+}
+
+void spiketalk_window_network_stop(SpiketalkWindow *self)
+{
+    gtk_stack_set_visible_child_name(self->stack, "network");
+    spiketalk_network_page_stop(self->network_page);
+}
+
+void spiketalk_window_network_source(SpiketalkWindow *self, const char *name)
+{
+    gtk_stack_set_visible_child_name(self->stack, "network");
+    spiketalk_network_page_set_source(self->network_page, name);
+}
+
+void spiketalk_window_network_net(SpiketalkWindow *self, const char *name)
+{
+    gtk_stack_set_visible_child_name(self->stack, "network");
+    spiketalk_network_page_set_net(self->network_page, name);
 }
 
 /* ---- screenshots ---------------------------------------------------------------------------- */
@@ -210,6 +238,7 @@ static void spiketalk_window_class_init(SpiketalkWindowClass *klass)
     g_type_ensure(SPIKETALK_TYPE_LISTEN_PAGE);
     g_type_ensure(SPIKETALK_TYPE_LIVE_PAGE);
     g_type_ensure(SPIKETALK_TYPE_AXON_PAGE);
+    g_type_ensure(SPIKETALK_TYPE_NETWORK_PAGE);
     gtk_widget_class_set_template_from_resource(wc,
                                                 "/org/spiketalk/Spiketalk/spiketalk-window.ui");
     gtk_widget_class_bind_template_child(wc, SpiketalkWindow, stack);
@@ -220,6 +249,7 @@ static void spiketalk_window_class_init(SpiketalkWindowClass *klass)
     gtk_widget_class_bind_template_child(wc, SpiketalkWindow, listen_page);
     gtk_widget_class_bind_template_child(wc, SpiketalkWindow, live_page);
     gtk_widget_class_bind_template_child(wc, SpiketalkWindow, axon_page);
+    gtk_widget_class_bind_template_child(wc, SpiketalkWindow, network_page);
 }
 
 static void spiketalk_window_init(SpiketalkWindow *self)

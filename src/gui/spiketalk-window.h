@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SpiketalkWindow: the main window: a header bar with the page switcher, an error banner and
- * the pages Simulate, Listen, Live and Axon in a GtkStack. */
+ * the pages Simulate, Listen, Live, Axon and Network in a GtkStack. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -18,7 +18,8 @@ SpiketalkWindow *spiketalk_window_new(SpiketalkApplication *app);
 /* The window that holds 'widget', or NULL (before it is placed in one). */
 SpiketalkWindow *spiketalk_window_of(GtkWidget *widget);
 
-/* Shows page "simulate", "listen", "live" or "axon"; unknown names show the banner. */
+/* Shows page "simulate", "listen", "live", "axon" or "network"; unknown names show the
+ * banner. */
 void spiketalk_window_show_page(SpiketalkWindow *self, const char *name);
 
 /* Simulate page: selects a cell type (feature FALSE) or one of the 2004 features and runs it.
@@ -26,7 +27,8 @@ void spiketalk_window_show_page(SpiketalkWindow *self, const char *name);
 void spiketalk_window_set_preset(SpiketalkWindow *self, const char *name, gboolean feature);
 void spiketalk_window_simulate(SpiketalkWindow *self);
 
-/* Listen page: reads and processes an audio file in the background. */
+/* Listen page (or the Network page when it is shown): reads and processes an audio file in the
+ * background. */
 void spiketalk_window_open_path(SpiketalkWindow *self, const char *path);
 
 /* Live page: shows it, then starts or stops the session or selects a preset ("RS", ...; the
@@ -34,6 +36,17 @@ void spiketalk_window_open_path(SpiketalkWindow *self, const char *path);
 void spiketalk_window_live_start(SpiketalkWindow *self);
 void spiketalk_window_live_stop(SpiketalkWindow *self);
 void spiketalk_window_live_preset(SpiketalkWindow *self, const char *name);
+
+/* Network page: shows it, then starts (the file off line, or the microphone live) or stops,
+ * or selects the source ("file", "microphone") or the network ("izh2003", "izh2006"). */
+void spiketalk_window_network_start(SpiketalkWindow *self);
+void spiketalk_window_network_stop(SpiketalkWindow *self);
+void spiketalk_window_network_source(SpiketalkWindow *self, const char *name);
+void spiketalk_window_network_net(SpiketalkWindow *self, const char *name);
+
+/* Exports what the visible page shows to 'path' (the extension picks the format); the banner
+ * says "Saved PATH" or the error. */
+void spiketalk_window_export(SpiketalkWindow *self, const char *path);
 
 /* Shows 'msg' in the banner at the top of the window (errors in red, notes in blue) and prints
  * the marker "error: MSG" (or "note: MSG"). The app goes on. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the listening network (cortex.h): its time mapping, its tonotopy and its sound
  * against invariants (silence, a tone in one band, the bounds of the sound, blocks). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,6 +301,119 @@ static void test_cortex_block_invariance(void **state)
     free(lb.id);
 }
 
+/* The display feed: the spikes a reader drains while the sound runs are those on_spikes got,
+ * in order; a feed too small for the reader's pace drops new spikes and counts them, and the
+ * sound and the reported spikes stay the same. */
+static void test_cortex_tap(void **state)
+{
+    (void)state;
+    enum { N = 22050, CAP = 200000, PIECE = 441 };
+    float *x = tone(N, 1000.0, 0.3), *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    spike_log got = {malloc(CAP * 8), malloc(CAP * 4), 0, CAP},
+              small_log = {malloc(CAP * 8), malloc(CAP * 4), 0, CAP};
+    uint64_t *ts = malloc(CAP * 8);
+    uint32_t *ti = malloc(CAP * 4);
+    st_cortex_config c = small(ST_NET_DRIVE_ADD);
+    c.tap_spikes = 1u << 16;
+    st_cortex_config tiny = c;
+    tiny.tap_spikes = 8;
+    st_cortex *big, *little;
+    assert_int_equal(st_cortex_create(&c, &big, NULL), ST_OK);
+    assert_int_equal(st_cortex_create(&tiny, &little, NULL), ST_OK);
+    size_t n_tap = 0, n_tiny = 0;
+    for (size_t at = 0; at < N; at += PIECE) {
+        st_cortex_process(big, x + at, a + at, PIECE, log_spikes, &got);
+        st_cortex_process(little, x + at, b + at, PIECE, log_spikes, &small_log);
+        n_tap += st_cortex_tap_read(big, ts + n_tap, ti + n_tap, CAP - n_tap);
+        uint64_t s1[4];
+        uint32_t i1[4];
+        n_tiny += st_cortex_tap_read(little, s1, i1, 4); /* a reader that falls behind */
+    }
+    assert_true(got.n > 100);
+    assert_int_equal(n_tap, got.n);
+    assert_int_equal(st_cortex_tap_dropped(big), 0);
+    assert_memory_equal(ts, got.stamp, got.n * sizeof *ts);
+    assert_memory_equal(ti, got.id, got.n * sizeof *ti);
+    /* the small feed: what it lost plus what was read and is still queued is everything */
+    uint64_t s1[16];
+    uint32_t i1[16];
+    size_t rest = st_cortex_tap_read(little, s1, i1, 16);
+    assert_true(st_cortex_tap_dropped(little) > 0);
+    assert_int_equal(n_tiny + rest + st_cortex_tap_dropped(little), small_log.n);
+    assert_int_equal(small_log.n, got.n);
+    assert_memory_equal(a, b, N * sizeof *a);
+    st_cortex_destroy(big);
+    st_cortex_destroy(little);
+    free(x);
+    free(a);
+    free(b);
+    free(ts);
+    free(ti);
+    free(got.stamp);
+    free(got.id);
+    free(small_log.stamp);
+    free(small_log.id);
+}
+
+/* The feed across threads, as a live session uses it: one thread processes (the callback),
+ * another drains concurrently (the window); what arrives is what on_spikes got, in order.
+ * Run under ThreadSanitizer by test.sh. */
+typedef struct tap_run {
+    st_cortex *cx;
+    const float *x;
+    float *y;
+    size_t n;
+    spike_log *log;
+    atomic_bool done;
+} tap_run;
+
+static void *tap_producer(void *ud)
+{
+    tap_run *t = ud;
+    for (size_t at = 0; at < t->n; at += 64)
+        st_cortex_process(t->cx, t->x + at, t->y + at, t->n - at < 64 ? t->n - at : 64,
+                          log_spikes, t->log);
+    atomic_store(&t->done, true);
+    return NULL;
+}
+
+static void test_cortex_tap_threads(void **state)
+{
+    (void)state;
+    enum { N = 22050, CAP = 200000 };
+    float *x = tone(N, 500.0, 0.3), *y = malloc(N * sizeof *y);
+    spike_log log = {malloc(CAP * 8), malloc(CAP * 4), 0, CAP};
+    uint64_t *ts = malloc(CAP * 8);
+    uint32_t *ti = malloc(CAP * 4);
+    st_cortex_config c = small(ST_NET_DRIVE_ADD);
+    c.tap_spikes = CAP;
+    tap_run t = {.x = x, .y = y, .n = N, .log = &log};
+    atomic_init(&t.done, false);
+    assert_int_equal(st_cortex_create(&c, &t.cx, NULL), ST_OK);
+    pthread_t p;
+    assert_int_equal(pthread_create(&p, NULL, tap_producer, &t), 0);
+    size_t got = 0;
+    bool finished = false;
+    while (!finished) {
+        finished = atomic_load(&t.done); /* read once more after the producer is done */
+        got += st_cortex_tap_read(t.cx, ts + got, ti + got, 97);
+    }
+    pthread_join(p, NULL);
+    got += st_cortex_tap_read(t.cx, ts + got, ti + got, CAP - got);
+    assert_true(log.n > 100);
+    assert_int_equal(got, log.n);
+    assert_int_equal(st_cortex_tap_dropped(t.cx), 0);
+    assert_memory_equal(ts, log.stamp, log.n * sizeof *ts);
+    assert_memory_equal(ti, log.id, log.n * sizeof *ti);
+    st_cortex_destroy(t.cx);
+    free(x);
+    free(y);
+    free(ts);
+    free(ti);
+    free(log.stamp);
+    free(log.id);
+}
+
 static void expect_inval(const st_cortex_config *c, const char *word)
 {
     st_error err = {0};
@@ -371,6 +486,8 @@ int main(void)
         cmocka_unit_test(test_cortex_tone_in_its_band),
         cmocka_unit_test(test_cortex_sound_bounded),
         cmocka_unit_test(test_cortex_block_invariance),
+        cmocka_unit_test(test_cortex_tap),
+        cmocka_unit_test(test_cortex_tap_threads),
         cmocka_unit_test(test_cortex_bad_config),
         cmocka_unit_test(test_cortex_nomem),
     };
