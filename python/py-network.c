@@ -152,20 +152,13 @@ static int warn_threads(const net_run *c)
 /* What a run produced. */
 typedef struct net_out {
     st_net_raster raster;
-    bool raster_failed;
+    st_net_recorder rec;            /* into 'raster' */
     st_net_info info;
     st_net_summary sum;
     double weights[ST_NET_WEIGHT_BINS];
     bool has_weights;
     double build_s, wall_s;
 } net_out;
-
-static void record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
-{
-    net_out *o = ud;
-    if (n && !o->raster_failed && st_net_raster_add(&o->raster, stamp, ids, n))
-        o->raster_failed = true;
-}
 
 /* The steps in pieces, Ctrl-C looked for between them; a drive with a row per step sets each
  * row before its step. */
@@ -180,7 +173,7 @@ static st_status steps(st_net *net, const net_run *c, const double *drive, net_o
         if (c->per_step && (st = st_net_set_input(net, 0, n, drive + k * n, err)))
             break;
         double t = stpy_now_s();
-        st = st_net_run(net, m, record, o, err);
+        st = st_net_run(net, m, st_net_record, &o->rec, err);
         t = stpy_now_s() - t;
         k += m;
         if (t < PIECE_LO_S && piece < PIECE_MAX_STEPS)
@@ -212,7 +205,7 @@ static st_status run(const net_run *c, const double *drive, net_out *o, stpy_run
     if (!st)
         st = steps(net, c, drive, o, ctl, err);
     o->wall_s = stpy_now_s() - t1;
-    if (!st && o->raster_failed)
+    if (!st && o->rec.failed)
         st = st_error_set(err, ST_ERR_NOMEM, "network: out of memory for the spike record");
     st_net_get_info(net, &o->info);
     if (!st && o->info.synapses_plastic) {
@@ -308,6 +301,7 @@ PyObject *stpy_network(PyObject *self, PyObject *args, PyObject *kw)
     PyObject *a[N_ARGS], *keep = PyList_New(0), *r = NULL;
     net_run c = {0};
     net_out o = {0};
+    o.rec.raster = &o.raster;
     st_net_options opt;
     st_error err = {0};
     if (!keep || stpy_kwargs(kw, names, a, NULL, "network") || options(a, keep, &opt))

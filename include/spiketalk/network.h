@@ -325,6 +325,16 @@ typedef struct st_net_raster {
  * ST_ERR_NOMEM leaves the raster as it was. */
 ST_API st_status st_net_raster_add(st_net_raster *r, uint64_t stamp, const uint32_t *ids,
                                    size_t n);
+/* Recording a run: st_net_record is an st_net_spike_fn whose 'ud' is an st_net_recorder. It
+ * appends each step's spikes to 'raster'; once memory runs out it keeps no more and sets
+ * 'failed' (the raster then holds the spikes before). */
+typedef struct st_net_recorder {
+    st_net_raster *raster;
+    bool failed;
+} st_net_recorder;
+
+ST_API void st_net_record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n);
+
 ST_API void st_net_raster_free(st_net_raster *r);
 
 /* The population rate of neurons [first, first + count) in Hz per step: rate[k] = spikes

@@ -325,19 +325,7 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-typedef struct recorder {
-    st_net_raster *raster;
-    bool failed;
-} recorder;
-
-static void record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
-{
-    recorder *r = ud;
-    if (n && !r->failed && st_net_raster_add(r->raster, stamp, ids, n))
-        r->failed = true;
-}
-
-static int spike_record_failed(const recorder *rec)
+static int spike_record_failed(const st_net_recorder *rec)
 {
     cli_error("network: out of memory for the spike record (%zu spikes kept; see --max-memory)",
               rec->raster->count);
@@ -356,13 +344,13 @@ static int simulate(const opts *o, const config *c, group *g, result *res)
         return rc;
     }
     res->build_s = now_s() - t0;
-    recorder rec = {&res->raster, false};
+    st_net_recorder rec = {&res->raster, false};
     cli_progress meter;
     cli_progress_start(&meter, "network", "ms", c->duration_ms, o->quiet || g->rank != 0);
     double t1 = now_s();
     for (uint64_t k = 0; k < c->steps && !st;) {
         uint64_t m = c->steps - k < CHUNK_STEPS ? c->steps - k : CHUNK_STEPS;
-        st = st_net_run(net, m, g->rank == 0 ? record : NULL, &rec, &err);
+        st = st_net_run(net, m, g->rank == 0 ? st_net_record : NULL, &rec, &err);
         k += m;
         cli_progress_update(&meter, (double)k * c->net.dt_ms);
     }
@@ -422,13 +410,13 @@ static int listen(const opts *o, config *c, result *res)
         cli_error("--input: out of memory for the answer (%zu samples)", n);
         return CLI_FAIL;
     }
-    recorder rec = {&res->raster, false};
+    st_net_recorder rec = {&res->raster, false};
     cli_progress meter;
     cli_progress_start(&meter, "network", "s of sound", (double)n / res->in.fs_hz, o->quiet);
     double t1 = now_s();
     for (size_t at = 0; at < n && !rec.failed; at += c->block) {
         size_t m = n - at < c->block ? n - at : c->block;
-        st_cortex_process(cx, res->in.x + at, res->sound + at, m, record, &rec);
+        st_cortex_process(cx, res->in.x + at, res->sound + at, m, st_net_record, &rec);
         cli_progress_update(&meter, (double)(at + m) / res->in.fs_hz);
     }
     res->wall_s = now_s() - t1;

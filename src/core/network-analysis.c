@@ -39,6 +39,13 @@ st_status st_net_raster_add(st_net_raster *r, uint64_t stamp, const uint32_t *id
     return ST_OK;
 }
 
+void st_net_record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
+{
+    st_net_recorder *r = ud;
+    if (n && !r->failed && st_net_raster_add(r->raster, stamp, ids, n))
+        r->failed = true;
+}
+
 void st_net_raster_free(st_net_raster *r)
 {
     st_free(r->stamp);

@@ -154,18 +154,6 @@ static void job_free(job *j)
     g_free(j);
 }
 
-typedef struct recorder {
-    st_net_raster *raster;
-    gboolean failed;
-} recorder;
-
-static void record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
-{
-    recorder *r = ud;
-    if (n && !r->failed && st_net_raster_add(r->raster, stamp, ids, n))
-        r->failed = TRUE;
-}
-
 /* The network's shape and its bands' groups, from the engine that ran. */
 static void take_shape(job *j, const st_cortex *cx)
 {
@@ -203,7 +191,7 @@ static st_status run_file(job *j)
         return st_error_set(&j->err, ST_ERR_NOMEM, "%s: out of memory for the answer", j->path);
     }
     j->sound_n = n;
-    recorder rec = {&j->raster, FALSE};
+    st_net_recorder rec = {&j->raster, false};
     gint64 t0 = g_get_monotonic_time();
     for (size_t at = 0; at < n && !rec.failed; at += BLOCK) {
         if (g_cancellable_is_cancelled(j->cancel)) {
@@ -211,7 +199,7 @@ static st_status run_file(job *j)
             break;
         }
         size_t m = MIN(n - at, BLOCK);
-        st_cortex_process(cx, j->in.x + at, j->sound + at, m, record, &rec);
+        st_cortex_process(cx, j->in.x + at, j->sound + at, m, st_net_record, &rec);
         g_atomic_int_set(&j->progress_permille, (gint)(1000.0 * (double)(at + m) / (double)n));
     }
     j->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;

@@ -952,6 +952,33 @@ static void test_network_fault_threads(void **state)
     }
 }
 
+/* st_net_record keeps every spike it is given while memory lasts; when the raster cannot grow it
+ * sets 'failed', keeps exactly the spikes before and takes no more. */
+static void test_network_recorder(void **state)
+{
+    (void)state;
+    st_net_raster r = {0};
+    st_net_recorder rec = {&r, false};
+    uint32_t ids[5000];
+    for (uint32_t i = 0; i < 5000; i++)
+        ids[i] = 7 * i;
+    st_net_record(&rec, 3, ids, 3000); /* 4096 places */
+    st_net_record(&rec, 4, ids, 0);
+    assert_false(rec.failed);
+    assert_int_equal(r.count, 3000);
+    int left = 0; /* the next growth fails */
+    st_set_allocator(st_test_failing_alloc, &left);
+    st_net_record(&rec, 5, ids, 5000);
+    st_set_allocator(NULL, NULL);
+    assert_true(rec.failed);
+    assert_int_equal(r.count, 3000);
+    st_net_record(&rec, 6, ids, 1); /* after a failure: nothing more */
+    assert_int_equal(r.count, 3000);
+    for (size_t i = 0; i < r.count; i++)
+        assert_true(r.stamp[i] == 3 && r.id[i] == 7 * i);
+    st_net_raster_free(&r);
+}
+
 /* Every allocation of st_net_create made to fail in turn: ST_ERR_NOMEM, nothing leaked
  * (AddressSanitizer checks the latter). */
 static void test_network_allocation_failures(void **state)
@@ -1061,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_network_bad_input),
         cmocka_unit_test(test_network_fault),
         cmocka_unit_test(test_network_fault_threads),
+        cmocka_unit_test(test_network_recorder),
         cmocka_unit_test(test_network_allocation_failures),
         cmocka_unit_test(test_network_options),
         cmocka_unit_test(test_network_summary),
