@@ -379,6 +379,10 @@ ST_API size_t st_net_psd_peaks(const st_net_psd *p, double fmin_hz, double fmax_
 ST_API bool st_net_psd_rhythm(const st_net_psd *p, double lo_hz, double hi_hz,
                               st_net_peak *out);
 
+/* The rhythms the papers name, alpha (4-14 Hz) and gamma (25-80 Hz), those the spectrum has
+ * (st_net_psd_rhythm), with their names, for a figure's marks. Returns how many, 0 to 2. */
+ST_API size_t st_net_rhythms(const st_net_psd *psd, st_net_peak marks[2], const char *names[2]);
+
 #define ST_NET_SUMMARY_PEAKS 5       /* spectral peaks kept */
 #define ST_NET_SPECTRUM_MS 60000.0   /* longer runs: the spectrum of their last minute */
 #define ST_NET_WEIGHT_BINS 20        /* bins of a report's weight histogram over [0, w_max] */

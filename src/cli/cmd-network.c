@@ -519,13 +519,8 @@ static int write_raster(const char *path, const opts *o, const config *c, const 
     /* the rhythms the papers name: alpha and gamma, where the spectrum has them */
     st_net_peak marks[2];
     const char *names[2];
-    size_t nm = 0;
-    const struct { const char *name; double lo, hi; } bands[2] = {{"alpha", 4.0, 14.0},
-                                                                  {"gamma", 25.0, 80.0}};
     const st_net_psd *psd = &r->sum.psd;
-    for (int b = 0; b < 2 && psd->n; b++)
-        if (st_net_psd_rhythm(psd, bands[b].lo, bands[b].hi, &marks[nm]))
-            names[nm++] = bands[b].name;
+    size_t nm = st_net_rhythms(psd, marks, names);
     st_net_figure f = {.title = title, .raster = &r->raster, .neurons = r->info.neurons,
                        .n_exc = r->info.neurons_exc, .dt_ms = c->net.dt_ms,
                        .steps = c->steps, .rate_hz = r->sum.rate_hz, .psd = psd->n ? psd : NULL,

@@ -204,10 +204,25 @@ bool st_net_psd_rhythm(const st_net_psd *p, double lo_hz, double hi_hz, st_net_p
     return false;
 }
 
-static double band_peak(const st_net_psd *p, double lo_hz, double hi_hz)
+/* The rhythms the papers name and where they are looked for. */
+static const struct { const char *name; double lo_hz, hi_hz; } rhythm_bands[2] = {
+    {"alpha", 4.0, 14.0}, {"gamma", 25.0, 80.0}};
+
+size_t st_net_rhythms(const st_net_psd *psd, st_net_peak marks[2], const char *names[2])
+{
+    size_t n = 0;
+    for (int b = 0; b < 2 && psd->n; b++)
+        if (st_net_psd_rhythm(psd, rhythm_bands[b].lo_hz, rhythm_bands[b].hi_hz, &marks[n]))
+            names[n++] = rhythm_bands[b].name;
+    return n;
+}
+
+static double band_peak(const st_net_psd *p, int band)
 {
     st_net_peak pk;
-    return st_net_psd_rhythm(p, lo_hz, hi_hz, &pk) ? pk.freq_hz : NAN;
+    return st_net_psd_rhythm(p, rhythm_bands[band].lo_hz, rhythm_bands[band].hi_hz, &pk)
+               ? pk.freq_hz
+               : NAN;
 }
 
 st_status st_net_summarise(const st_net_raster *r, uint32_t neurons, double dt_ms,
@@ -225,8 +240,8 @@ st_status st_net_summarise(const st_net_raster *r, uint32_t neurons, double dt_m
     if (steps - k0 >= 64 &&
         !st_net_psd_welch(out->rate_hz + k0, (size_t)(steps - k0), dt_ms, 0, &out->psd, NULL)) {
         out->n_peaks = st_net_psd_peaks(&out->psd, 1.0, 200.0, out->peaks, ST_NET_SUMMARY_PEAKS);
-        out->alpha_hz = band_peak(&out->psd, 4.0, 14.0);
-        out->gamma_hz = band_peak(&out->psd, 25.0, 80.0);
+        out->alpha_hz = band_peak(&out->psd, 0);
+        out->gamma_hz = band_peak(&out->psd, 1);
     }
     return ST_OK;
 }

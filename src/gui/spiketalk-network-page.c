@@ -227,18 +227,6 @@ static st_status read_recordings(job *j)
     return st;
 }
 
-/* The rhythms the papers name, where the spectrum has them (as `spiketalk network`). */
-static size_t rhythms(const st_net_psd *psd, st_net_peak *marks, const char **names)
-{
-    static const struct { const char *name; double lo, hi; } bands[2] = {
-        {"alpha", 4.0, 14.0}, {"gamma", 25.0, 80.0}};
-    size_t nm = 0;
-    for (int b = 0; b < 2 && psd->n; b++)
-        if (st_net_psd_rhythm(psd, bands[b].lo, bands[b].hi, &marks[nm]))
-            names[nm++] = bands[b].name;
-    return nm;
-}
-
 /* The summary and the figure: the spectrogram of what it heard, the raster, the rate and its
  * spectrum, the whole run. */
 static st_status analyse(job *j)
@@ -259,7 +247,7 @@ static st_status analyse(job *j)
     g_free(base);
     st_net_peak marks[2];
     const char *names[2];
-    size_t nm = rhythms(&j->sum.psd, marks, names);
+    size_t nm = st_net_rhythms(&j->sum.psd, marks, names);
     st_net_figure f = {.title = title, .raster = &j->raster, .neurons = j->info.neurons,
                        .n_exc = j->info.neurons_exc, .dt_ms = j->info.dt_ms, .steps = j->steps,
                        .rate_hz = j->sum.rate_hz, .psd = j->sum.psd.n ? &j->sum.psd : NULL,

@@ -952,6 +952,35 @@ static void test_network_fault_threads(void **state)
     }
 }
 
+/* The named rhythms of a spectrum with a flat floor: a peak at 8 Hz is alpha, one at 30 Hz
+ * gamma, one at 18 Hz neither; a peak under the prominence is not marked. */
+static void test_network_rhythms(void **state)
+{
+    (void)state;
+    enum { N = 201 };
+    double f[N], p[N];
+    for (int i = 0; i < N; i++) {
+        f[i] = i; /* 1 Hz apart, 0 to 200 Hz */
+        p[i] = 1.0;
+    }
+    st_net_psd psd = {.freq_hz = f, .power = p, .n = N, .df_hz = 1.0};
+    st_net_peak marks[2];
+    const char *names[2];
+    assert_int_equal(st_net_rhythms(&psd, marks, names), 0);
+    p[8] = 5.0;
+    p[18] = 9.0;
+    p[30] = 1.5; /* under twice the median */
+    assert_int_equal(st_net_rhythms(&psd, marks, names), 1);
+    assert_string_equal(names[0], "alpha");
+    assert_true(marks[0].freq_hz == 8.0);
+    p[30] = 4.0;
+    assert_int_equal(st_net_rhythms(&psd, marks, names), 2);
+    assert_string_equal(names[1], "gamma");
+    assert_true(marks[1].freq_hz == 30.0);
+    psd.n = 0;
+    assert_int_equal(st_net_rhythms(&psd, marks, names), 0);
+}
+
 /* st_net_record keeps every spike it is given while memory lasts; when the raster cannot grow it
  * sets 'failed', keeps exactly the spikes before and takes no more. */
 static void test_network_recorder(void **state)
@@ -1089,6 +1118,7 @@ int main(void)
         cmocka_unit_test(test_network_fault),
         cmocka_unit_test(test_network_fault_threads),
         cmocka_unit_test(test_network_recorder),
+        cmocka_unit_test(test_network_rhythms),
         cmocka_unit_test(test_network_allocation_failures),
         cmocka_unit_test(test_network_options),
         cmocka_unit_test(test_network_summary),
