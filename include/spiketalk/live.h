@@ -45,7 +45,7 @@ typedef enum st_live_net_thread {
 /* The largest network ST_LIVE_NET_AUTO runs in the callback (measured: README, bench-live-net). */
 #define ST_LIVE_NET_AUTO_NEURONS 2000u
 /* The worker's default extra latency, ms (measured: README, bench-live-net). */
-#define ST_LIVE_NET_LATENCY_MS 40.0
+#define ST_LIVE_NET_LATENCY_MS 100.0
 /* The longest extra latency a session accepts, ms. */
 #define ST_LIVE_NET_MAX_LATENCY_MS 2000.0
 

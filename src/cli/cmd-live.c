@@ -87,7 +87,7 @@ static void help(FILE *f)
         "                       else the worker]. worker: a real-time thread (SCHED_FIFO when\n"
         "                       permitted) fed by lock-free rings; the callback only moves\n"
         "                       samples, so a slow step is no xrun, but the sound comes later\n"
-        "  --net-latency MS     the worker's extra latency, at least one block [40]: what is\n"
+        "  --net-latency MS     the worker's extra latency, at least one block [100]: what is\n"
         "                       played is the network's answer to the sound MS earlier, bit for\n"
         "                       bit; a worker later than that plays a silent block instead,\n"
         "                       counted as late (meter, --json late_blocks), never waited for\n"
