@@ -30,6 +30,30 @@ extern "C" {
 
 typedef struct st_live st_live;
 
+/* Where a network session (st_live_config.cortex) runs its network. */
+typedef enum st_live_net_thread {
+    ST_LIVE_NET_AUTO = 0,       /* the callback up to ST_LIVE_NET_AUTO_NEURONS neurons, else a
+                                   worker */
+    ST_LIVE_NET_CALLBACK,       /* in the audio callback: no extra latency, but a step that
+                                   takes longer than a block period is an xrun */
+    ST_LIVE_NET_WORKER,         /* on a real-time worker thread (cortex-worker.h): the callback
+                                   only moves samples through rings; the sound comes
+                                   'net_latency' later, and a worker later than that makes a
+                                   silent block, counted, never an xrun */
+} st_live_net_thread;
+
+/* The largest network ST_LIVE_NET_AUTO runs in the callback (measured: README, bench-live-net). */
+#define ST_LIVE_NET_AUTO_NEURONS 2000u
+/* The worker's default extra latency, ms (measured: README, bench-live-net). */
+#define ST_LIVE_NET_LATENCY_MS 100.0
+/* The longest extra latency a session accepts, ms. */
+#define ST_LIVE_NET_MAX_LATENCY_MS 2000.0
+
+/* "auto", "callback", "worker"; st_live_net_thread_parse: ST_ERR_INVAL naming --net-thread. */
+ST_API const char *st_live_net_thread_name(st_live_net_thread t);
+ST_API st_status st_live_net_thread_parse(const char *name, st_live_net_thread *out,
+                                          st_error *err);
+
 /* Largest block (frames per callback) a session accepts. */
 #define ST_LIVE_MAX_BLOCK 16384u
 
@@ -57,6 +81,15 @@ typedef struct st_live_config {
                                    callback runs st_cortex_process on a copy of it whose
                                    bank.fs_hz is the session's rate; its network must run on
                                    one thread; no scope and no envelope recording */
+    /* where the network runs, added after the above */
+    st_live_net_thread net_thread; /* ST_LIVE_NET_AUTO (0), _CALLBACK or _WORKER */
+    double net_latency_ms;      /* ms; the worker's extra latency, rounded to samples, at least
+                                   one block; 0: ST_LIVE_NET_LATENCY_MS (or one block, if
+                                   longer). Ignored in the callback */
+    double test_worker_stall_ms;/* testing only: ms; > 0: the worker 0.5 s into the session
+                                   sleeps this long, to make it late */
+    bool test_lockstep;         /* testing only: the callback waits for the worker (a JACK
+                                   server in freewheel, for bit-exact tests); never in real time */
 } st_live_config;
 
 /* Block 64, client name "spiketalk", everything else off or default. */
@@ -74,6 +107,11 @@ typedef struct st_live_info {
     double reported_in_latency_s; /* PortAudio's claims, s (wrong on JACK: measure instead) */
     double reported_out_latency_s;
     bool rt_guard;                /* the testing hook was found and is called */
+    /* a network session's thread, added after the above */
+    st_live_net_thread net_thread;/* ST_LIVE_NET_CALLBACK or _WORKER (auto resolved) */
+    size_t net_latency_samples;   /* the worker's extra delay: what is played at sample t is
+                                     the network's sound for the input at t - this; 0 in the
+                                     callback */
 } st_live_info;
 
 /* Counters since the session started, read while it runs. A network session counts all its
@@ -97,6 +135,13 @@ typedef struct st_live_stats {
     double pa_cpu_load;           /* PortAudio's Pa_GetStreamCpuLoad (the whole callback) */
     uint64_t record_dropped;      /* samples the writer thread could not take in time */
     bool active;                  /* the stream still runs (false after 'duration' or a stop) */
+    /* a network on a worker thread (0 otherwise), added after the above; 'load_*' above are
+       then the callback's own cost */
+    uint64_t late_blocks;         /* blocks played as silence because the worker was late */
+    uint64_t worker_input_lost;   /* input samples the worker's full ring could not take */
+    double worker_load_mean;      /* the worker's network time / audio time over the session */
+    double worker_load_max;       /* its longest piece (one block of sound) / block period */
+    bool worker_realtime;         /* it runs with SCHED_FIFO */
 } st_live_stats;
 
 /* Opens the devices and everything the session needs, without starting it: PortAudio (the JACK

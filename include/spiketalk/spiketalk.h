@@ -9,6 +9,7 @@
 #include "spiketalk/backend.h"
 #include "spiketalk/cable.h"
 #include "spiketalk/cortex.h"
+#include "spiketalk/cortex-worker.h"
 #include "spiketalk/dsp.h"
 #include "spiketalk/figure.h"
 #include "spiketalk/filterbank.h"

@@ -32,7 +32,8 @@ typedef struct opts {
     st_cortex_options bands;    /* its bands (--gain, --gate, --gate-k from 'pipe') */
     const char *block, *duration, *rate, *device, *in_dev, *out_dev, *host_api;
     const char *rec_in, *rec_out, *rec_env, *stall_ms;
-    bool json, quiet, test_alloc;
+    const char *net_thread, *net_latency, *worker_stall_ms; /* the network's thread */
+    bool json, quiet, test_alloc, lockstep;
 } opts;
 
 static void help(FILE *f)
@@ -81,9 +82,20 @@ static void help(FILE *f)
         "  --bands N, --fmin HZ, --fmax HZ, --spacing erb|log, --drive add|replace\n"
         "                       the bands, as spiketalk network --input [16, 100, 8000, erb, add]\n"
         "  --gain G, --gate MODE, --gate-k K   the bands' current and gate [10, adaptive, 3]\n"
+        "  --net-thread callback|worker|auto\n"
+        "                       where the network runs [auto: the callback up to 2000 neurons,\n"
+        "                       else the worker]. worker: a real-time thread (SCHED_FIFO when\n"
+        "                       permitted) fed by lock-free rings; the callback only moves\n"
+        "                       samples, so a slow step is no xrun, but the sound comes later\n"
+        "  --net-latency MS     the worker's extra latency, at least one block [100]: what is\n"
+        "                       played is the network's answer to the sound MS earlier, bit for\n"
+        "                       bit; a worker later than that plays a silent block instead,\n"
+        "                       counted as late (meter, --json late_blocks), never waited for\n"
         "  The meter shows the population rate (spikes per neuron per second); --json adds\n"
-        "  the network, its bands and spike_neurons beside spike_times_ms; --record-out played\n"
-        "  equals `spiketalk network --input` of --record-in with --block N, bit for bit.\n"
+        "  the network, its bands and spike_neurons beside spike_times_ms, the thread\n"
+        "  (net_thread, net_latency_samples, late_blocks, worker_load_mean); --record-out\n"
+        "  played equals `spiketalk network --input` of --record-in with --block N, bit for\n"
+        "  bit, delayed by net_latency_samples.\n"
         "\n"
         "Keys (on a terminal): 1-7 switch the neuron to the study's cell types RS IB CH FS LTS\n"
         "TC RZ (the book's seven with --model izh2007) while it runs - its state carries on, no\n"
@@ -97,7 +109,10 @@ static void help(FILE *f)
         "Testing only (the live test suite):\n"
         "  --test-stall-ms MS   one callback, 0.5 s in, sleeps MS ms (forces an xrun)\n"
         "  --test-alloc         one callback, 0.25 s in, calls malloc (the test guard must\n"
-        "                       abort the program)\n"
+        "                       abort the program)\n"        "  --test-worker-stall-ms MS   the network's worker, 0.5 s in, sleeps MS ms (late\n"
+        "                       blocks)\n"
+        "  --test-net-lockstep  the callback waits for the worker (a JACK server in freewheel\n"
+        "                       only, for bit-exact tests)\n"
         "\n"
         "Examples:\n"
         "  spiketalk live --preset RS --duration 30\n"
@@ -115,7 +130,7 @@ static int other_arg(void *ud, int argc, char **argv, int *i)
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
-    cli_opt table[26 + CLI_PIPE_N_OPTS] = {
+    cli_opt table[30 + CLI_PIPE_N_OPTS] = {
         {"--block", &o->block, NULL},           {"--duration", &o->duration, NULL},
         {"--rate", &o->rate, NULL},             {"--device", &o->device, NULL},
         {"--input-device", &o->in_dev, NULL},   {"--output-device", &o->out_dev, NULL},
@@ -127,8 +142,11 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--synapses", &o->net.synapses, NULL}, {"--seed", &o->net.seed, NULL},
         {"--bands", &o->bands.bands, NULL},     {"--fmin", &o->bands.fmin, NULL},
         {"--fmax", &o->bands.fmax, NULL},       {"--spacing", &o->bands.spacing, NULL},
-        {"--drive", &o->bands.drive, NULL}};
-    size_t n = 23;
+        {"--drive", &o->bands.drive, NULL},     {"--net-thread", &o->net_thread, NULL},
+        {"--net-latency", &o->net_latency, NULL},
+        {"--test-worker-stall-ms", &o->worker_stall_ms, NULL},
+        {"--test-net-lockstep", NULL, &o->lockstep}};
+    size_t n = 27;
     cli_pipe_table(&o->pipe, table, &n);
     return cli_parse(argc, argv, table, n, "live", help, other_arg, o);
 }
@@ -193,6 +211,28 @@ static int configure_net(const opts *o, double fs_hz, st_cortex_config *cx)
     return CLI_OK;
 }
 
+/* Where the network runs: --net-thread, --net-latency and their test-only companions. */
+static int configure_thread(const opts *o, st_live_config *lc)
+{
+    st_error err = {0};
+    if (o->net_thread && st_live_net_thread_parse(o->net_thread, &lc->net_thread, &err))
+        return cli_report(&err);
+    if (o->net_latency) {
+        if (!ranged("--net-latency", o->net_latency, 1, ST_LIVE_NET_MAX_LATENCY_MS, false,
+                    &lc->net_latency_ms))
+            return CLI_USAGE;
+        if (lc->net_thread == ST_LIVE_NET_CALLBACK) {
+            cli_error("--net-latency: the worker's; --net-thread callback adds no latency");
+            return CLI_USAGE;
+        }
+    }
+    if (o->worker_stall_ms && !ranged("--test-worker-stall-ms", o->worker_stall_ms, 0, 10000,
+                                      false, &lc->test_worker_stall_ms))
+        return CLI_USAGE;
+    lc->test_lockstep = o->lockstep;
+    return CLI_OK;
+}
+
 static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc,
                      st_cortex_config *cx)
 {
@@ -235,7 +275,14 @@ static int configure(const opts *o, st_live_config *lc, st_pipeline_config *sc,
     }
     if (o->net.net) {
         lc->cortex = cx;
-        return configure_net(o, lc->fs_hz, cx);
+        int rc = configure_thread(o, lc);
+        return rc ? rc : configure_net(o, lc->fs_hz, cx);
+    }
+    if (o->net_thread || o->net_latency || o->worker_stall_ms || o->lockstep) {
+        cli_error("%s: needs --net (a network that listens)",
+                  o->net_thread ? "--net-thread" : o->net_latency ? "--net-latency"
+                  : o->worker_stall_ms ? "--test-worker-stall-ms" : "--test-net-lockstep");
+        return CLI_USAGE;
     }
     if (o->net.neurons || o->net.synapses || o->net.seed || st_cortex_options_given(&o->bands)) {
         cli_error("%s: needs --net (a network that listens)",
@@ -424,15 +471,17 @@ static void meter(session *s, const st_live_stats *st)
     else
         level_text(floor_, sizeof floor_, (float)st->noise_floor);
     if (s->cortex && s->tty)
-        fprintf(stderr, "\r%6.1fs in %s pop %6.2f Hz load %4.1f%% max %4.1f%% xr %llu ",
+        fprintf(stderr, "\r%6.1fs in %s pop %6.2f Hz load %4.1f%% max %4.1f%% xr %llu lt %llu ",
                 seconds(s, st->frames), level, s->rate_hz, 100 * st->load_mean,
-                100 * s->load_max, (unsigned long long)st->xruns);
+                100 * s->load_max, (unsigned long long)st->xruns,
+                (unsigned long long)st->late_blocks);
     else if (s->cortex)
         fprintf(stderr,
                 "live: %.1f s  in %s  population %.2f Hz  current %.2f  load %.1f%% (max "
-                "%.1f%%)  xruns %llu  %s\n",
+                "%.1f%%)  xruns %llu  late %llu  %s\n",
                 seconds(s, st->frames), level, s->rate_hz, st->current, 100 * st->load_mean,
-                100 * s->load_max, (unsigned long long)st->xruns, s->preset);
+                100 * s->load_max, (unsigned long long)st->xruns,
+                (unsigned long long)st->late_blocks, s->preset);
     else if (s->tty) /* under 80 columns, or the terminal wraps it and \r rewrites half */
         fprintf(stderr,
                 "\r%6.1fs in %s fl %s %5.1f spk/s load %4.1f%% max %4.1f%% xr %llu %-3s",
@@ -512,6 +561,14 @@ static void json_net(st_json *j, const session *s, const st_live_stats *st)
     st_net_info ni;
     st_net_get_info(st_cortex_net(s->cortex), &ni);
     st_json_string(j, "net", c->net.name);
+    st_json_string(j, "net_thread", st_live_net_thread_name(in->net_thread));
+    st_json_uint(j, "net_latency_samples", in->net_latency_samples);
+    st_json_number(j, "net_latency_ms", 1000.0 * (double)in->net_latency_samples / in->fs_hz);
+    st_json_uint(j, "late_blocks", st->late_blocks);
+    st_json_uint(j, "worker_input_lost", st->worker_input_lost);
+    st_json_bool(j, "worker_realtime", st->worker_realtime);
+    st_json_number(j, "worker_load_mean", st->worker_load_mean);
+    st_json_number(j, "worker_load_max", st->worker_load_max);
     st_json_uint(j, "neurons", ni.neurons);
     st_json_uint(j, "synapses", ni.synapses);
     st_json_uint(j, "seed", c->net.seed);
@@ -633,6 +690,14 @@ static void print_summary(const session *s, const st_live_stats *st)
            (unsigned long long)st->xruns,
            100 * st->load_mean, 100 * st->load_max,
            1000.0 * (double)in->delay_samples / in->fs_hz);
+    if (in->net_thread == ST_LIVE_NET_WORKER)
+        printf("live: the network on a worker thread (%s), %.2f ms later (%zu samples): "
+               "%.2f%% of the time mean, its longest block %.0f%% of a period; "
+               "late blocks %llu\n",
+               st->worker_realtime ? "SCHED_FIFO" : "normal priority",
+               1000.0 * (double)in->net_latency_samples / in->fs_hz, in->net_latency_samples,
+               100 * st->worker_load_mean, 100 * st->worker_load_max,
+               (unsigned long long)st->late_blocks);
     const char *rec[3] = {s->o->rec_in, s->o->rec_out, s->o->rec_env};
     for (int i = 0; i < 3; i++)
         if (rec[i])
@@ -646,6 +711,12 @@ static void print_intro(const session *s)
             "live: %s, '%s' -> '%s', %g Hz, blocks of %u (%.2f ms), envelope delay %.2f ms\n",
             in->host_api, in->input_name, in->output_name, in->fs_hz, in->block,
             1000.0 * in->block / in->fs_hz, 1000.0 * (double)in->delay_samples / in->fs_hz);
+    if (s->cortex && in->net_thread == ST_LIVE_NET_WORKER)
+        fprintf(stderr, "live: the network runs on a worker thread; its sound comes %.2f ms "
+                "(%zu samples) later\n", 1000.0 * (double)in->net_latency_samples / in->fs_hz,
+                in->net_latency_samples);
+    else if (s->cortex)
+        fprintf(stderr, "live: the network runs in the audio callback\n");
     if (s->n_keys) {
         fputs("keys:", stderr);
         for (size_t i = 0; i < s->n_keys; i++)

@@ -19,6 +19,7 @@
 
 #include "io-private.h"
 #include "spiketalk/audio.h"
+#include "spiketalk/cortex-worker.h"
 #include "spiketalk/ring.h"
 
 /* The rate the study used and most devices offer; a device that does not take it runs at its
@@ -51,6 +52,7 @@ struct st_live {
     st_live_info info;
     st_stream *stream;                   /* the pipeline, or */
     st_cortex *cortex;                   /* a network that listens */
+    st_cortex_worker *worker;            /* its worker thread, or NULL: it runs in the callback */
     PaStream *pa;
     bool pa_up, started, stopped;
     bool abandoned;                      /* the device went away: PortAudio is left alone */
@@ -94,6 +96,26 @@ struct st_live {
     float drain[DRAIN];
     uint64_t stamps[DRAIN];
 };
+
+const char *st_live_net_thread_name(st_live_net_thread t)
+{
+    switch (t) {
+    case ST_LIVE_NET_CALLBACK: return "callback";
+    case ST_LIVE_NET_WORKER: return "worker";
+    default: return "auto";
+    }
+}
+
+st_status st_live_net_thread_parse(const char *name, st_live_net_thread *out, st_error *err)
+{
+    for (int t = ST_LIVE_NET_AUTO; t <= ST_LIVE_NET_WORKER; t++)
+        if (name && !strcmp(name, st_live_net_thread_name((st_live_net_thread)t))) {
+            *out = (st_live_net_thread)t;
+            return ST_OK;
+        }
+    return st_error_set(err, ST_ERR_INVAL,
+                        "--net-thread: unknown '%s' (callback, worker or auto)", name ? name : "");
+}
 
 void st_live_config_default(st_live_config *c)
 {
@@ -225,7 +247,9 @@ static void run_piece(st_live *l, const float *in, float *out, size_t off, size_
     if (peak > 0.0f && isfinite(peak))
         raise_peak(l, peak);
     l->cb_spikes.count = 0;
-    if (l->cortex)
+    if (l->worker)
+        st_cortex_worker_process(l->worker, x, y, m);
+    else if (l->cortex)
         st_cortex_process(l->cortex, x, y, m, on_net_spikes, l);
     else
         st_stream_process(l->stream, x, y, m, &l->cb_spikes);
@@ -501,6 +525,37 @@ static guard_fn find_guard(void)
     return fn;
 }
 
+/* A network's thread: the callback, or a worker whose rings 'c' sizes (net_latency_ms). */
+static st_status open_worker(st_live *l, const st_live_config *c, st_error *err)
+{
+    st_net_info ni;
+    st_net_get_info(st_cortex_net(l->cortex), &ni);
+    st_live_net_thread t = c->net_thread;
+    if (t == ST_LIVE_NET_AUTO)
+        t = ni.neurons <= ST_LIVE_NET_AUTO_NEURONS ? ST_LIVE_NET_CALLBACK : ST_LIVE_NET_WORKER;
+    l->info.net_thread = t;
+    if (t != ST_LIVE_NET_WORKER)
+        return ST_OK;
+    double ms = c->net_latency_ms > 0 ? c->net_latency_ms : ST_LIVE_NET_LATENCY_MS;
+    if (!(ms <= ST_LIVE_NET_MAX_LATENCY_MS))
+        return st_error_set(err, ST_ERR_INVAL, "--net-latency: must be at most %g ms (got %g)",
+                            ST_LIVE_NET_MAX_LATENCY_MS, ms);
+    size_t lat = (size_t)llround(ms * l->info.fs_hz / 1000.0);
+    if (c->net_latency_ms <= 0 && lat < c->block)
+        lat = c->block;
+    st_cortex_worker_config wc = {
+        .block = c->block, .latency = lat,
+        .input_capacity = (size_t)(RECORD_RING_S * l->info.fs_hz), .realtime = true,
+        .on_spikes = on_net_spikes, .ud = l,
+        .test_stall_ms = c->test_worker_stall_ms,
+        .test_stall_at = (uint64_t)(TEST_STALL_AT_S * l->info.fs_hz),
+        .test_lockstep = c->test_lockstep};
+    st_status st = st_cortex_worker_create(l->cortex, &wc, &l->worker, err);
+    if (!st)
+        l->info.net_latency_samples = lat;
+    return st;
+}
+
 static st_status open_stream(st_live *l, PaStreamParameters *in, PaStreamParameters *out,
                              st_error *err)
 {
@@ -546,7 +601,8 @@ st_status st_live_open(const st_live_config *c, const st_pipeline_config *sc, st
     if (c->cortex) {
         st_cortex_config cc = *c->cortex;
         cc.bank.fs_hz = l->info.fs_hz;
-        if ((st = st_cortex_create(&cc, &l->cortex, err)))
+        if ((st = st_cortex_create(&cc, &l->cortex, err)) ||
+            (st = open_worker(l, c, err)))
             goto fail;
         l->info.delay_samples = st_cortex_delay_samples(l->cortex);
     } else {
@@ -605,6 +661,9 @@ st_status st_live_start(st_live *l, st_error *err)
     if (pthread_create(&l->thread, NULL, writer_main, l) != 0)
         return st_error_set(err, ST_ERR_NOMEM, "live: cannot start the writer thread");
     l->thread_up = true;
+    st_status st = l->worker ? st_cortex_worker_start(l->worker, err) : ST_OK;
+    if (st)
+        return st;
     int saved = st_io_quiet_begin();
     PaError e = Pa_StartStream(l->pa);
     st_io_quiet_end(saved);
@@ -657,6 +716,16 @@ void st_live_stats_get(st_live *l, st_live_stats *o)
         o->active = Pa_IsStreamActive(l->pa) == 1;
     }
     o->pa_cpu_load = l->pa_load; /* the last reading while the stream ran */
+    if (l->worker) {
+        st_cortex_worker_stats ws;
+        st_cortex_worker_stats_get(l->worker, &ws);
+        o->late_blocks = ws.late_blocks;
+        o->worker_input_lost = ws.input_lost;
+        o->worker_load_mean = ws.samples ? (double)ws.busy_ns /
+                                               ((double)ws.samples * l->ns_per_frame) : 0.0;
+        o->worker_load_max = (double)ws.max_piece_ns / period_ns;
+        o->worker_realtime = ws.realtime;
+    }
 }
 
 st_status st_live_set_params(st_live *l, const st_model_params *p, st_error *err)
@@ -689,6 +758,9 @@ static st_status finish(st_live *l, bool keep, st_error *err)
                               l->info.input_name, l->info.output_name, Pa_GetErrorText(e));
         l->started = false;
     }
+    /* the stream is still: the worker runs the network on the input it still holds, and its
+     * spikes reach the spike ring before the writer's last pass */
+    st_cortex_worker_finish(l->worker);
     if (l->thread_up) {
         atomic_store_explicit(&l->quit, true, memory_order_release);
         pthread_join(l->thread, NULL);
@@ -781,6 +853,7 @@ void st_live_close(st_live *l)
     st_ring_destroy(l->spike_ring);
     st_ring_destroy(l->scope_ring);
     st_stream_destroy(l->stream);
+    st_cortex_worker_destroy(l->worker);
     st_cortex_destroy(l->cortex);
     st_net_raster_free(&l->raster);
     st_free(l->in_mono);

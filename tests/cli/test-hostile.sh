@@ -229,7 +229,19 @@ else
     numeric --gain      2211111 live --record-in "$OUT/l.wav"
     refused -d          record -o "$OUT/r.wav"
     refused --block     live --record-in "$OUT/l.wav"
+    LIVENET=(live --net izh2003 --neurons 100 --record-in "$OUT/l.wav")
+    numeric --net-latency 2222221 "${LIVENET[@]}"  # 1 .. 2000 ms (and one block, on a device)
+    refused --net-latency "${LIVENET[@]}"
+    numeric --test-worker-stall-ms 2221121 "${LIVENET[@]}" --net-thread worker  # 0 .. 10000 ms
 fi
+# where a network runs: callback, worker or auto, with --net only
+for v in bogus '' Worker 'worker ' callback,worker "$LONG_JUNK"; do
+    hostile 2 "^spiketalk: --net-thread: unknown" live --net izh2003 --net-thread "$v"
+done
+hostile 2 "^spiketalk: --net-thread: needs --net" live --net-thread worker
+hostile 2 "^spiketalk: --net-latency: needs --net" live --net-latency 20
+hostile 2 "^spiketalk: --net-latency: the worker's" live --net izh2003 --net-thread callback \
+    --net-latency 20
 
 # ---- lists and ranges: read whole, every separator accounted for -------------------------------
 for v in '5,' ',5' '1,,2' '1, 2' '1,2,3,4,5,6,7,8,9' "1,$LONG_JUNK" '' ','; do

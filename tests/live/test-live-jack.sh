@@ -19,6 +19,16 @@
 #          for bit, and so do its spikes (times and neurons); the round trip is the block.
 #   net-xrun   `live --net` in real time with a stalled callback: the xrun is counted and the
 #          output still equals `network --input` of the input.
+#   net-worker-exact  `live --net --net-thread worker --net-latency 10` in freewheel, the callback
+#          waiting for the worker (--test-net-lockstep, as freewheel has no deadlines): what it
+#          played equals `network --input` of what it received delayed by exactly 10 ms = 441
+#          samples (the JSON's net_latency_samples), every block; its spikes are the offline
+#          run's; the round trip is the block plus 441; the callback guard passes in worker
+#          mode; a latency under one block is refused naming --net-latency.
+#   net-worker-late  the worker in real time, stalled on purpose (--test-worker-stall-ms): the
+#          callback never waits - the late blocks are silent and counted (JSON and meter), the
+#          others still equal `network --input` delayed by the latency, after the stall too, and
+#          the spikes are still the offline run's (no input was lost).
 #   guard  no server: the no-device message; bad flags; then keys switch presets while the
 #          guard watches; a rate the server does not run; the guard itself catches a malloc put
 #          in the callback on purpose; and the server goes away mid-session.
@@ -193,13 +203,23 @@ NET=(--net izh2003 --neurons 400 --bands 8)
 # net_compare NAME DIR: the session's output and spikes against `network --input` of its input
 net_compare() {
     local name=$1 d=$2
-    "$ST" network "${NET[@]}" --input "$d/in.wav" --block 64 --sound "$d/ref.wav" --json \
-        >"$d/net.json" 2>"$d/net.err" || bad "$name: network --input failed: $(cat "$d/net.err")"
+    net_reference "$name" "$d"
     "$WC" same "$d/out.wav" "$d/ref.wav" >"$d/same.out"
     [ "$(kv "$d/same.out" maxdiff)" = 0 ] &&
         [ "$(kv "$d/same.out" compared)" = "$(json_num "$d/live.json" frames)" ] && ok ||
         bad "$name: --record-out differs from network --input: $(cat "$d/same.out")"
-    local key
+    net_spikes "$name" "$d"
+}
+
+# net_reference NAME DIR: the offline run on what the session received, with its block
+net_reference() {
+    "$ST" network "${NET[@]}" --input "$2/in.wav" --block 64 --sound "$2/ref.wav" --json \
+        >"$2/net.json" 2>"$2/net.err" || bad "$1: network --input failed: $(cat "$2/net.err")"
+}
+
+# net_spikes NAME DIR: the session's spikes (times, neurons) are the offline run's
+net_spikes() {
+    local name=$1 d=$2 key
     for key in spike_times_ms spike_neurons; do
         grep -oE "\"$key\": \[[^]]*\]" "$d/live.json" >"$d/live.$key"
         grep -oE "\"$key\": \[[^]]*\]" "$d/net.json" >"$d/net.$key"
@@ -227,6 +247,10 @@ mode_net_exact() {
     [ "$(json_str "$d/live.json" stopped_by)" = signal ] && ok || bad "net-exact: not stopped"
     [ "$(json_str "$d/live.json" net)" = izh2003 ] && [ "$(json_num "$d/live.json" bands)" = 8 ] &&
         [ "$(json_num "$d/live.json" neurons)" = 400 ] && ok || bad "net-exact: not the network"
+    # 400 neurons: auto runs them in the callback, with no extra latency
+    [ "$(json_str "$d/live.json" net_thread)" = callback ] &&
+        [ "$(json_num "$d/live.json" net_latency_samples)" = 0 ] && ok ||
+        bad "net-exact: auto did not choose the callback"
     [ "$(json_num "$d/live.json" record_dropped_samples)" = 0 ] && ok ||
         bad "net-exact: samples lost"
     net_compare net-exact "$d"
@@ -244,6 +268,104 @@ mode_net_exact() {
     echo "net-exact: block $b: output and $(json_num "$d/live.json" spike_count) spikes equal to" \
         "network --input; round trip $R samples; load $(json_num "$d/live.json" callback_load_mean)" \
         "mean; $(cat "$d/client.out")"
+}
+
+# ---- net-worker-exact, net-worker-late: the network on a worker thread ------------------------
+
+mode_net_worker_exact() {
+    start_jackd
+    "$WC" probe "$DATA/demo-voice.wav" "$T/probe.wav" >"$T/probe.out" ||
+        { bad "cannot make the probe"; return; }
+    local d="$T/net-worker-exact" b=64 L=441 # 10 ms at 44.1 kHz
+    mkdir "$d"
+    live_bg "$d" --block "$b" "${NET[@]}" --net-thread worker --net-latency 10 \
+        --test-net-lockstep --record-in "$d/in.wav" --record-out "$d/out.wav"
+    "$JC" play "$T/probe.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --freewheel --tail 8192 >"$d/client.out" 2>&1 && ok ||
+        bad "net-worker-exact: the test client failed: $(cat "$d/client.out")"
+    live_end "$d" INT
+    [ "$(json_str "$d/live.json" net_thread)" = worker ] &&
+        [ "$(json_num "$d/live.json" net_latency_samples)" = $L ] && ok ||
+        bad "net-worker-exact: not the worker with $L samples: $(grep -oE '"net_[a-z_]+": [^,]*' \
+            "$d/live.json")"
+    [ "$(json_num "$d/live.json" late_blocks)" = 0 ] &&
+        [ "$(json_num "$d/live.json" worker_input_lost)" = 0 ] && ok ||
+        bad "net-worker-exact: late blocks or lost input in lockstep"
+    [ "$(json_num "$d/live.json" record_dropped_samples)" = 0 ] && ok ||
+        bad "net-worker-exact: samples lost"
+    net_reference net-worker-exact "$d"
+    # every block: the offline sound delayed by exactly L samples
+    "$WC" late "$d/out.wav" "$d/ref.wav" $L $b >"$d/late.out"
+    [ "$(kv "$d/late.out" silent)" = 0 ] && [ "$(kv "$d/late.out" wrong)" = 0 ] &&
+        [ "$(kv "$d/late.out" compared)" = "$(json_num "$d/live.json" frames)" ] && ok ||
+        bad "net-worker-exact: not network --input delayed by $L: $(cat "$d/late.out")"
+    # and by no other delay: one sample less is wrong
+    "$WC" late "$d/out.wav" "$d/ref.wav" $((L - 1)) $b >"$d/late-1.out"
+    [ "$(kv "$d/late-1.out" wrong)" -gt 0 ] && ok ||
+        bad "net-worker-exact: also matches a delay of $((L - 1)): $(cat "$d/late-1.out")"
+    net_spikes net-worker-exact "$d"
+    # the round trip: the block, then the latency
+    "$WC" find "$T/probe.wav" "$d/in.wav" >"$d/find.out"
+    local S R
+    S=$(kv "$d/find.out" offset)
+    [ -n "$S" ] && ok || { bad "net-worker-exact: --record-in does not hold the probe"; return; }
+    "$WC" pad "$d/ref.wav" $L "$d/ref-late.wav"
+    "$WC" cut "$d/ref-late.wav" "$S" "$d/ref-tail.wav"
+    "$WC" lag "$d/ref-tail.wav" "$d/rec.wav" 2048 >"$d/lag.out"
+    R=$(kv "$d/lag.out" lag)
+    near "$(kv "$d/lag.out" maxdiff)" 0 1e-6 && [ "$R" = $b ] && ok ||
+        bad "net-worker-exact: round trip beyond the latency: $(cat "$d/lag.out")"
+    # a latency under one block is refused, naming the flag
+    timeout 20 "$ST" live --host-api jack "${NET[@]}" --net-thread worker --block 128 \
+        --net-latency 1 --duration 0.5 </dev/null >"$d/short.out" 2>"$d/short.err"
+    local rc=$?
+    [ $rc = 2 ] && grep -q '^spiketalk: --net-latency: .*one block' "$d/short.err" && ok ||
+        bad "net-worker-exact: a latency under one block: exit $rc, $(cat "$d/short.err")"
+    echo "net-worker-exact: output equal to network --input delayed by $L samples in" \
+        "$(kv "$d/late.out" exact) blocks of $b, $(json_num "$d/live.json" spike_count) spikes" \
+        "equal; round trip $((b + L)) = block + latency; worker realtime" \
+        "$(grep -oE '"worker_realtime": [a-z]+' "$d/live.json" | awk '{print $2}'); " \
+        "$(cat "$d/client.out")"
+}
+
+mode_net_worker_late() {
+    start_jackd
+    local d="$T/net-worker-late" b=64 L=882 # 20 ms
+    mkdir "$d"
+    live_bg "$d" --block $b "${NET[@]}" --net-thread worker --net-latency 20 --duration 3 \
+        --test-worker-stall-ms 300 --record-in "$d/in.wav" --record-out "$d/out.wav"
+    "$JC" play "$DATA/demo-voice.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
+        --tail 0 >"$d/client.out" 2>&1
+    live_end "$d"
+    [ "$(json_str "$d/live.json" stopped_by)" = duration ] &&
+        [ "$(json_num "$d/live.json" frames)" = 132300 ] && ok ||
+        bad "net-worker-late: did not run its 3 s: $(json_num "$d/live.json" frames) frames"
+    [ "$(json_num "$d/live.json" net_latency_samples)" = $L ] && ok ||
+        bad "net-worker-late: latency $(json_num "$d/live.json" net_latency_samples), not $L"
+    local late
+    late=$(json_num "$d/live.json" late_blocks)
+    # a 300 ms stall against a 20 ms latency: about 190 blocks of 1.45 ms are late
+    [ "${late:-0}" -ge 100 ] && ok || bad "net-worker-late: the stall was not counted (${late:-none})"
+    grep -qE '^live: .* population [0-9.]+ Hz .* late [1-9]' "$d/live.err" && ok ||
+        bad "net-worker-late: the meter never showed the late blocks"
+    [ "$(json_num "$d/live.json" worker_input_lost)" = 0 ] && ok ||
+        bad "net-worker-late: input lost"
+    net_reference net-worker-late "$d"
+    "$WC" late "$d/out.wav" "$d/ref.wav" $L $b >"$d/late.out"
+    local silent
+    silent=$(kv "$d/late.out" silent)
+    [ "$(kv "$d/late.out" wrong)" = 0 ] && ok ||
+        bad "net-worker-late: blocks neither silent nor delayed by $L: $(cat "$d/late.out")"
+    [ "${silent:-0}" -ge 1 ] && [ "$silent" -le "${late:-0}" ] && ok ||
+        bad "net-worker-late: $silent silent blocks, $late counted late"
+    # after the stall the worker caught up: the rest of the session is exact, same delay
+    [ "$(kv "$d/late.out" exact_after_silent)" -ge 1000 ] && ok ||
+        bad "net-worker-late: did not come back on time: $(cat "$d/late.out")"
+    net_spikes net-worker-late "$d"
+    echo "net-worker-late: $late late blocks counted ($silent silent where the reference is" \
+        "not), the other $(kv "$d/late.out" exact) blocks equal to network --input delayed" \
+        "by $L, $(kv "$d/late.out" exact_after_silent) of them after the stall; xruns" \
+        "$(json_num "$d/live.json" xruns); client: $(cat "$d/client.out")"
 }
 
 mode_net_xrun() {
@@ -292,7 +414,10 @@ mode_guard() {
         "--nosuchflag 1" "--bands 8" "--neurons 100" "--net bogus" "--net izh2003 --bands 0" \
         "--net izh2003 --preset RS" "--net izh2003 --envelope hilbert" \
         "--net izh2003 --record-env /tmp/x.wav" "--net izh2003 --neurons 10 --bands 9" \
-        "--net izh2003 --fmax 30000" "--net izh2003 --drive both"; do
+        "--net izh2003 --fmax 30000" "--net izh2003 --drive both" "--net-thread worker" \
+        "--net-latency 20" "--test-net-lockstep" "--net izh2003 --net-thread bogus" \
+        "--net izh2003 --net-latency 0" "--net izh2003 --net-latency 2001" \
+        "--net izh2003 --net-thread callback --net-latency 20"; do
         # shellcheck disable=SC2086
         timeout 20 "$ST" live $args </dev/null >"$d/out" 2>"$d/err"
         rc=$?
@@ -372,6 +497,8 @@ exact) mode_exact ;;
 xrun) mode_xrun ;;
 net-exact) mode_net_exact ;;
 net-xrun) mode_net_xrun ;;
+net-worker-exact) mode_net_worker_exact ;;
+net-worker-late) mode_net_worker_late ;;
 guard) mode_guard ;;
 *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac

@@ -12,11 +12,20 @@
  *   wav-check lag REF.wav REC.wav MAXLAG   "lag L maxdiff D runner_up D2 compared N": the lag
  *                                          0 <= L <= MAXLAG with REC[k] closest to REF[k - L]
  *   wav-check same A.wav B.wav [N]         "maxdiff D compared N" over the first N (or common)
+ *   wav-check late OUT.wav REF.wav SHIFT BLOCK
+ *                                          OUT against REF delayed by SHIFT samples (zeros
+ *                                          before), block by block from sample 0: "exact E
+ *                                          silent L wrong W exact_after_silent A maxdiff D
+ *                                          compared N": E blocks equal, L blocks all zero where
+ *                                          the delayed REF is not, W blocks neither, A exact
+ *                                          blocks after the last silent one, D the largest
+ *                                          difference in the exact and wrong blocks
  *   wav-check rise ENV.wav MID LEN         "half_rise T plateau P delay D": the envelope of the
  *                                          probe's burst (half amplitude at sample MID) crosses
  *                                          half its plateau at T (interpolated); D = T - MID
  * Exit status 1 when a file cannot be read or nothing matches. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +186,43 @@ static int same(const char *pa, const char *pb, size_t n)
     return 0;
 }
 
+/* A worker's output: each block either the reference delayed by 'shift', or silence (late). */
+static int late(const char *po, const char *pr, size_t shift, size_t block)
+{
+    st_audio o, r;
+    if (block == 0 || load(po, &o) || load(pr, &r))
+        return 1;
+    size_t n = o.n < r.n + shift ? o.n : r.n + shift;
+    size_t exact = 0, silent = 0, wrong = 0, after = 0;
+    double dmax = 0;
+    for (size_t b0 = 0; b0 < n; b0 += block) {
+        size_t b1 = b0 + block < n ? b0 + block : n;
+        double d = 0;
+        bool zero = true, ref_zero = true;
+        for (size_t k = b0; k < b1; k++) {
+            double want = k < shift ? 0.0 : (double)r.x[k - shift];
+            d = fmax(d, fabs((double)o.x[k] - want));
+            zero = zero && o.x[k] == 0.0f;
+            ref_zero = ref_zero && want == 0.0;
+        }
+        if (d == 0) {
+            exact++;
+            after++;
+        } else if (zero && !ref_zero) {
+            silent++;
+            after = 0;
+        } else {
+            wrong++;
+            dmax = fmax(dmax, d);
+        }
+    }
+    printf("exact %zu silent %zu wrong %zu exact_after_silent %zu maxdiff %g compared %zu\n",
+           exact, silent, wrong, after, dmax, n);
+    st_audio_free(&o);
+    st_audio_free(&r);
+    return 0;
+}
+
 static int rise(const char *path, size_t mid, size_t len)
 {
     st_audio e;
@@ -218,9 +264,11 @@ int main(int argc, char **argv)
         return lag(argv[2], argv[3], (size_t)atol(argv[4]));
     if (!strcmp(cmd, "same") && (argc == 4 || argc == 5))
         return same(argv[2], argv[3], argc == 5 ? (size_t)atol(argv[4]) : 0);
+    if (!strcmp(cmd, "late") && argc == 6)
+        return late(argv[2], argv[3], (size_t)atol(argv[4]), (size_t)atol(argv[5]));
     if (!strcmp(cmd, "rise") && argc == 5)
         return rise(argv[2], (size_t)atol(argv[3]), (size_t)atol(argv[4]));
-    fputs("usage: wav-check probe|pad|cut|find|lag|same|rise ... (see the source's head)\n",
+    fputs("usage: wav-check probe|pad|cut|find|lag|same|late|rise ... (see the source's head)\n",
           stderr);
     return 2;
 }
