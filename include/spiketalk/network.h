@@ -281,9 +281,10 @@ typedef struct st_net_info {
     uint64_t spikes, spikes_exc, spikes_inh;
     uint64_t events;              /* synaptic events: each spike times its source's out-degree */
     uint64_t exchanges;           /* spike exchanges (one per minimum delay) */
-    double exchange_s;            /* wall time this process spent in them: packing, the
-                                     all-gather (with comm; waiting for the others included)
-                                     and unpacking */
+    double exchange_s;            /* wall time this process spent in them: with other
+                                     processes packing, the all-gather (waiting for the others
+                                     included) and unpacking; alone, thread 0's wait for the
+                                     other threads at their meeting (0 on one thread) */
 } st_net_info;
 
 ST_API void st_net_get_info(const st_net *net, st_net_info *out);

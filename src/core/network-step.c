@@ -542,17 +542,18 @@ static void run_team_direct(run_job *j, int t, int n)
         uint32_t m = left < net->dmin ? (uint32_t)left : net->dmin;
         for (int q = t; q < net->n_parts; q += n)
             run_part(net, &net->part[q], k0, m);
+        double t1 = t == 0 ? seconds() : 0.0;
         st_net_pool_barrier(net->pool);
         uint32_t fid = 0;
         uint64_t fs = 0;
         bool fault = fault_by(net, k0 + m, &fid, &fs);
         if (t == 0) {
-            double t1 = seconds();
-            if (j->fn)
-                report_direct(net, k0, m, j->fn, j->ud);
+            /* the exchange of one process: thread 0's wait for the others at the meeting */
+            net->exchange_s += seconds() - t1;
             net->exchanges++;
             net->step = k0 + m;
-            net->exchange_s += seconds() - t1;
+            if (j->fn)
+                report_direct(net, k0, m, j->fn, j->ud);
             if (fault) {
                 net->broken = true;
                 j->rc = st_error_set(j->err, ST_ERR_NUMERIC,
