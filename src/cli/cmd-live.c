@@ -73,10 +73,11 @@ static void help(FILE *f)
         "  The defaults are process --block's.\n"
         "\n", f);
     fputs(
-        "A network that listens (--net): the callback runs the engine of `spiketalk network\n"
-        "--input` instead of the single neuron - gate, gammatone bands, each band's current\n"
-        "into its own group of excitatory neurons, one network step per millisecond of audio,\n"
-        "the groups' rates as a vocoder - its state carried from block to block, on one thread.\n"
+        "A network that listens (--net): the engine of `spiketalk network --input` instead of\n"
+        "the single neuron - gate, gammatone bands, each band's current into its own group of\n"
+        "excitatory neurons, one network step per millisecond of audio, the groups' rates as a\n"
+        "vocoder - its state carried from block to block, on one thread: the callback's, or a\n"
+        "real-time worker's for large networks (--net-thread).\n"
         "  --net NAME           izh2003 or izh2006 (see spiketalk network --help)\n"
         "  --neurons N, --synapses K, --seed S   the network's size and seed [1000, preset, 1]\n"
         "  --bands N, --fmin HZ, --fmax HZ, --spacing erb|log, --drive add|replace\n"
