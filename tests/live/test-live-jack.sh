@@ -74,19 +74,33 @@ start_jackd() {
     exit 1
 }
 
-# live_bg DIR ARGS...: `spiketalk live` on JACK under the guard, in the background ($LIVE)
+# live_bg DIR ARGS...: `spiketalk live` on JACK under the guard, in the background ($LIVE).
+# A session that has just ended may still be registered with the server for a moment (the
+# server removes a client after the process has gone): until it is, a new client would be
+# renamed (spiketalk-01) and the test client would look for spiketalk's ports in vain.
 live_bg() {
     local d=$1
     shift
+    for _ in $(seq 200); do
+        jack_lsp 2>/dev/null | grep -q '^spiketalk:' || break
+        sleep 0.05
+    done
     LD_PRELOAD="$GUARD" "$ST" live --host-api jack "$@" --json <"${LIVE_STDIN:-/dev/null}" \
         >"$d/live.json" 2>"$d/live.err" &
     LIVE=$!
 }
 
-# live_end DIR [SIGNAL]: stops (or waits for) the background session; its exit status is 0
+# live_end DIR [SIGNAL]: stops (or waits for) the background session; its exit status is 0.
+# A session still running 30 s after the signal (or after its own end was due) is killed, so
+# that a failure is reported rather than the suite's time limit reached.
 live_end() {
     local d=$1 rc
     [ -n "${2:-}" ] && kill "-$2" "$LIVE"
+    for _ in $(seq 300); do
+        kill -0 "$LIVE" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$LIVE" 2>/dev/null && kill -KILL "$LIVE"
     wait "$LIVE"
     rc=$?
     LIVE=""
@@ -107,7 +121,8 @@ exact_run() {
         --record-env "$d/env.wav"
     "$JC" play "$T/probe.wav" "$d/rec.wav" --to spiketalk:in_0 --from spiketalk:out_0 \
         --freewheel --tail 8192 >"$d/client.out" 2>&1 && ok ||
-        bad "$name: the test client failed: $(cat "$d/client.out")"
+        bad "$name: the test client failed: $(cat "$d/client.out"); the server's ports:" \
+            "$(jack_lsp 2>&1 | tr '\n' ' ')"
     live_end "$d" "${STOP_SIGNAL:-INT}" # Ctrl-C, or a service manager's TERM
     [ "$(json_str "$d/live.json" stopped_by)" = signal ] && ok ||
         bad "$name: not stopped by SIG${STOP_SIGNAL:-INT}"
