@@ -27,21 +27,10 @@
 #include "spiketalk/cortex-worker.h"
 #include "spiketalk/cortex.h"
 
+#include "bench-blocks.h"
+
 #define BLOCK 64
 #define WORKER_LATENCY_MS 500.0
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Runs 'x' through a fresh listening network of 'neurons' in BLOCK-frame blocks, timing each
  * call into 'ns'. */
@@ -58,9 +47,9 @@ static int run(uint32_t neurons, const float *x, size_t n, double fs, double *ns
     }
     float out[BLOCK];
     for (size_t b = 0; b < n / BLOCK; b++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         st_cortex_process(cx, x + b * BLOCK, out, BLOCK, NULL, NULL);
-        ns[b] = now_ns() - t0;
+        ns[b] = bench_now_ns() - t0;
     }
     st_net_get_info(st_cortex_net(cx), info);
     st_cortex_destroy(cx);
@@ -70,15 +59,10 @@ static int run(uint32_t neurons, const float *x, size_t n, double fs, double *ns
 /* mean, median, p99, max of 'n' times in ns, printed in us and as shares of the period */
 static void row(const char *what, uint32_t neurons, double *ns, size_t n, double period_us)
 {
-    double sum = 0.0;
-    for (size_t b = 0; b < n; b++)
-        sum += ns[b];
-    qsort(ns, n, sizeof *ns, cmp_double);
-    double mean = sum / (double)n / 1000, med = ns[n / 2] / 1000;
-    double p99 = ns[(size_t)(0.99 * (double)n)] / 1000, max = ns[n - 1] / 1000;
+    bench_times t = bench_stats(ns, n);
     printf("%-16s %8u %9.1f %9.1f %9.1f %9.1f %8.1f%% %7.1f%% %7.1f%%\n", what,
-           (unsigned)neurons, mean, med, p99, max, 100 * mean / period_us,
-           100 * p99 / period_us, 100 * max / period_us);
+           (unsigned)neurons, t.mean_us, t.median_us, t.p99_us, t.max_us,
+           100 * t.mean_us / period_us, 100 * t.p99_us / period_us, 100 * t.max_us / period_us);
 }
 
 typedef struct pacer {
@@ -106,9 +90,9 @@ static void *pace(void *ud)
             next.tv_sec++;
         }
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         st_cortex_worker_process(p->w, p->x + b * BLOCK, out, BLOCK);
-        p->cb_ns[b] = now_ns() - t0;
+        p->cb_ns[b] = bench_now_ns() - t0;
     }
     return NULL;
 }
@@ -174,20 +158,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-live-net [SECONDS, 1 to 3600]\n");
         return 2;
     }
-    st_audio voice;
-    st_error err = {0};
-    if (st_audio_read(ST_BENCH_DEMO, &voice, &err)) {
-        fprintf(stderr, "bench-live-net: %s\n", err.msg);
+    float *x;
+    size_t n;
+    double fs;
+    if (bench_voice(ST_BENCH_DEMO, seconds, BLOCK, &x, &n, &fs, "bench-live-net"))
         return 1;
-    }
-    double fs = voice.fs_hz;
-    size_t n = (size_t)(seconds * fs) / BLOCK * BLOCK, blocks = n / BLOCK;
-    float *x = malloc(n * sizeof *x);
+    size_t blocks = n / BLOCK;
     double *ns = malloc(blocks * sizeof *ns);
-    if (!x || !ns)
+    if (!ns)
         return 1;
-    for (size_t i = 0; i < n; i++)
-        x[i] = voice.x[i % voice.n];
     double period_us = 1e6 * BLOCK / fs;
     printf("bench-live-net: st_cortex_process (izh2003, 16 bands, one thread) on %d-frame blocks "
            "of %s,\nlooped to %.0f s at %g Hz; block period %.3f ms; times per block "
@@ -200,15 +179,11 @@ int main(int argc, char **argv)
         st_net_info info;
         if (run(sizes[k], x, n, fs, ns, &info))
             return 1;
-        double sum = 0.0;
-        for (size_t b = 0; b < blocks; b++)
-            sum += ns[b];
-        qsort(ns, blocks, sizeof *ns, cmp_double);
-        double mean = sum / (double)blocks / 1000, med = ns[blocks / 2] / 1000;
-        double p99 = ns[(size_t)(0.99 * (double)blocks)] / 1000, max = ns[blocks - 1] / 1000;
+        bench_times t = bench_stats(ns, blocks);
         printf("%8u %10llu %9.1f %9.1f %9.1f %9.1f %8.1f%% %7.1f%% %7.1f%% %9.2f\n",
-               (unsigned)info.neurons, (unsigned long long)info.synapses, mean, med, p99, max,
-               100 * mean / period_us, 100 * p99 / period_us, 100 * max / period_us,
+               (unsigned)info.neurons, (unsigned long long)info.synapses, t.mean_us,
+               t.median_us, t.p99_us, t.max_us, 100 * t.mean_us / period_us,
+               100 * t.p99_us / period_us, 100 * t.max_us / period_us,
                (double)info.spikes / info.neurons / ((double)n / fs));
     }
     printf("\nA block's cost is the share of the block period its callback takes; above 100 %% "
@@ -231,6 +206,5 @@ int main(int argc, char **argv)
     free(piece_ns);
     free(ns);
     free(x);
-    st_audio_free(&voice);
     return 0;
 }

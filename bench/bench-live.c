@@ -12,22 +12,11 @@
 #include "spiketalk/audio.h"
 #include "spiketalk/stream.h"
 
+#include "bench-blocks.h"
+
 #define BLOCK 64
 #define SECONDS 60.0   /* the voice, looped to this much audio per configuration */
 #define STUDY_CHUNK 1024
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Runs 'x' through a fresh stream in BLOCK-frame blocks, timing each call into 'ns'. */
 static int run(const st_pipeline_config *c, const float *x, size_t n, double fs, double *ns,
@@ -45,9 +34,9 @@ static int run(const st_pipeline_config *c, const float *x, size_t n, double fs,
     st_spikes sp = {stamps, BLOCK, 0, 0};
     for (size_t b = 0; b < n / BLOCK; b++) {
         sp.count = 0;
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         st_stream_process(s, x + b * BLOCK, out, BLOCK, &sp);
-        ns[b] = now_ns() - t0;
+        ns[b] = bench_now_ns() - t0;
     }
     st_stream_stats st;
     st_stream_stats_get(s, &st);
@@ -58,20 +47,15 @@ static int run(const st_pipeline_config *c, const float *x, size_t n, double fs,
 
 int main(void)
 {
-    st_audio voice;
-    st_error err = {0};
-    if (st_audio_read(ST_BENCH_DEMO, &voice, &err)) {
-        fprintf(stderr, "bench-live: %s\n", err.msg);
+    float *x;
+    size_t n;
+    double fs;
+    if (bench_voice(ST_BENCH_DEMO, SECONDS, BLOCK, &x, &n, &fs, "bench-live"))
         return 1;
-    }
-    double fs = voice.fs_hz;
-    size_t n = (size_t)(SECONDS * fs) / BLOCK * BLOCK, blocks = n / BLOCK;
-    float *x = malloc(n * sizeof *x);
+    size_t blocks = n / BLOCK;
     double *ns = malloc(blocks * sizeof *ns);
-    if (!x || !ns)
+    if (!ns)
         return 1;
-    for (size_t i = 0; i < n; i++)
-        x[i] = voice.x[i % voice.n];
     double period_us = 1e6 * BLOCK / fs;
     printf("bench-live: st_stream_process on %d-frame blocks of %s, looped to %.0f s at %g Hz\n"
            "block period %.3f ms; times per block (CLOCK_MONOTONIC around each call)\n\n",
@@ -89,11 +73,10 @@ int main(void)
         if (run(&c, x, n, fs, ns, &delay, &spikes) || /* a warm-up pass, then the measured one */
             run(&c, x, n, fs, ns, &delay, &spikes))
             return 1;
-        qsort(ns, blocks, sizeof *ns, cmp_double);
-        double med = ns[blocks / 2] / 1000, p99 = ns[(size_t)(0.99 * (double)blocks)] / 1000;
-        double max = ns[blocks - 1] / 1000;
+        bench_times t = bench_stats(ns, blocks);
         printf("%-9s %10.2f %10.2f %10.1f %8.2f%% %8.2f%% %5zu = %5.2f ms %7llu\n", names[k],
-               med, p99, max, 100 * med / period_us, 100 * p99 / period_us, delay,
+               t.median_us, t.p99_us, t.max_us, 100 * t.median_us / period_us,
+               100 * t.p99_us / period_us, delay,
                1000.0 * (double)delay / fs, (unsigned long long)spikes);
     }
     printf("\ngoals: callback time <= 5 %% of the block period, algorithmic delay <= 2 ms\n"
@@ -105,6 +88,5 @@ int main(void)
            period_us / 1000, STUDY_CHUNK, 1000.0 * STUDY_CHUNK / fs, 2000.0 * STUDY_CHUNK / fs);
     free(ns);
     free(x);
-    st_audio_free(&voice);
     return 0;
 }

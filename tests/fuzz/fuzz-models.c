@@ -15,22 +15,11 @@
 #include "spiketalk/registry.h"
 #include "spiketalk/sim.h"
 
+#include "fuzz-reader.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_STEPS 512
-
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static unsigned byte(reader *r)
-{
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
 
 /* Any double: every bit pattern, NaN and infinities included. */
 static double any(reader *r)

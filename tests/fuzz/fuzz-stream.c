@@ -17,24 +17,13 @@
 #include "spiketalk/sim.h"
 #include "spiketalk/stream.h"
 
+#include "fuzz-reader.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HEADER 24
 #define MAX_SAMPLES 4096
 #define MAX_BLOCKS 8
-
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static unsigned byte(reader *r)
-{
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
 
 static unsigned u16(reader *r)
 {

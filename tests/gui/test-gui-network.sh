@@ -14,13 +14,8 @@
 #    through the display feed, and the whole session's figure and CSV follow.
 set -uo pipefail
 
-if [ -z "${ST_GUI_INNER:-}" ]; then
-    for tool in xvfb-run dbus-run-session gapplication xauth; do
-        command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-    done
-    exec env ST_GUI_INNER=1 GSK_RENDERER=cairo GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
-        dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
+. "$(dirname "$0")/gui-lib.sh"
+gui_session "$@"
 
 APP=$1
 CLI=$2
@@ -34,39 +29,6 @@ JACKD=
 PID=
 trap 'kill "${PID:-}" 2>/dev/null; [ -n "$JACKD" ] && kill "$JACKD" 2>/dev/null; rm -rf "$TMP"' EXIT
 export JACK_DEFAULT_SERVER="spiketalk-gui-net-$$"
-fails=0
-pass() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-
-wait_for() { # LOG PATTERN [SECONDS]
-    local i
-    for ((i = 0; i < ${3:-30} * 10; i++)); do
-        grep -Eq "$2" "$1" && return 0
-        sleep 0.1
-    done
-    echo "timed out waiting for '$2' in $1:" >&2
-    cat "$1" >&2
-    return 1
-}
-
-start() { # LOG ARGS...
-    local log=$1
-    shift
-    : >"$log"
-    "$APP" "$@" >>"$log" 2>&1 &
-    PID=$!
-    wait_for "$log" 'spiketalk-gtk: ready page='
-}
-
-quit_app() {
-    gapplication action "$ID" quit
-    local rc
-    wait "$PID"
-    rc=$?
-    PID=
-    return $rc
-}
-
 # px PNG R G B TOL X0 Y0 X1 Y1: pixels near the colour in the region (fractions of the size).
 px() { "$COUNT" "$@" | awk '{print $3}'; }
 # area PNG X0 Y0 X1 Y1: pixels in the region.
@@ -150,9 +112,7 @@ fi
 if [ -z "$JC" ] || ! command -v jackd >/dev/null || ! command -v jack_lsp >/dev/null; then
     echo "skip - the live network on JACK (jackd, jack_lsp or the test client missing)"
 else
-    jackd -n "$JACK_DEFAULT_SERVER" -R -P 70 -d dummy -r 44100 -p 64 >"$TMP/jackd.log" 2>&1 &
-    JACKD=$!
-    for _ in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.05; done
+    start_jackd
     if start "$TMP/live.log" --page network; then
         gapplication action "$ID" network-source "'microphone'"
         gapplication action "$ID" network-start

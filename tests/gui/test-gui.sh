@@ -11,13 +11,8 @@
 # under a running session, which must end with the banner while the app goes on.
 set -uo pipefail
 
-if [ -z "${ST_GUI_INNER:-}" ]; then
-    for tool in xvfb-run dbus-run-session gapplication xauth; do
-        command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-    done
-    exec env ST_GUI_INNER=1 GSK_RENDERER=cairo GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
-        dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
+. "$(dirname "$0")/gui-lib.sh"
+gui_session "$@"
 
 APP=$1
 COUNT=$2
@@ -29,42 +24,6 @@ JACKD=
 trap 'kill "${PID:-}" 2>/dev/null; [ -n "$JACKD" ] && kill "$JACKD" 2>/dev/null; rm -rf "$TMP"' EXIT
 # a private JACK server name: never one that a desktop session or another test runs
 export JACK_DEFAULT_SERVER="spiketalk-gui-$$"
-fails=0
-pass() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-
-# wait_for LOG PATTERN [SECONDS]: polls the log for an extended regex.
-wait_for() {
-    local i
-    for ((i = 0; i < ${3:-30} * 10; i++)); do
-        grep -Eq "$2" "$1" && return 0
-        sleep 0.1
-    done
-    echo "timed out waiting for '$2' in $1:" >&2
-    cat "$1" >&2
-    return 1
-}
-
-# start LOG ARGS...: runs the app in the background (PID), logs to LOG, waits until ready.
-start() {
-    local log=$1
-    shift
-    : >"$log"
-    "$APP" "$@" >>"$log" 2>&1 &   # appending, so the log can be emptied between steps
-    PID=$!
-    wait_for "$log" 'spiketalk-gtk: ready page='
-}
-
-# quit_app: asks over D-Bus, then expects a clean exit 0.
-quit_app() {
-    gapplication action "$ID" quit
-    local rc
-    wait "$PID"
-    rc=$?
-    PID=
-    return $rc
-}
-
 # blue LOG/PNG: pixels of the v trace's blue in the plot (the right 55 % of the window).
 blue() { "$COUNT" "$1" 31 119 180 24 0.45 0.05 1 1 | awk '{print $3}'; }
 
@@ -176,9 +135,7 @@ fi
 if [ -z "$JC" ] || ! command -v jackd >/dev/null || ! command -v jack_lsp >/dev/null; then
     echo "skip - the live session on JACK (jackd, jack_lsp or the test client missing)"
 else
-    jackd -n "$JACK_DEFAULT_SERVER" -R -P 70 -d dummy -r 44100 -p 64 >"$TMP/jackd.log" 2>&1 &
-    JACKD=$!
-    for _ in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.05; done
+    start_jackd
     if start "$TMP/live.log" --page live; then
         gapplication action "$ID" live-start
         if wait_for "$TMP/live.log" 'live started fs=44100 block=64 '; then
