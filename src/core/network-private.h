@@ -61,8 +61,8 @@ typedef struct net_part {
     uint8_t *mark;                 /* scratch: neurons pulsed in this step */
     uint64_t *last_spike;          /* plastic: last stamp (0: none) */
     net_syn st, pl;                /* static and plastic synapses */
-    uint32_t *fired;               /* this interval's spikes, step after step */
-    uint32_t *fired_n;             /* how many in each step of the interval */
+    uint32_t *fired;               /* with other processes: this interval's spikes, step after */
+    uint32_t *fired_n;             /*   step, and how many in each step (else NULL) */
     size_t n_fired;                /* total this interval */
     size_t cursor;                 /* the exchange's read position in 'fired' */
     /* Without other processes the partition writes its spikes of stamp s straight into its

@@ -316,11 +316,12 @@ static void run_part(const st_net *net, net_part *p, uint64_t k0, uint32_t m)
                 potentiate(net, p, out, nf, k + 1);
             }
         }
-        p->fired_n[o] = nf;
-        p->n_fired += nf;
         if (net->direct) {
             p->ring_n[slot] = nf;
             count_own(net, p, out, nf);
+        } else {
+            p->fired_n[o] = nf;
+            p->n_fired += nf;
         }
     }
 }

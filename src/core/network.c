@@ -361,8 +361,8 @@ static st_status alloc_neurons(st_net *net, net_part *p)
         {(void **)&p->z, nz * sizeof(double), net->noise},
         {(void **)&p->mark, n, net->pulses},
         {(void **)&p->last_spike, n * sizeof(uint64_t), net->plastic},
-        {(void **)&p->fired, (size_t)net->dmin * n * sizeof(uint32_t), true},
-        {(void **)&p->fired_n, net->dmin * sizeof(uint32_t), true},
+        {(void **)&p->fired, (size_t)net->dmin * n * sizeof(uint32_t), !net->direct},
+        {(void **)&p->fired_n, net->dmin * sizeof(uint32_t), !net->direct},
         {(void **)&p->ring_n, net->R * sizeof(uint32_t), net->direct}};
     size_t at[ST_COUNTOF(a)];
     for (size_t k = 0; k < ST_COUNTOF(a); k++) {
