@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The Hodgkin-Huxley rate functions, inline, shared by the point neuron and the cable. */
+/* The Hodgkin-Huxley rate functions and step, inline, shared by the point neuron, the cable and
+ * the network. */
 #ifndef SPIKETALK_HH_PRIVATE_H
 #define SPIKETALK_HH_PRIVATE_H
 
@@ -39,6 +40,68 @@ static ST_ALWAYS_INLINE double hh_gate_exact(double x, double a, double b, doubl
     double k = a + b;
     double inf = a / k;
     return inf + (x - inf) * exp(-phi * k * dt);
+}
+
+/* The ionic current density (uA/cm^2, outward positive). */
+static ST_ALWAYS_INLINE double hh_ionic(const st_hh_params *p, const double *y)
+{
+    double ina, ik, il;
+    st_hh_currents(p, y, &ina, &ik, &il);
+    return ina + ik + il;
+}
+
+/* The right-hand side (st_hh_deriv). */
+static ST_ALWAYS_INLINE void hh_deriv(const st_hh_params *p, double I, const double *y,
+                                      double *dy)
+{
+    st_hh_rates r;
+    double phi = p->derived.phi;
+    hh_rates(y[ST_HH_V], &r);
+    dy[ST_HH_V] = (I - hh_ionic(p, y)) * p->derived.inv_cm;
+    dy[ST_HH_M] = phi * (r.am * (1.0 - y[ST_HH_M]) - r.bm * y[ST_HH_M]);
+    dy[ST_HH_H] = phi * (r.ah * (1.0 - y[ST_HH_H]) - r.bh * y[ST_HH_H]);
+    dy[ST_HH_N] = phi * (r.an * (1.0 - y[ST_HH_N]) - r.bn * y[ST_HH_N]);
+}
+
+/* One step of 'how' (euler, rush-larsen or rk4) with I held over it: the step of the single
+ * neuron and of a network's HH populations. */
+static ST_ALWAYS_INLINE void hh_step(const st_hh_params *p, st_integrator how, double dt,
+                                     double I, double *y)
+{
+    double k1[ST_HH_NVARS], k2[ST_HH_NVARS], k3[ST_HH_NVARS], k4[ST_HH_NVARS], t[ST_HH_NVARS];
+    switch (how) {
+    case ST_INT_EULER:
+        hh_deriv(p, I, y, k1);
+        for (int i = 0; i < ST_HH_NVARS; i++)
+            y[i] += dt * k1[i];
+        break;
+    case ST_INT_RUSH_LARSEN: {
+        st_hh_rates r;
+        double phi = p->derived.phi, v = y[ST_HH_V];
+        hh_rates(v, &r);
+        y[ST_HH_V] = v + dt * (I - hh_ionic(p, y)) * p->derived.inv_cm;
+        y[ST_HH_M] = hh_gate_exact(y[ST_HH_M], r.am, r.bm, phi, dt);
+        y[ST_HH_H] = hh_gate_exact(y[ST_HH_H], r.ah, r.bh, phi, dt);
+        y[ST_HH_N] = hh_gate_exact(y[ST_HH_N], r.an, r.bn, phi, dt);
+        break;
+    }
+    default: { /* ST_INT_RK4 */
+        double h2 = 0.5 * dt;
+        hh_deriv(p, I, y, k1);
+        for (int i = 0; i < ST_HH_NVARS; i++)
+            t[i] = y[i] + h2 * k1[i];
+        hh_deriv(p, I, t, k2);
+        for (int i = 0; i < ST_HH_NVARS; i++)
+            t[i] = y[i] + h2 * k2[i];
+        hh_deriv(p, I, t, k3);
+        for (int i = 0; i < ST_HH_NVARS; i++)
+            t[i] = y[i] + dt * k3[i];
+        hh_deriv(p, I, t, k4);
+        for (int i = 0; i < ST_HH_NVARS; i++)
+            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+        break;
+    }
+    }
 }
 
 #endif

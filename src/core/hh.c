@@ -85,75 +85,16 @@ void st_hh_currents(const st_hh_params *p, const double y[ST_HH_NVARS], double *
     *il = p->gl_ms_cm2 * (v - p->el_mv);
 }
 
-static ST_ALWAYS_INLINE double ionic(const st_hh_params *p, const double *y)
-{
-    double ina, ik, il;
-    st_hh_currents(p, y, &ina, &ik, &il);
-    return ina + ik + il;
-}
-
-static ST_ALWAYS_INLINE void deriv(const st_hh_params *p, double I, const double *y, double *dy)
-{
-    st_hh_rates r;
-    double phi = p->derived.phi;
-    hh_rates(y[ST_HH_V], &r);
-    dy[ST_HH_V] = (I - ionic(p, y)) * p->derived.inv_cm;
-    dy[ST_HH_M] = phi * (r.am * (1.0 - y[ST_HH_M]) - r.bm * y[ST_HH_M]);
-    dy[ST_HH_H] = phi * (r.ah * (1.0 - y[ST_HH_H]) - r.bh * y[ST_HH_H]);
-    dy[ST_HH_N] = phi * (r.an * (1.0 - y[ST_HH_N]) - r.bn * y[ST_HH_N]);
-}
-
 void st_hh_deriv(const st_hh_params *p, double I, const double y[ST_HH_NVARS],
                  double dydt[ST_HH_NVARS])
 {
     ST_ASSERT(p->derived.prepared);
-    deriv(p, I, y, dydt);
+    hh_deriv(p, I, y, dydt);
 }
 
 bool st_hh_offers(st_integrator how)
 {
     return how == ST_INT_EULER || how == ST_INT_RK4 || how == ST_INT_RUSH_LARSEN;
-}
-
-/* ---- one step ----------------------------------------------------------------------------- */
-
-static ST_ALWAYS_INLINE void step(const st_hh_params *p, st_integrator how, double dt, double I,
-                                  double *y)
-{
-    double k1[ST_HH_NVARS], k2[ST_HH_NVARS], k3[ST_HH_NVARS], k4[ST_HH_NVARS], t[ST_HH_NVARS];
-    switch (how) {
-    case ST_INT_EULER:
-        deriv(p, I, y, k1);
-        for (int i = 0; i < ST_HH_NVARS; i++)
-            y[i] += dt * k1[i];
-        break;
-    case ST_INT_RUSH_LARSEN: {
-        st_hh_rates r;
-        double phi = p->derived.phi, v = y[ST_HH_V];
-        hh_rates(v, &r);
-        y[ST_HH_V] = v + dt * (I - ionic(p, y)) * p->derived.inv_cm;
-        y[ST_HH_M] = hh_gate_exact(y[ST_HH_M], r.am, r.bm, phi, dt);
-        y[ST_HH_H] = hh_gate_exact(y[ST_HH_H], r.ah, r.bh, phi, dt);
-        y[ST_HH_N] = hh_gate_exact(y[ST_HH_N], r.an, r.bn, phi, dt);
-        break;
-    }
-    default: { /* ST_INT_RK4 */
-        double h2 = 0.5 * dt;
-        deriv(p, I, y, k1);
-        for (int i = 0; i < ST_HH_NVARS; i++)
-            t[i] = y[i] + h2 * k1[i];
-        deriv(p, I, t, k2);
-        for (int i = 0; i < ST_HH_NVARS; i++)
-            t[i] = y[i] + h2 * k2[i];
-        deriv(p, I, t, k3);
-        for (int i = 0; i < ST_HH_NVARS; i++)
-            t[i] = y[i] + dt * k3[i];
-        deriv(p, I, t, k4);
-        for (int i = 0; i < ST_HH_NVARS; i++)
-            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
-        break;
-    }
-    }
 }
 
 static inline void spikes_push(st_hh_spikes *sp, double t_ms)
@@ -176,7 +117,7 @@ static ST_ALWAYS_INLINE void run(st_hh_state *s, const st_hh_params *p, st_integ
     size_t i = 0;
     for (; i < n; i++) {
         double v_old = y[ST_HH_V];
-        step(p, how, dt, current[i], y);
+        hh_step(p, how, dt, current[i], y);
         j++;
         double v = y[ST_HH_V];
         /* Gates stay bounded whenever v does, so testing v and the sum catches any NaN/inf. */

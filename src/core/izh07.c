@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "core-private.h"
+#include "izh07-private.h"
 
 st_izh07_params st_izh07_params_default(void)
 {
@@ -36,82 +37,20 @@ st_status st_izh07_params_check(const st_izh07_params *p, st_error *err)
     return ST_OK;
 }
 
-/* ---- the step loop ---------------------------------------------------------------------- */
-
-typedef struct coef {
-    double C, k, vr, vt, a, b, vu, bh, vbs, ucubic, vb;
-} coef;
-
-/* C v' (pA): divided by C by the caller, in the book's order tau*(...)/C. */
-static inline double cv(const coef *q, double v, double u, double I)
-{
-    return q->k * (v - q->vr) * (v - q->vt) - u + I;
-}
-
-/* u' / a: the linear nullcline with the b switch, or the FS cubic one. */
-static inline double gu(const coef *q, double v, double u)
-{
-    if (q->ucubic != 0.0) {
-        double x = v - q->vb;
-        return (v < q->vb ? 0.0 : q->ucubic * x * x * x) - u;
-    }
-    double b = v <= q->vbs ? q->bh : q->b;
-    return b * (v - q->vu) - u;
-}
-
-static ST_ALWAYS_INLINE void step(const coef *q, st_integrator how, double dt, double I,
-                                  double *pv, double *pu)
-{
-    double v = *pv, u = *pu;
-    double dta = dt * q->a;
-    switch (how) {
-    case ST_INT_EULER: {
-        double vn = v + dt * cv(q, v, u, I) / q->C;
-        u += dta * gu(q, v, u);
-        v = vn;
-        break;
-    }
-    case ST_INT_SYMPLECTIC:
-        v += dt * cv(q, v, u, I) / q->C;
-        u += dta * gu(q, v, u);
-        break;
-    case ST_INT_IZH2003:
-        v += 0.5 * dt * cv(q, v, u, I) / q->C;
-        v += 0.5 * dt * cv(q, v, u, I) / q->C;
-        u += dta * gu(q, v, u);
-        break;
-    default: { /* ST_INT_RK4 */
-        double a = q->a, h2 = 0.5 * dt, iC = 1.0 / q->C;
-        double kv1 = cv(q, v, u, I) * iC, ku1 = a * gu(q, v, u);
-        double kv2 = cv(q, v + h2 * kv1, u + h2 * ku1, I) * iC;
-        double ku2 = a * gu(q, v + h2 * kv1, u + h2 * ku1);
-        double kv3 = cv(q, v + h2 * kv2, u + h2 * ku2, I) * iC;
-        double ku3 = a * gu(q, v + h2 * kv2, u + h2 * ku2);
-        double kv4 = cv(q, v + dt * kv3, u + dt * ku3, I) * iC;
-        double ku4 = a * gu(q, v + dt * kv3, u + dt * ku3);
-        v += dt / 6.0 * (kv1 + 2.0 * kv2 + 2.0 * kv3 + kv4);
-        u += dt / 6.0 * (ku1 + 2.0 * ku2 + 2.0 * ku3 + ku4);
-        break;
-    }
-    }
-    *pv = v;
-    *pu = u;
-}
+/* ---- the step loop (the step is in izh07-private.h) ---------------------------------- */
 
 static ST_ALWAYS_INLINE void run(st_izh07_state *s, const st_izh07_params *p, st_integrator how,
                                  double dt, const double *current, double *v_out, double *u_out,
                                  size_t n, st_spikes *spikes)
 {
-    const coef q = {p->C_pf, p->k, p->vr_mv, p->vt_mv, p->a, p->b,
-                    isnan(p->vu_mv) ? p->vr_mv : p->vu_mv, p->bh, p->vbs_mv, p->ucubic,
-                    p->vb_mv};
+    const izh07_coef q = izh07_coef_of(p, p->a, p->b);
     const double vpeak = p->vpeak_mv, pu = p->pu, ru = p->ru, c = p->c, d = p->d;
     const double umax = p->umax;
     double v = s->v_mv, u = s->u;
     uint64_t j = s->step;
     size_t i = 0;
     for (; i < n; i++) {
-        step(&q, how, dt, current[i], &v, &u);
+        izh07_step(&q, how, dt, current[i], &v, &u);
         j++;
         /* The common path is one test; NaN and -inf fail it too. */
         if (!(v < vpeak + pu * u && v > -INFINITY)) {
