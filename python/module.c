@@ -645,12 +645,14 @@ PyDoc_STRVAR(hh_doc,
 
 PyDoc_STRVAR(network_doc,
 "network(*, net='izh2003', neurons=1000, synapses=None, duration=1000, seed=1, threads=1,\n"
-"        drive=None, drive_mode='add') -> Result\n"
+"        model='izhikevich', drive=None, drive_mode='add') -> Result\n"
 "\n"
 "One of the published networks of Izhikevich neurons, as `spiketalk network` runs it (its\n"
 "flags as keywords, with its rules and messages): 'izh2003' (net.m) or 'izh2006' (spnet,\n"
 "with STDP), 'neurons' (1 in 5 inhibitory), 'synapses' per neuron, 'duration' in ms of 1 ms\n"
-"steps, 'seed', 'threads' (the spikes are the same for any number). The result has\n"
+"steps, 'seed', 'threads' (the spikes are the same for any number), 'model' the neurons'\n"
+"model ('izhikevich': the papers' 2003 form; 'izh2007': the same cells in the book's form;\n"
+"'hh': Hodgkin-Huxley, the currents carried over as mV/ms). The result has\n"
 "spike_times (ms, float64) and spike_ids (uint32), by time then neuron; population_rate_hz\n"
 "(one value per step), psd_freq_hz and psd_power (its spectrum), and the measures named as\n"
 "in `spiketalk network --json`: spike_count, rate_hz, rate_hz_exc, rate_hz_inh,\n"

@@ -18,10 +18,10 @@
 #define PIECE_HI_S 0.02
 #define PIECE_MAX_STEPS 65536u
 
-enum { NET, NEURONS, SYNAPSES, DURATION, SEED, THREADS, DRIVE, DRIVE_MODE, N_ARGS };
+enum { NET, NEURONS, SYNAPSES, DURATION, SEED, THREADS, DRIVE, DRIVE_MODE, MODEL, N_ARGS };
 
-static const char *const names[] = {"net", "neurons", "synapses", "duration", "seed",
-                                    "threads", "drive", "drive_mode", NULL};
+static const char *const names[] = {"net",   "neurons", "synapses",   "duration", "seed",
+                                    "threads", "drive", "drive_mode", "model",    NULL};
 
 /* ---- the configuration ------------------------------------------------------------------------ */
 
@@ -50,6 +50,8 @@ static int options(PyObject **a, PyObject *keep, st_net_options *o)
 {
     memset(o, 0, sizeof *o);
     if (a[NET] && stpy_string(a[NET], "--net", &o->net))
+        return -1;
+    if (a[MODEL] && stpy_string(a[MODEL], "--model", &o->model))
         return -1;
     const struct { int i; const char *flag; const char **dst; } num[] = {
         {NEURONS, "--neurons", &o->neurons},   {SYNAPSES, "--synapses", &o->synapses},

@@ -2,8 +2,13 @@
 /* Networks of Izhikevich neurons: populations, connection generators, delays, STDP, threads,
  * and the hooks through which several processes (MPI ranks) run one network.
  *
- * Model. Every neuron is the Izhikevich (2003) neuron of izh.h, advanced with time step dt by
- * the 2003 network scheme (ST_INT_IZH2003): two half steps of v, then u from the new v,
+ * Models. Each population has its neuron model from the registry (st_net_pop.model): the
+ * Izhikevich (2003) form, the 2007 book form (izh07.h) or Hodgkin-Huxley (hh.h). The machinery
+ * (connections, delays, delivery, drive, STDP, threads, processes) is the same for all; only
+ * the update of a population's neurons and its spike test differ (see st_net_pop).
+ *
+ * The 2003 form (the published networks) is advanced with time step dt by the 2003 network
+ * scheme (ST_INT_IZH2003): two half steps of v, then u from the new v,
  *     v += (dt/2) f(v, u, I);   v += (dt/2) f(v, u, I);   u += (dt a) (b v - u)
  * with f = q2 (v v) + q1 v + q0 - u + I (ST_NET_VFORM_SUM, net.m's order, the arithmetic of
  * st_izh_process) or f = (q2 v + q1) v + q0 - u + I (ST_NET_VFORM_HORNER, spnet's order).
@@ -53,7 +58,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spiketalk/hh.h"
+#include "spiketalk/integrator.h"
 #include "spiketalk/izh.h"
+#include "spiketalk/izh07.h"
+#include "spiketalk/registry.h"
 #include "spiketalk/status.h"
 
 #ifdef __cplusplus
@@ -83,17 +92,45 @@ typedef enum st_net_vform {
 
 /* A population: 'n' consecutive neuron ids (populations follow each other in order). Each
  * neuron draws one r ~ U[0, 1) and takes x = x_base + x_r * r^r_power for x = a, b, c, d, so
- * net.m's excitatory c = -65 + 15 r^2, d = 8 - 6 r^2 share their r. u starts at b v0. */
+ * net.m's excitatory c = -65 + 15 r^2, d = 8 - 6 r^2 share their r.
+ *
+ * Its neurons are of one registry model:
+ *   ST_MODEL_IZH    the 2003 form with the network's vpeak, q2, q1, q0 and vform, a, b, c, d
+ *                   per neuron; u starts at b v0. Currents in the 2003 units.
+ *   ST_MODEL_IZH07  the 2007 book form: the cell 'izh07' (C, k, vr, vt, vpeak and the cell
+ *                   rules vu, bh, vbs, pu, ru, umax, ucubic, vb), its a, b, c, d replaced by
+ *                   each neuron's own; u starts at 0. Each step of the network is 'substeps'
+ *                   steps of 'integrator' (euler, symplectic, izh2003 or rk4) of dt/substeps
+ *                   with the input held, and the spike test and reset of izh07.h after each
+ *                   (st_izh07_process). Currents in pA.
+ *   ST_MODEL_HH     Hodgkin-Huxley with the membrane 'hh'; a, b, c, d and r are unused; the
+ *                   gates start at their steady state at v0. Each step is 'substeps' steps of
+ *                   'integrator' (euler, rk4 or rush-larsen) of dt/substeps with the input
+ *                   held (st_hh_process); an upward crossing of 0 mV in any of them is a spike
+ *                   of the step. Currents in uA/cm^2.
+ * A neuron fires at most once per step: a second spike of an izh07 neuron within one step (only
+ * possible with substeps) resets it but is not counted. For IZH07 and HH the current of a step
+ * is gain (drive + syn): with gain 1 the weights, noise, pulses and external currents are in
+ * the model's own units; st_net_use_model sets the gain that carries a published network's
+ * currents (in the 2003 units) over to another model. */
 typedef struct st_net_pop {
     char name[ST_NET_NAME_MAX]; /* "exc", "inh" */
     uint32_t n;                 /* neurons */
     bool inhibitory;            /* counted in the inhibitory rate (reports only) */
-    double a, b, c, d;          /* base values: 1/ms, -, mV, - */
+    double a, b, c, d;          /* base values in the model's units (2003: 1/ms, -, mV, -) */
     double a_r, b_r, c_r, d_r;  /* coefficients of r^r_power, same units */
     int r_power;                /* 1 or 2 */
     double v0_mv;               /* initial v, mV */
     double noise_sd;            /* standard deviation of the Gaussian input drawn each step */
+    st_model_id model;          /* ST_MODEL_IZH (0), ST_MODEL_IZH07 or ST_MODEL_HH */
+    st_izh07_params izh07;      /* ST_MODEL_IZH07: the cell */
+    st_hh_params hh;            /* ST_MODEL_HH: the membrane (prepared by st_net_create) */
+    st_integrator integrator;   /* ST_MODEL_IZH07, ST_MODEL_HH: the scheme of each substep */
+    uint32_t substeps;          /* ST_MODEL_IZH07, ST_MODEL_HH: 1 to ST_NET_MAX_SUBSTEPS */
+    double gain;                /* ST_MODEL_IZH07, ST_MODEL_HH: > 0 */
 } st_net_pop;
+
+#define ST_NET_MAX_SUBSTEPS 10000u
 
 /* How a projection picks the targets of each source neuron. */
 typedef enum st_net_rule {
@@ -169,6 +206,23 @@ ST_API st_status st_net_preset(const char *name, uint32_t neurons, uint32_t syna
 /* "izh2003, izh2006" */
 ST_API const char *st_net_preset_names(void);
 
+/* Makes the neurons of every population of 'c' neurons of the registry model 'model' (a name
+ * or alias of st_model_find: "izhikevich", "izh2007", "hh"), keeping the network: the same
+ * populations, connections, delays, STDP and random numbers. The 2003 form leaves 'c' as it
+ * is. Otherwise:
+ *   izh2007  excitatory populations become the book's RS cell, inhibitory ones its FS cell;
+ *            forward Euler in 4 substeps of dt/4 (0.25 ms: the book's scheme and step).
+ *            Per-neuron variation as in 'c': c_r in mV as it is, a_r, b_r and d_r relative to
+ *            their base (net.m's d = 8 - 6 r^2 becomes the RS cell's d = 100 - 75 r^2).
+ *   hh       NEURON's hh membrane at 6.3 degrees C; rk4 in 20 substeps of dt/20 (0.05 ms);
+ *            no per-neuron variation (the model has no a, b, c, d).
+ * The currents (weights, noise, pulses, external input) keep their values in the 2003 units,
+ * which are mV/ms (v' = ... + I: a capacitance of 1): each population's gain is its cell's
+ * capacitance (C in pF; Cm in uF/cm^2), so a current pulse moves v by the same millivolts in
+ * the new cell as in the old. ST_ERR_INVAL "--model: unknown model 'X' (choose izhikevich,
+ * izh2007 or hh)", or when a population is not of the 2003 form. */
+ST_API st_status st_net_use_model(st_net_config *c, const char *model, st_error *err);
+
 /* Validates 'c': populations (n >= 1, finite parameters, r_power 1 or 2, noise_sd >= 0),
  * projections (populations exist, k <= targets available, 0 <= p <= 1, finite w, 1 <=
  * delay_min <= delay_max <= ST_NET_MAX_DELAY, plastic only with w >= 0), dt > 0, threads >= 1,
@@ -194,12 +248,13 @@ ST_API uint64_t st_net_memory(const st_net_config *c);
 /* The flags of `spiketalk network` as text (NULL: not given), named as the flags without their
  * dashes: the command line passes its arguments, the Python module writes its keywords. */
 typedef struct st_net_options {
-    const char *net, *neurons, *synapses, *duration, *seed, *threads;
+    const char *net, *neurons, *synapses, *duration, *seed, *threads, *model;
 } st_net_options;
 
 /* The run the options ask for, by the rules and with the messages of `spiketalk network`: the
  * preset 'net' [izh2003] scaled to 'neurons' [1000] with 'synapses' per neuron [the preset's]
- * (st_net_preset), 'seed' [1] and 'threads' [1] in 'c'; the 'duration' [1000 ms] rounded to
+ * (st_net_preset) with neurons of 'model' [izhikevich, the 2003 form] (st_net_use_model),
+ * 'seed' [1] and 'threads' [1] in 'c'; the 'duration' [1000 ms] rounded to
  * whole steps in *steps, and *duration_ms = *steps * dt. ST_ERR_INVAL naming the flag:
  * "--neurons: 'abc' is not a whole number", "--threads: 0 is out of range (1 to 1024)",
  * "--duration: 0 ms is out of range (1 to 1e+09 ms)", the preset's messages, and "--neurons,
@@ -290,9 +345,15 @@ typedef struct st_net_info {
 ST_API void st_net_get_info(const st_net *net, st_net_info *out);
 
 /* The parameters (a, b, c, d; vpeak and the v coefficients of the network) and the state of
- * neuron 'id'. False (nothing written) when this process does not hold it. */
+ * neuron 'id'. False (nothing written) when this process does not hold it. For a neuron of the
+ * 2007 form, p holds its a, b, c, d (the rest of the cell is its population's); for an HH
+ * neuron, u is its gate n. */
 ST_API bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_mv,
                           double *u);
+
+/* The whole state of neuron 'id': y = {v, u, 0, 0} for the Izhikevich forms, {v, m, h, n}
+ * (ST_HH_V ...) for HH. False (nothing written) when this process does not hold it. */
+ST_API bool st_net_neuron_state(const st_net *net, uint32_t id, double y[ST_HH_NVARS]);
 
 /* One synapse as stored. */
 typedef struct st_net_synapse {

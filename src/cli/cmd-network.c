@@ -65,7 +65,8 @@ static void help(FILE *f)
 {
     fputs(
         "usage: spiketalk network [--net izh2003|izh2006] [--neurons N] [--synapses K]\n"
-        "                         [--duration MS] [--seed S] [--threads T]\n"
+        "                         [--model izhikevich|izh2007|hh] [--duration MS] [--seed S]\n"
+        "                         [--threads T]\n"
         "                         [--spikes F.csv] [--raster F.png|svg|pdf] [--sound F.wav]\n"
         "                         [--json] [--quiet] [--max-memory SIZE]\n"
         "       spiketalk network --input IN.wav [--bands 16] [BAND OPTIONS] [OPTIONS]\n"
@@ -100,6 +101,17 @@ static void help(FILE *f)
         "  --neurons N      network size, 5 to %u [1000]; 1 in 5 is inhibitory\n"
         "  --synapses K     targets per neuron [izh2003: all up to 1000 neurons, then 1000;\n"
         "                   izh2006: 100]\n"
+        "  --model M        the neurons' model, the same network [izhikevich: the papers'\n"
+        "                   2003 form]. izh2007: the book's RS cell for excitatory neurons and\n"
+        "                   its FS cell for inhibitory ones (pF, pA; forward Euler in four\n"
+        "                   0.25 ms substeps; c varied in mV as above, d, a and b in proportion).\n"
+        "                   hh: Hodgkin-Huxley (NEURON's hh, 6.3 degC; RK4 in twenty 0.05 ms\n"
+        "                   substeps; a spike is an upward crossing of 0 mV). Weights, noise\n"
+        "                   and input keep the papers' values, carried into each population's\n"
+        "                   units by the ratio of the new cell's rheobase to the old one's\n"
+        "                   (in --json: populations)\n",
+        ST_NET_DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS);
+    fprintf(f,
         "  --duration MS    model time in ms [%g]\n"
         "  --seed S         random seed, 0 to 2^64 - 1 [1]. Every random number is drawn from\n"
         "                   (seed, neuron or synapse, step) by a counter-based generator, so the\n"
@@ -149,8 +161,7 @@ static void help(FILE *f)
         "                   input_rate_hz, input_samples, bands, band_hz, band_first_neuron,\n"
         "                   band_neurons, band_rate_hz, drive, gain, gate\n"
         "  --quiet          no progress line and no summary (errors still go to stderr)\n",
-        ST_NET_DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS, ST_NET_DEFAULT_DURATION_MS,
-        ST_FB_MAX_BANDS, DEFAULT_BLOCK, JSON_MAX_SPIKES);
+        ST_NET_DEFAULT_DURATION_MS, ST_FB_MAX_BANDS, DEFAULT_BLOCK, JSON_MAX_SPIKES);
     fputs("\n"
         "Several processes: 'mpirun -np P spiketalk network ...' splits the neurons into P\n"
         "consecutive ranges; each process keeps the synapses onto its neurons and all exchange\n"
@@ -179,6 +190,7 @@ static int parse_args(int argc, char **argv, opts *o)
         {"--net", &o->n.net, NULL},           {"--neurons", &o->n.neurons, NULL},
         {"--synapses", &o->n.synapses, NULL}, {"--duration", &o->n.duration, NULL},
         {"--seed", &o->n.seed, NULL},         {"--threads", &o->n.threads, NULL},
+        {"--model", &o->n.model, NULL},
         {"--spikes", &o->spikes, NULL},       {"--raster", &o->raster, NULL},
         {"--sound", &o->sound, NULL},         {"--json", NULL, &o->json},
         {"--quiet", NULL, &o->quiet},         {"--max-memory", &o->max_memory, NULL},

@@ -53,6 +53,7 @@ typedef struct net_part {
     uint32_t lo, hi, n;
     double *v, *u;                 /* state */
     double *a, *b, *c, *d;         /* parameters */
+    double *gm, *gh, *gn;          /* HH populations' gates m, h, n (NULL when none) */
     double *noise_sd;              /* per neuron; NULL when the network has no noise */
     double *syn;                   /* synaptic input of the coming step (zeroed once used) */
     double *drive;                 /* noise + pulses + ext of the coming step */
@@ -89,6 +90,7 @@ struct st_net {
     uint32_t dmin, dmax, nd;        /* delays in steps; nd = dmax - dmin + 1 */
     bool plastic;
     bool noise, pulses;
+    bool hh;                        /* some population is HH: the partitions have gates */
     uint32_t key[2];                /* Philox key from the seed */
     /* the spike ring: the fired ids of stamp s in ring[(s % R) N ..], ring_n[s % R] of them
      * (with 'direct', by partition: see net_part.ring_n) */

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "core-private.h"
+#include "hh-private.h"
+#include "izh07-private.h"
 #include "network-private.h"
 
 #define BLOCK 256    /* neurons updated before their spike test: still in L1 */
@@ -195,6 +197,24 @@ static void clear_drive(const st_net *net, net_part *p, uint64_t k)
         pulse(net, p, k, true, !net->noise && !net->has_ext);
 }
 
+/* Stops the partition at neuron l, whose state is not finite after step 'stamp'. Returns
+ * false for the caller to return. */
+static bool fault(net_part *p, size_t l, uint64_t stamp)
+{
+    p->fault = true;
+    p->fault_id = p->lo + (uint32_t)l;
+    p->fault_stamp = stamp;
+    atomic_store_explicit(&p->fault_at, stamp, memory_order_release);
+    return false;
+}
+
+static void fired(net_part *p, size_t l, uint64_t stamp, uint32_t *out, uint32_t *nf)
+{
+    out[(*nf)++] = p->lo + (uint32_t)l;
+    if (p->last_spike)
+        p->last_spike[l] = stamp;
+}
+
 /* Spike test and reset after the update, as st_izh_process does; a non-finite v or u stops
  * the partition with a fault. Returns false on a fault. */
 static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint64_t stamp,
@@ -205,34 +225,116 @@ static bool spikes_in(const st_net *net, net_part *p, size_t i0, size_t nb, uint
         double x = p->v[l], y = p->u[l];
         if (x <= vpeak)
             continue;
-        if (!(x > vpeak) || !isfinite(x) || !isfinite(y)) {
-            p->fault = true;
-            p->fault_id = p->lo + (uint32_t)l;
-            p->fault_stamp = stamp;
-            atomic_store_explicit(&p->fault_at, stamp, memory_order_release);
-            return false;
-        }
+        if (!(x > vpeak) || !isfinite(x) || !isfinite(y))
+            return fault(p, l, stamp);
         p->v[l] = p->c[l];
         p->u[l] = y + p->d[l];
-        out[(*nf)++] = p->lo + (uint32_t)l;
-        if (p->last_spike)
-            p->last_spike[l] = stamp;
+        fired(p, l, stamp, out, nf);
     }
     return true;
 }
 
-/* Writes the spikes of step k into 'out' and returns how many. */
+/* Neurons l0 .. l1 - 1 of the 2003 form, in blocks updated before their spike test. */
+static bool step_izh(const st_net *net, net_part *p, const double *drive, size_t l0, size_t l1,
+                     uint64_t stamp, uint32_t *out, uint32_t *nf)
+{
+    const st_net_config *c = &net->cfg;
+    for (size_t i0 = l0; i0 < l1; i0 += BLOCK) {
+        size_t nb = l1 - i0 < BLOCK ? l1 - i0 : BLOCK;
+        size_t over = (c->vform == ST_NET_VFORM_SUM ? update_sum : update_horner)(
+            p->v + i0, p->u + i0, p->a + i0, p->b + i0, drive + i0, p->syn + i0, nb,
+            c->dt_ms, c->q2, c->q1, c->q0, c->vpeak_mv);
+        if (over && !spikes_in(net, p, i0, nb, stamp, out, nf))
+            return false;
+    }
+    return true;
+}
+
+/* Neurons l0 .. l1 - 1 of the 2007 form: the substeps of st_izh07_process, each with its
+ * spike test and reset. */
+static bool step_izh07(const st_net *net, const st_net_pop *pp, net_part *p,
+                       const double *drive, size_t l0, size_t l1, uint64_t stamp,
+                       uint32_t *out, uint32_t *nf)
+{
+    const st_izh07_params *cell = &pp->izh07;
+    const double h = net->cfg.dt_ms / pp->substeps, vpeak = cell->vpeak_mv, pu = cell->pu;
+    const double ru = cell->ru, umax = cell->umax;
+    for (size_t l = l0; l < l1; l++) {
+        const izh07_coef q = izh07_coef_of(cell, p->a[l], p->b[l]);
+        double I = pp->gain * (drive[l] + p->syn[l]);
+        double v = p->v[l], u = p->u[l];
+        bool spike = false;
+        p->syn[l] = 0.0;
+        for (uint32_t j = 0; j < pp->substeps; j++) {
+            izh07_step(&q, pp->integrator, h, I, &v, &u);
+            if (v < vpeak + pu * u && v > -INFINITY)
+                continue;
+            if (!isfinite(v) || !isfinite(u))
+                return fault(p, l, stamp);
+            spike = true;
+            v = p->c[l] + ru * u;
+            u = fmin(u + p->d[l], umax);
+            if (!isfinite(v) || !isfinite(u))
+                return fault(p, l, stamp);
+        }
+        p->v[l] = v;
+        p->u[l] = u;
+        if (spike)
+            fired(p, l, stamp, out, nf);
+    }
+    return true;
+}
+
+/* Neurons l0 .. l1 - 1 of the HH form: the substeps of st_hh_process; an upward crossing of
+ * 0 mV in any of them is the step's spike. */
+static bool step_hh(const st_net *net, const st_net_pop *pp, net_part *p, const double *drive,
+                    size_t l0, size_t l1, uint64_t stamp, uint32_t *out, uint32_t *nf)
+{
+    const double h = net->cfg.dt_ms / pp->substeps;
+    for (size_t l = l0; l < l1; l++) {
+        double y[ST_HH_NVARS] = {p->v[l], p->gm[l], p->gh[l], p->gn[l]};
+        double I = pp->gain * (drive[l] + p->syn[l]);
+        bool spike = false;
+        p->syn[l] = 0.0;
+        for (uint32_t j = 0; j < pp->substeps; j++) {
+            double v_old = y[ST_HH_V];
+            hh_step(&pp->hh, pp->integrator, h, I, y);
+            if (!isfinite(y[ST_HH_V] + y[ST_HH_M] + y[ST_HH_H] + y[ST_HH_N]))
+                return fault(p, l, stamp);
+            spike |= v_old < ST_HH_SPIKE_MV && y[ST_HH_V] >= ST_HH_SPIKE_MV;
+        }
+        p->v[l] = y[ST_HH_V];
+        p->gm[l] = y[ST_HH_M];
+        p->gh[l] = y[ST_HH_H];
+        p->gn[l] = y[ST_HH_N];
+        if (spike)
+            fired(p, l, stamp, out, nf);
+    }
+    return true;
+}
+
+/* Writes the spikes of step k into 'out' (ascending) and returns how many: each population's
+ * part of the partition by its model. */
 static uint32_t step_neurons(const st_net *net, net_part *p, const double *drive, uint64_t k,
                              uint32_t *out)
 {
     const st_net_config *c = &net->cfg;
     uint32_t nf = 0;
-    for (size_t i0 = 0; i0 < p->n; i0 += BLOCK) {
-        size_t nb = p->n - i0 < BLOCK ? p->n - i0 : BLOCK;
-        size_t over = (c->vform == ST_NET_VFORM_SUM ? update_sum : update_horner)(
-            p->v + i0, p->u + i0, p->a + i0, p->b + i0, drive + i0, p->syn + i0, nb,
-            c->dt_ms, c->q2, c->q1, c->q0, c->vpeak_mv);
-        if (over && !spikes_in(net, p, i0, nb, k + 1, out, &nf))
+    for (size_t q = 0; q < c->n_pops; q++) {
+        uint32_t lo = net->pop_lo[q] > p->lo ? net->pop_lo[q] : p->lo;
+        uint32_t hi = net->pop_lo[q + 1] < p->hi ? net->pop_lo[q + 1] : p->hi;
+        if (lo >= hi)
+            continue;
+        size_t l0 = lo - p->lo, l1 = hi - p->lo;
+        const st_net_pop *pp = &c->pop[q];
+        bool ok;
+        if (pp->model == ST_MODEL_IZH07)
+            ok = step_izh07(net, pp, p, drive, l0, l1, k + 1, out, &nf);
+        else if (pp->model == ST_MODEL_HH)
+            ok = step_hh(net, pp, p, drive, l0, l1, k + 1, out, &nf);
+        else
+            ok = step_izh(net, p, drive, l0, l1, k + 1, out, &nf);
+        if (!ok)
             break;
     }
     return nf;

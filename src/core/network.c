@@ -149,6 +149,50 @@ st_status st_net_preset(const char *name, uint32_t neurons, uint32_t synapses, s
     return st_net_config_check(c, err);
 }
 
+/* ---- other neuron models ------------------------------------------------------------------ */
+
+st_status st_net_use_model(st_net_config *c, const char *model, st_error *err)
+{
+    const st_model *m = st_model_find(model);
+    if (!m)
+        return st_error_set(err, ST_ERR_INVAL,
+                            "--model: unknown model '%s' (choose izhikevich, izh2007 or hh)",
+                            model ? model : "");
+    if (m->id == ST_MODEL_IZH)
+        return ST_OK;
+    for (size_t q = 0; q < c->n_pops; q++) {
+        st_net_pop *pp = &c->pop[q];
+        if (pp->model != ST_MODEL_IZH)
+            return st_error_set(err, ST_ERR_INVAL,
+                                "--model: population %zu is already of another model", q);
+        st_net_pop np = *pp;
+        np.model = m->id;
+        if (m->id == ST_MODEL_HH) {
+            np.hh = st_hh_params_default();
+            np.integrator = ST_INT_RK4;
+            np.substeps = 20;
+            np.a_r = np.b_r = np.c_r = np.d_r = 0.0;
+        } else {
+            /* the same cell in the book's variables: q2 v^2 + q1 v + q0 = q2 (v - vr)(v - vt) */
+            double disc = sqrt(c->q1 * c->q1 - 4.0 * c->q2 * c->q0);
+            np.izh07 = st_izh07_params_default();
+            np.izh07.C_pf = 1.0;
+            np.izh07.k = c->q2;
+            np.izh07.vr_mv = (-c->q1 - disc) / (2.0 * c->q2);
+            np.izh07.vt_mv = (-c->q1 + disc) / (2.0 * c->q2);
+            np.izh07.vpeak_mv = c->vpeak_mv;
+            np.izh07.vu_mv = 0.0;
+            np.integrator = ST_INT_IZH2003;
+            np.substeps = 1;
+        }
+        /* the 2003 form's current is v' in mV/ms (its capacitance is 1); times C it is the
+           same charge per ms, and a pulse moves v by the same millivolts */
+        np.gain = m->id == ST_MODEL_HH ? np.hh.cm_uf_cm2 : 1.0;
+        c->pop[q] = np;
+    }
+    return st_net_config_check(c, err);
+}
+
 /* ---- memory ------------------------------------------------------------------------------- */
 
 uint64_t st_net_memory(const st_net_config *c)
@@ -172,7 +216,10 @@ uint64_t st_net_memory(const st_net_config *c)
         dmin = dmax;
     double nd = (double)(dmax - dmin + 1), parts = c->threads > 0 ? (double)c->threads : 1.0;
     double rows = (plastic ? 2.0 : 1.0) * parts * (n * nd + 1.0) * 8.0;
-    double neurons = n * (14.0 * 8.0 + 4.0 * dmin + 16.0);
+    bool hh = false;
+    for (size_t i = 0; i < c->n_pops && i < ST_NET_MAX_POPS; i++)
+        hh |= c->pop[i].model == ST_MODEL_HH;
+    double neurons = n * ((hh ? 17.0 : 14.0) * 8.0 + 4.0 * dmin + 16.0);
     double ring = (double)(dmax + dmin) * n * 4.0 + 8.0 * n * dmin + 4.0 * n;
     double total = syn + rows + neurons + ring + 2.0 * ST_NET_TRACE_STEPS * sizeof(float);
     return total < 1.8e19 ? (uint64_t)total : UINT64_MAX;
@@ -207,6 +254,8 @@ st_status st_net_configure(const st_net_options *o, st_net_config *c, uint64_t *
         return st;
     if ((st = st_net_preset(o->net ? o->net : ST_NET_DEFAULT_NET, (uint32_t)neurons,
                             (uint32_t)synapses, c, err)))
+        return st;
+    if (o->model && (st = st_net_use_model(c, o->model, err)))
         return st;
     double ms = ST_NET_DEFAULT_DURATION_MS;
     if (o->duration && (st = st_parse_number("--duration", o->duration, &ms, err)))
@@ -259,6 +308,41 @@ static st_status check_pop(const st_net_pop *p, size_t i, st_error *err)
         return st_error_set(err, ST_ERR_INVAL, "population %zu: r_power must be 1 or 2", i);
     if (!(p->noise_sd >= 0.0) || !isfinite(p->noise_sd))
         return st_error_set(err, ST_ERR_INVAL, "population %zu: noise_sd must be >= 0", i);
+    if (p->model == ST_MODEL_IZH)
+        return ST_OK;
+    if (p->model != ST_MODEL_IZH07 && p->model != ST_MODEL_HH)
+        return st_error_set(err, ST_ERR_INVAL, "population %zu: unknown neuron model", i);
+    if (!(p->gain > 0.0) || !isfinite(p->gain))
+        return st_error_set(err, ST_ERR_INVAL, "population %zu: gain must be a finite number > 0",
+                            i);
+    if (p->substeps < 1 || p->substeps > ST_NET_MAX_SUBSTEPS)
+        return st_error_set(err, ST_ERR_INVAL, "population %zu: substeps must be 1 to %u", i,
+                            (unsigned)ST_NET_MAX_SUBSTEPS);
+    const st_model *m = st_model_get(p->model);
+    bool offered = p->model == ST_MODEL_HH ? st_hh_offers(p->integrator)
+                                           : (unsigned)p->integrator < ST_INT_COUNT &&
+                                                 (m->integrators & ST_INT_BIT(p->integrator));
+    if (!offered)
+        return st_error_set(err, ST_ERR_INVAL, "population %zu: %s does not offer integrator %s",
+                            i, m->name, st_integrator_name(p->integrator) ?
+                            st_integrator_name(p->integrator) : "(unknown)");
+    st_error e = {0};
+    if (p->model == ST_MODEL_HH) {
+        st_hh_params h = p->hh;
+        if (st_hh_prepare(&h, &e))
+            return st_error_set(err, ST_ERR_INVAL, "population %zu: %s", i, e.msg);
+        return ST_OK;
+    }
+    /* the cell with the parameters of r = 0 and r = 1, the ends of every neuron's range */
+    for (int end = 0; end < 2; end++) {
+        st_izh07_params q = p->izh07;
+        q.a = p->a + end * p->a_r;
+        q.b = p->b + end * p->b_r;
+        q.c = p->c + end * p->c_r;
+        q.d = p->d + end * p->d_r;
+        if (st_izh07_params_check(&q, &e))
+            return st_error_set(err, ST_ERR_INVAL, "population %zu (r = %d): %s", i, end, e.msg);
+    }
     return ST_OK;
 }
 
@@ -354,6 +438,9 @@ static st_status alloc_neurons(st_net *net, net_part *p)
         {(void **)&p->b, n * sizeof(double), true},
         {(void **)&p->c, n * sizeof(double), true},
         {(void **)&p->d, n * sizeof(double), true},
+        {(void **)&p->gm, n * sizeof(double), net->hh},
+        {(void **)&p->gh, n * sizeof(double), net->hh},
+        {(void **)&p->gn, n * sizeof(double), net->hh},
         {(void **)&p->syn, n * sizeof(double), true},
         {(void **)&p->drive, n * sizeof(double), true},
         {(void **)&p->ext, n * sizeof(double), true},
@@ -403,7 +490,14 @@ static void init_neurons(const st_net *net, net_part *p)
         p->c[l] = shape(pp->c, pp->c_r, r, pp->r_power);
         p->d[l] = shape(pp->d, pp->d_r, r, pp->r_power);
         p->v[l] = pp->v0_mv;
+        /* u on its nullcline (the 2003 form: b v0; the 2007 form: b (v0 - vu), the book's
+           u0 = 0 for v0 = vr) */
         p->u[l] = p->b[l] * pp->v0_mv;
+        if (pp->model == ST_MODEL_IZH07)
+            p->u[l] = p->b[l] * (pp->v0_mv - (isnan(pp->izh07.vu_mv) ? pp->izh07.vr_mv
+                                                                     : pp->izh07.vu_mv));
+        if (pp->model == ST_MODEL_HH)
+            st_hh_steady(pp->v0_mv, &p->gm[l], &p->gh[l], &p->gn[l]);
         if (p->noise_sd)
             p->noise_sd[l] = pp->noise_sd;
     }
@@ -466,6 +560,8 @@ static void setup_counts(st_net *net)
             net->n_exc += c->pop[i].n;
         if (c->pop[i].noise_sd > 0.0)
             net->noise = true;
+        if (c->pop[i].model == ST_MODEL_HH)
+            net->hh = true;
     }
     net->N = net->pop_lo[c->n_pops];
     for (size_t i = c->n_pops + 1; i <= ST_NET_MAX_POPS; i++)
@@ -497,6 +593,9 @@ st_status st_net_create(const st_net_config *c, const st_net_comm *comm, st_net 
     if (!net)
         return st_error_set(err, ST_ERR_NOMEM, "network: out of memory");
     net->cfg = *c;
+    for (size_t q = 0; q < c->n_pops; q++)
+        if (c->pop[q].model == ST_MODEL_HH)
+            st_hh_prepare(&net->cfg.pop[q].hh, NULL); /* checked above */
     net->threads = c->threads;
     net->has_comm = comm != NULL;
     net->comm = comm ? *comm : (st_net_comm){.rank = 0, .size = 1};
@@ -611,6 +710,15 @@ void st_net_get_info(const st_net *net, st_net_info *out)
     }
 }
 
+/* The population of neuron 'id'. */
+static size_t pop_of(const st_net *net, uint32_t id)
+{
+    size_t q = 0;
+    while (id >= net->pop_lo[q + 1])
+        q++;
+    return q;
+}
+
 bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_mv, double *u)
 {
     for (int k = 0; k < net->n_parts; k++) {
@@ -632,7 +740,24 @@ bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_m
         if (v_mv)
             *v_mv = q->v[l];
         if (u)
-            *u = q->u[l];
+            *u = net->cfg.pop[pop_of(net, id)].model == ST_MODEL_HH ? q->gn[l] : q->u[l];
+        return true;
+    }
+    return false;
+}
+
+bool st_net_neuron_state(const st_net *net, uint32_t id, double y[ST_HH_NVARS])
+{
+    for (int k = 0; k < net->n_parts; k++) {
+        const net_part *q = &net->part[k];
+        if (id < q->lo || id >= q->hi)
+            continue;
+        size_t l = id - q->lo;
+        bool hh = net->cfg.pop[pop_of(net, id)].model == ST_MODEL_HH;
+        y[ST_HH_V] = q->v[l];
+        y[ST_HH_M] = hh ? q->gm[l] : q->u[l];
+        y[ST_HH_H] = hh ? q->gh[l] : 0.0;
+        y[ST_HH_N] = hh ? q->gn[l] : 0.0;
         return true;
     }
     return false;

@@ -99,6 +99,29 @@ static void network_spectrum(st_json *j, const st_net_summary *s)
     st_json_object_end(j);
 }
 
+/* Each population's neurons: their model, its scheme and the gain of the network's currents. */
+static void network_populations(st_json *j, const st_net_config *c)
+{
+    st_json_array_begin(j, "populations", false);
+    for (size_t q = 0; q < c->n_pops; q++) {
+        const st_net_pop *p = &c->pop[q];
+        const st_model *m = st_model_get(p->model);
+        bool own = p->model != ST_MODEL_IZH;
+        st_json_object_begin(j, NULL);
+        st_json_string(j, "name", p->name);
+        st_json_uint(j, "neurons", p->n);
+        st_json_bool(j, "inhibitory", p->inhibitory);
+        st_json_string(j, "model", m->name);
+        st_json_string(j, "current_unit", m->current_unit);
+        st_json_string(j, "integrator",
+                       st_integrator_name(own ? p->integrator : ST_INT_IZH2003));
+        st_json_uint(j, "substeps", own ? p->substeps : 1);
+        st_json_number(j, "gain", own ? p->gain : 1.0);
+        st_json_object_end(j);
+    }
+    st_json_array_end(j);
+}
+
 void st_report_network(st_json *j, const st_net_config *c, uint64_t steps, double duration_ms,
                        const st_net_info *in, double build_s, double wall_s,
                        const st_net_summary *s, const double *weights)
@@ -113,6 +136,7 @@ void st_report_network(st_json *j, const st_net_config *c, uint64_t steps, doubl
     st_json_uint(j, "delay_max_ms", in->delay_max);
     st_json_uint(j, "seed", c->seed);
     st_json_number(j, "dt_ms", c->dt_ms);
+    network_populations(j, c);
     st_json_number(j, "duration_ms", duration_ms);
     st_json_uint(j, "steps", steps);
     st_json_uint(j, "threads", (uint64_t)in->threads);

@@ -206,6 +206,10 @@ numeric --synapses    2222220 "${NET[@]}"     # a whole number >= 1
 numeric --seed        2220220 "${NET[@]}"     # a whole number, 0 .. 2^64 - 1
 numeric --threads     2222220 "${NET[@]}"     # a whole number, 1 .. 1024
 numeric --max-memory  2222222 "${NET[@]}"     # 2 bytes is less than any run needs
+# the neurons' model: a name the registry knows, nothing else
+for v in '' lif 'hh ' ' izh2007' 'izh2007,hh' "$LONG_JUNK"; do
+    hostile 2 "^spiketalk: --model: unknown model" "${NET[@]}" --model "$v"
+done
 LISTEN=(network --input "$IN/tone.wav" --neurons 100 --spikes "$OUT/s.csv" --quiet)
 numeric --bands       2222220 "${LISTEN[@]}"  # a whole number, 1 .. 128 (and <= 80 here)
 numeric --fmin        2222222 "${LISTEN[@]}"  # 20 Hz .. --fmax

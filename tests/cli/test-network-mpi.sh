@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `mpirun -np P spiketalk network`: the spike lists of 1, 2 and 3 processes (and of 2
 # processes with 2 threads each) are identical byte for byte, for the 2003 network (noise,
-# all-to-all) and the 2006 one (delays, STDP across a weight update), and so are the raster
+# all-to-all), the 2006 one (delays, STDP across a weight update) and the 2003 network with
+# 2007-form and with Hodgkin-Huxley neurons (--model), and so are the raster
 # and the sound; the JSON says how many processes ran, and only process 0 writes.
 # usage: test-network-mpi.sh PATH/TO/spiketalk PATH/TO/mpirun
 . "$(dirname "$0")/lib.sh" "$1"
@@ -19,33 +20,37 @@ mpi() {
     timeout 300 "$MPIRUN" --oversubscribe -np "$np" "$ST" network "$@"
 }
 
-for net in izh2003 izh2006; do
-    case $net in
+# the two networks, and izh2003's neurons in the 2007 form and as Hodgkin-Huxley neurons
+for run in izh2003 izh2006 izh2007 hh; do
+    net=izh2003
+    case $run in
     izh2003) args=(--duration 400 --seed 11) ;;
-    izh2006) args=(--duration 1100 --seed 12) ;; # past the first weight update at 1 s
+    izh2006) net=izh2006 args=(--duration 1100 --seed 12) ;; # past the first weight update
+    izh2007) args=(--model izh2007 --duration 400 --seed 13) ;;
+    hh) args=(--model hh --neurons 200 --duration 150 --seed 14) ;;
     esac
-    "$ST" network --net $net "${args[@]}" --spikes "$T/$net-1.csv" --quiet ||
-        bad "$net: one process failed"
-    [ "$(wc -l <"$T/$net-1.csv")" -gt 500 ] && ok || bad "$net: too few spikes to compare"
+    "$ST" network --net $net "${args[@]}" --spikes "$T/$run-1.csv" --quiet ||
+        bad "$run: one process failed"
+    [ "$(wc -l <"$T/$run-1.csv")" -gt 500 ] && ok || bad "$run: too few spikes to compare"
     for np in 2 3; do
-        if mpi $np --net $net "${args[@]}" --spikes "$T/$net-$np.csv" --json \
-            >"$T/$net-$np.json" 2>"$T/err"; then
-            cmp -s "$T/$net-1.csv" "$T/$net-$np.csv" && ok ||
-                bad "$net: $np processes gave other spikes"
-            [ "$(json_field "$T/$net-$np.json" ranks)" = $np ] && ok ||
-                bad "$net: json ranks is not $np"
-            [ "$(grep -c '"net"' "$T/$net-$np.json")" = 1 ] && ok ||
-                bad "$net: more than one process printed"
+        if mpi $np --net $net "${args[@]}" --spikes "$T/$run-$np.csv" --json \
+            >"$T/$run-$np.json" 2>"$T/err"; then
+            cmp -s "$T/$run-1.csv" "$T/$run-$np.csv" && ok ||
+                bad "$run: $np processes gave other spikes"
+            [ "$(json_field "$T/$run-$np.json" ranks)" = $np ] && ok ||
+                bad "$run: json ranks is not $np"
+            [ "$(grep -c '"net"' "$T/$run-$np.json")" = 1 ] && ok ||
+                bad "$run: more than one process printed"
         else
-            bad "$net: mpirun -np $np failed: $(cat "$T/err")"
+            bad "$run: mpirun -np $np failed: $(cat "$T/err")"
         fi
     done
-    if mpi 2 --net $net "${args[@]}" --threads 2 --spikes "$T/$net-2x2.csv" --quiet \
+    if mpi 2 --net $net "${args[@]}" --threads 2 --spikes "$T/$run-2x2.csv" --quiet \
         2>"$T/err"; then
-        cmp -s "$T/$net-1.csv" "$T/$net-2x2.csv" && ok ||
-            bad "$net: 2 processes x 2 threads gave other spikes"
+        cmp -s "$T/$run-1.csv" "$T/$run-2x2.csv" && ok ||
+            bad "$run: 2 processes x 2 threads gave other spikes"
     else
-        bad "$net: mpirun -np 2 --threads 2 failed: $(cat "$T/err")"
+        bad "$run: mpirun -np 2 --threads 2 failed: $(cat "$T/err")"
     fi
 done
 

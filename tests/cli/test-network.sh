@@ -81,6 +81,29 @@ fi
     grep -q mpirun "$T/help.txt" && grep -q "t_ms,neuron" "$T/help.txt" && ok || bad "--help"
 "$ST" --help | grep -q "network" && ok || bad "network missing from spiketalk --help"
 
+# ---- other neuron models (--model) ----------------------------------------------------------
+# izh2007: the 2003 cells in the book's form keep the paper's rate; hh: Hodgkin-Huxley neurons
+# with the network's currents as mV/ms; both say so in the JSON and change the spikes.
+if "$ST" network --model izh2007 --json --spikes "$T/m7.csv" >"$T/m7.json" 2>"$T/err"; then
+    in_range "$(json_field "$T/m7.json" rate_hz)" 6 9 && ok || bad "izh2007 form: rate"
+    grep -q '"model": "izh2007"' "$T/m7.json" &&
+        grep -q '"integrator": "izh2003"' "$T/m7.json" && ok ||
+        bad "izh2007 form: populations in the json"
+    ! cmp -s "$T/s1.csv" "$T/m7.csv" && ok || bad "izh2007 form: the same bits as the 2003 form"
+else
+    bad "network --model izh2007: $(cat "$T/err")"
+fi
+if "$ST" network --model hh --neurons 100 --duration 100 --json >"$T/hh.json" 2>"$T/err"; then
+    grep -q '"model": "hh"' "$T/hh.json" && grep -q '"current_unit": "uA/cm2"' "$T/hh.json" &&
+        grep -q '"substeps": 20' "$T/hh.json" && ok || bad "hh: populations in the json"
+    [ "$(json_field "$T/hh.json" spike_count)" -gt 0 ] && ok || bad "hh: no spikes"
+else
+    bad "network --model hh: $(cat "$T/err")"
+fi
+"$ST" network --model hh --neurons 100 --duration 100 --threads 3 --json >"$T/hh3.json" &&
+    [ "$(json_field "$T/hh.json" spike_count)" = "$(json_field "$T/hh3.json" spike_count)" ] &&
+    ok || bad "hh: 3 threads changed the spike count"
+
 # ---- bad input ---------------------------------------------------------------------------------
 expect_error 2 "^spiketalk: --net: unknown network 'izh2005' \(choose izh2003, izh2006\)" \
     network --net izh2005
@@ -105,6 +128,9 @@ expect_error 2 "^spiketalk: --neurons, --synapses: the synapses alone would take
     network --neurons 100000000 --synapses 100000
 expect_error 2 "^spiketalk: --neurons: the network needs about .* more than the limit of 1.0 MiB" \
     network --max-memory 1M
+expect_error 2 "^spiketalk: --model: unknown model 'lif' \(choose izhikevich, izh2007 or hh\)" \
+    network --model lif
+expect_error 2 "^spiketalk: --model: unknown model ''" network --model ''
 expect_error 2 "^spiketalk: --bogus: unknown option" network --bogus
 expect_error 2 "needs a value" network --neurons
 expect_error 2 "x.txt: unknown plot format" network --raster "$T/x.txt"

@@ -317,6 +317,9 @@ NET_RUNS = [
     (dict(neurons=2000, synapses=100, seed=7, duration=300.4, threads=2),
      ["--neurons", "2000", "--synapses", "100", "--seed", "7", "--duration", "300.4",
       "--threads", "2"]),
+    (dict(model="izh2007", duration=400), ["--model", "izh2007", "--duration", "400"]),
+    (dict(model="hh", neurons=100, duration=150, threads=2),
+     ["--model", "hh", "--neurons", "100", "--duration", "150", "--threads", "2"]),
 ]
 
 
