@@ -35,6 +35,11 @@ ST_API void st_report_network(st_json *j, const st_net_config *c, uint64_t steps
                               double duration_ms, const st_net_info *in, double build_s,
                               double wall_s, const st_net_summary *s, const double *weights);
 
+/* Writes, into the open object of 'j', "populations": one object per population of 'c' with
+ * name, neurons, inhibitory, model (the registry's name), current_unit, integrator, substeps
+ * and gain (the 2003 form: izh2003, 1 and 1). st_report_network includes it. */
+ST_API void st_report_populations(st_json *j, const st_net_config *c);
+
 /* Writes, into the open object of 'j', how a listening network's bands drove it: bands, fmin_hz,
  * fmax_hz, spacing, drive, gain, normalize, gate, voice_full_hz, voice_tau_ms, band_hz,
  * band_first_neuron, band_neurons and band_rate_hz (the groups' mean rates over the run, Hz).

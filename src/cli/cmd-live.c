@@ -80,6 +80,8 @@ static void help(FILE *f)
         "real-time worker's for large networks (--net-thread).\n"
         "  --net NAME           izh2003 or izh2006 (see spiketalk network --help)\n"
         "  --neurons N, --synapses K, --seed S   the network's size and seed [1000, preset, 1]\n"
+        "  --model M            the network's neurons: izhikevich, izh2007 or hh, as\n"
+        "                       spiketalk network --model [izhikevich]\n"
         "  --bands N, --fmin HZ, --fmax HZ, --spacing erb|log, --drive add|replace\n"
         "                       the bands, as spiketalk network --input [16, 100, 8000, erb, add]\n"
         "  --gain G, --gate MODE, --gate-k K   the bands' current and gate [10, adaptive, 3]\n"
@@ -173,7 +175,7 @@ static const char *neuron_flag(const cli_pipe_opts *p)
         {p->recipe, "--recipe"},     {p->gate_window, "--gate-window"}, {p->gate_thr, "--gate-thr"},
         {p->rectify, "--rectify"},   {p->envelope, "--envelope"},  {p->smooth, "--smooth"},
         {p->normalize, "--normalize"}, {p->peak_release, "--peak-release"},
-        {p->model, "--model"},       {p->preset, "--preset"},      {p->integrator, "--integrator"},
+        {p->preset, "--preset"},     {p->integrator, "--integrator"},
         {p->dt, "--dt"},             {p->decimate, "--decimate"},  {p->v0, "--v0"},
         {p->u0, "--u0"},             {p->sonify, "--sonify"}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
@@ -201,7 +203,9 @@ static int configure_net(const opts *o, double fs_hz, st_cortex_config *cx)
     uint64_t steps;
     double ms;
     st_error err = {0};
-    if (st_net_configure(&o->net, &net, &steps, &ms, &err))
+    st_net_options no = o->net;
+    no.model = o->pipe.model; /* with --net, the model of the network's neurons */
+    if (st_net_configure(&no, &net, &steps, &ms, &err))
         return cli_report(&err);
     st_cortex_options b = o->bands;
     b.gain = o->pipe.gain;
@@ -573,6 +577,7 @@ static void json_net(st_json *j, const session *s, const st_live_stats *st)
     st_json_uint(j, "neurons", ni.neurons);
     st_json_uint(j, "synapses", ni.synapses);
     st_json_uint(j, "seed", c->net.seed);
+    st_report_populations(j, &c->net);
     size_t bands = c->bank.bands;
     double band_hz[ST_FB_MAX_BANDS], rate[ST_FB_MAX_BANDS];
     uint32_t first[ST_FB_MAX_BANDS + 1], count;

@@ -99,8 +99,7 @@ static void network_spectrum(st_json *j, const st_net_summary *s)
     st_json_object_end(j);
 }
 
-/* Each population's neurons: their model, its scheme and the gain of the network's currents. */
-static void network_populations(st_json *j, const st_net_config *c)
+void st_report_populations(st_json *j, const st_net_config *c)
 {
     st_json_array_begin(j, "populations", false);
     for (size_t q = 0; q < c->n_pops; q++) {
@@ -136,7 +135,7 @@ void st_report_network(st_json *j, const st_net_config *c, uint64_t steps, doubl
     st_json_uint(j, "delay_max_ms", in->delay_max);
     st_json_uint(j, "seed", c->seed);
     st_json_number(j, "dt_ms", c->dt_ms);
-    network_populations(j, c);
+    st_report_populations(j, c);
     st_json_number(j, "duration_ms", duration_ms);
     st_json_uint(j, "steps", steps);
     st_json_uint(j, "threads", (uint64_t)in->threads);

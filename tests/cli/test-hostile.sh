@@ -242,6 +242,8 @@ fi
 for v in bogus '' Worker 'worker ' callback,worker "$LONG_JUNK"; do
     hostile 2 "^spiketalk: --net-thread: unknown" live --net izh2003 --net-thread "$v"
 done
+hostile 2 "^spiketalk: --model: unknown model 'lif'" live --net izh2003 --model lif
+hostile 2 "^spiketalk: --preset: the single neuron's flag" live --net izh2003 --preset RS
 hostile 2 "^spiketalk: --net-thread: needs --net" live --net-thread worker
 hostile 2 "^spiketalk: --net-latency: needs --net" live --net-latency 20
 hostile 2 "^spiketalk: --net-latency: the worker's" live --net izh2003 --net-thread callback \

@@ -14,9 +14,10 @@
 #   xrun   real time, one callback stalled on purpose (--test-stall-ms): the xrun is counted
 #          (JSON and meter), the session runs to its end, and its output still equals process
 #          --block of its input: the neuron and every stage carried on through the gap.
-#   net-exact  `live --net` (a network that listens, 400 neurons, 8 bands) in freewheel: what it
-#          played equals `spiketalk network --input` of what it received with --block 64, bit
-#          for bit, and so do its spikes (times and neurons); the round trip is the block.
+#   net-exact  `live --net` (a network that listens, 400 neurons, 8 bands, its cells in the 2007
+#          form: --model izh2007) in freewheel: what it played equals `spiketalk network
+#          --input --model izh2007` of what it received with --block 64, bit for bit, and so do
+#          its spikes (times and neurons); the round trip is the block.
 #   net-xrun   `live --net` in real time with a stalled callback: the xrun is counted and the
 #          output still equals `network --input` of the input.
 #   net-worker-exact  `live --net --net-thread worker --net-latency 10` in freewheel, the callback
@@ -249,6 +250,7 @@ net_spikes() {
 }
 
 mode_net_exact() {
+    NET+=(--model izh2007) # the other net modes run the 2003 form itself
     start_jackd
     "$WC" probe "$DATA/demo-voice.wav" "$T/probe.wav" >"$T/probe.out" ||
         { bad "cannot make the probe"; return; }
@@ -261,7 +263,8 @@ mode_net_exact() {
     live_end "$d" INT
     [ "$(json_str "$d/live.json" stopped_by)" = signal ] && ok || bad "net-exact: not stopped"
     [ "$(json_str "$d/live.json" net)" = izh2003 ] && [ "$(json_num "$d/live.json" bands)" = 8 ] &&
-        [ "$(json_num "$d/live.json" neurons)" = 400 ] && ok || bad "net-exact: not the network"
+        [ "$(json_num "$d/live.json" neurons)" = 400 ] &&
+        grep -q '"model": "izh2007"' "$d/live.json" && ok || bad "net-exact: not the network"
     # 400 neurons: auto runs them in the callback, with no extra latency
     [ "$(json_str "$d/live.json" net_thread)" = callback ] &&
         [ "$(json_num "$d/live.json" net_latency_samples)" = 0 ] && ok ||
