@@ -505,10 +505,22 @@ static const char *grouped(char *buf, size_t size, uint64_t x)
     return buf;
 }
 
+
+/* The network's name, with its neurons' model when it is not the papers' 2003 form. */
+static const char *net_name(const st_net_config *n, char *buf, size_t size)
+{
+    st_model_id model = n->pop[0].model;
+    if (model == ST_MODEL_IZH)
+        snprintf(buf, size, "%s", n->name);
+    else
+        snprintf(buf, size, "%s (%s neurons)", n->name, st_model_get(model)->name);
+    return buf;
+}
 static int write_raster(const char *path, const opts *o, const config *c, const result *r)
 {
-    char title[320], nn[32], ns[32];
+    char title[320], nn[32], ns[32], name[64];
     double secs = c->duration_ms / 1000.0;
+    net_name(&c->net, name, sizeof name);
     double exc = (double)r->info.spikes_exc / r->info.neurons_exc / secs;
     double inh = r->info.neurons_inh ? (double)r->info.spikes_inh / r->info.neurons_inh / secs
                                      : 0.0;
@@ -517,14 +529,14 @@ static int write_raster(const char *path, const opts *o, const config *c, const 
         snprintf(title, sizeof title,
                  "%s, %s neurons, seed %llu, hears %s through %zu bands, drive %s (%.2f Hz "
                  "excitatory, %.2f Hz inhibitory)",
-                 c->net.name, grouped(nn, sizeof nn, r->info.neurons),
+                 name, grouped(nn, sizeof nn, r->info.neurons),
                  (unsigned long long)c->net.seed, base ? base + 1 : o->input,
                  c->cx.bank.bands, st_net_drive_name(c->cx.drive), exc, inh);
     } else {
         snprintf(title, sizeof title,
                  "%s: %s neurons, %s synapses, seed %llu, %g ms (%.2f Hz excitatory, %.2f Hz "
                  "inhibitory)",
-                 c->net.name, grouped(nn, sizeof nn, r->info.neurons),
+                 name, grouped(nn, sizeof nn, r->info.neurons),
                  grouped(ns, sizeof ns, r->info.synapses), (unsigned long long)c->net.seed,
                  c->duration_ms, exc, inh);
     }
@@ -625,9 +637,10 @@ static void print_json(const opts *o, const config *c, const result *r)
 static void print_summary(const opts *o, const config *c, const result *r)
 {
     const st_net_info *in = &r->info;
+    char name[64];
     printf("%s: %u neurons, %llu synapses, %g ms: %llu spikes, %.2f Hz excitatory, %.2f Hz "
            "inhibitory\n",
-           c->net.name, (unsigned)in->neurons, (unsigned long long)in->synapses,
+           net_name(&c->net, name, sizeof name), (unsigned)in->neurons, (unsigned long long)in->synapses,
            c->duration_ms, (unsigned long long)in->spikes,
            rate_of(in->spikes_exc, in->neurons_exc, c->duration_ms),
            rate_of(in->spikes_inh, in->neurons_inh, c->duration_ms));
