@@ -3,9 +3,9 @@
  * synapses for 1 s through spiketalk, through the plainest C loop for the same network, and
  * through Brian2's C++ standalone mode (bench/brian2-izh2003.py, when Debian's python3-brian is
  * installed); the neuron update alone; 1000 neurons all-to-all; 2 threads against 1 and 2 MPI
- * processes against 1 at 100,000 neurons.
+ * processes against 1 at 100,000 neurons; the 1000-neuron network in each neuron model.
  * usage: bench-network [--quick] [--skip-brian2] [--skip-large] [--minutes M]
- *   --only SECTION: one of 10k, update, dense, threads, mpi;
+ *   --only SECTION: one of 10k, update, dense, models, threads, mpi;
  *   --quick: smaller sizes, to see that it runs; --minutes M: repeat the threads and MPI
  *   comparisons for M minutes (a pair every few seconds) and keep the best, for a machine whose
  *   cores are shared. Times are wall-clock unless marked cpu; best of several runs.
@@ -333,6 +333,47 @@ static void section_update(uint32_t n)
     }
 }
 
+/* The 1000-neuron izh2003 network with its neurons in each registry model (st_net_use_model),
+ * and each model's neuron update alone (no synapses, no input: the resting state). */
+static void section_models(void)
+{
+    static const char *const models[] = {"izhikevich", "izh2007", "hh"};
+    printf("\n== izh2003, 1000 neurons all-to-all, in each neuron model ==\n");
+    printf("%-11s %-22s %12s %10s %16s\n", "model", "scheme", "s/model s", "rate Hz",
+           "update steps/s");
+    for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
+        st_net_config c;
+        st_error err = {0};
+        if (st_net_preset("izh2003", 1000, 0, &c, &err) || st_net_use_model(&c, models[m], &err))
+            die("preset", &err);
+        st_net *net;
+        if (st_net_create(&c, NULL, &net, &err))
+            die("create", &err);
+        uint64_t steps = m == 2 ? 300 : 1000;
+        double t = time_run(net, 0, steps, m == 2 ? 1 : 3, NULL, NULL);
+        st_net_info in;
+        st_net_get_info(net, &in);
+        double hz = (double)in.spikes / in.neurons / ((double)in.step * in.dt_ms / 1000.0);
+        st_net_free(net);
+        c.n_projs = 0;
+        for (size_t q = 0; q < c.n_pops; q++)
+            c.pop[q].noise_sd = 0.0;
+        if (st_net_create(&c, NULL, &net, &err))
+            die("create", &err);
+        double tu = time_run(net, 0, steps, 3, NULL, NULL);
+        st_net_free(net);
+        char scheme[40];
+        const st_net_pop *p = &c.pop[0];
+        if (p->model == ST_MODEL_IZH)
+            snprintf(scheme, sizeof scheme, "izh2003, vectorised");
+        else
+            snprintf(scheme, sizeof scheme, "%s x %u substeps", st_integrator_name(p->integrator),
+                     (unsigned)p->substeps);
+        printf("%-11s %-22s %12.4f %10.2f %16.3g\n", models[m], scheme,
+               t / ((double)steps / 1000.0), hz, 1000.0 * (double)steps / tu);
+    }
+}
+
 static void section_dense(void)
 {
     printf("\n== izh2003, 1000 neurons all-to-all, 10 s of model time ==\n");
@@ -493,7 +534,7 @@ static void section_mpi(const char *self, uint32_t n, uint64_t steps, double min
 int main(int argc, char **argv)
 {
     bool quick = false, brian2 = true, large = true, pair = false;
-    const char *only = NULL; /* one section: 10k, update, dense, threads or mpi */
+    const char *only = NULL; /* one section: 10k, update, dense, models, threads or mpi */
     double minutes = 0;
     uint32_t n_pair = 100000;
     uint64_t steps_pair = 200;
@@ -509,7 +550,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--minutes") && i + 1 < argc)
             minutes = atof(argv[++i]);
         else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
-                 strstr(" 10k update dense threads mpi ", argv[i + 1]) && *argv[i + 1] &&
+                 strstr(" 10k update dense models threads mpi ", argv[i + 1]) && *argv[i + 1] &&
                  !strchr(argv[i + 1], ' '))
             only = argv[++i];
         else if (!strcmp(argv[i], "--neurons") && i + 1 < argc)
@@ -518,7 +559,7 @@ int main(int argc, char **argv)
             steps_pair = (uint64_t)atoll(argv[++i]);
         else {
             fprintf(stderr, "usage: bench-network [--quick] [--skip-brian2] [--skip-large] "
-                            "[--minutes M] [--only 10k|update|dense|threads|mpi]\n");
+                            "[--minutes M] [--only 10k|update|dense|models|threads|mpi]\n");
             return 2;
         }
     }
@@ -536,6 +577,8 @@ int main(int argc, char **argv)
     }
     if (WANT("dense"))
         section_dense();
+    if (WANT("models"))
+        section_models();
     uint32_t n = quick ? 20000 : 100000;
     uint64_t steps = quick ? 100 : 200;
     if (large && WANT("threads"))

@@ -251,10 +251,12 @@ static bool step_izh(const st_net *net, net_part *p, const double *drive, size_t
 }
 
 /* Neurons l0 .. l1 - 1 of the 2007 form: the substeps of st_izh07_process, each with its
- * spike test and reset. */
-static bool step_izh07(const st_net *net, const st_net_pop *pp, net_part *p,
-                       const double *drive, size_t l0, size_t l1, uint64_t stamp,
-                       uint32_t *out, uint32_t *nf)
+ * spike test and reset; 'how' a constant in each copy (step_izh07), so no switch is left in
+ * the loop. */
+static ST_ALWAYS_INLINE bool izh07_range(const st_net *net, const st_net_pop *pp, net_part *p,
+                                         const double *drive, size_t l0, size_t l1,
+                                         uint64_t stamp, uint32_t *out, uint32_t *nf,
+                                         st_integrator how)
 {
     const st_izh07_params *cell = &pp->izh07;
     const double h = net->cfg.dt_ms / pp->substeps, vpeak = cell->vpeak_mv, pu = cell->pu;
@@ -266,7 +268,7 @@ static bool step_izh07(const st_net *net, const st_net_pop *pp, net_part *p,
         bool spike = false;
         p->syn[l] = 0.0;
         for (uint32_t j = 0; j < pp->substeps; j++) {
-            izh07_step(&q, pp->integrator, h, I, &v, &u);
+            izh07_step(&q, how, h, I, &v, &u);
             if (v < vpeak + pu * u && v > -INFINITY)
                 continue;
             if (!isfinite(v) || !isfinite(u))
@@ -285,10 +287,27 @@ static bool step_izh07(const st_net *net, const st_net_pop *pp, net_part *p,
     return true;
 }
 
+static bool step_izh07(const st_net *net, const st_net_pop *pp, net_part *p,
+                       const double *drive, size_t l0, size_t l1, uint64_t stamp,
+                       uint32_t *out, uint32_t *nf)
+{
+    switch (pp->integrator) {
+    case ST_INT_EULER:
+        return izh07_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_EULER);
+    case ST_INT_SYMPLECTIC:
+        return izh07_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_SYMPLECTIC);
+    case ST_INT_IZH2003:
+        return izh07_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_IZH2003);
+    default:
+        return izh07_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_RK4);
+    }
+}
+
 /* Neurons l0 .. l1 - 1 of the HH form: the substeps of st_hh_process; an upward crossing of
- * 0 mV in any of them is the step's spike. */
-static bool step_hh(const st_net *net, const st_net_pop *pp, net_part *p, const double *drive,
-                    size_t l0, size_t l1, uint64_t stamp, uint32_t *out, uint32_t *nf)
+ * 0 mV in any of them is the step's spike. One copy per integrator, as for the 2007 form. */
+static ST_ALWAYS_INLINE bool hh_range(const st_net *net, const st_net_pop *pp, net_part *p,
+                                      const double *drive, size_t l0, size_t l1, uint64_t stamp,
+                                      uint32_t *out, uint32_t *nf, st_integrator how)
 {
     const double h = net->cfg.dt_ms / pp->substeps;
     for (size_t l = l0; l < l1; l++) {
@@ -298,7 +317,7 @@ static bool step_hh(const st_net *net, const st_net_pop *pp, net_part *p, const 
         p->syn[l] = 0.0;
         for (uint32_t j = 0; j < pp->substeps; j++) {
             double v_old = y[ST_HH_V];
-            hh_step(&pp->hh, pp->integrator, h, I, y);
+            hh_step(&pp->hh, how, h, I, y);
             if (!isfinite(y[ST_HH_V] + y[ST_HH_M] + y[ST_HH_H] + y[ST_HH_N]))
                 return fault(p, l, stamp);
             spike |= v_old < ST_HH_SPIKE_MV && y[ST_HH_V] >= ST_HH_SPIKE_MV;
@@ -311,6 +330,19 @@ static bool step_hh(const st_net *net, const st_net_pop *pp, net_part *p, const 
             fired(p, l, stamp, out, nf);
     }
     return true;
+}
+
+static bool step_hh(const st_net *net, const st_net_pop *pp, net_part *p, const double *drive,
+                    size_t l0, size_t l1, uint64_t stamp, uint32_t *out, uint32_t *nf)
+{
+    switch (pp->integrator) {
+    case ST_INT_EULER:
+        return hh_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_EULER);
+    case ST_INT_RUSH_LARSEN:
+        return hh_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_RUSH_LARSEN);
+    default:
+        return hh_range(net, pp, p, drive, l0, l1, stamp, out, nf, ST_INT_RK4);
+    }
 }
 
 /* Writes the spikes of step k into 'out' (ascending) and returns how many: each population's
