@@ -63,10 +63,12 @@ fi
 if { [ -f build-tsan/build.ninja ] ||
      meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Dgui=disabled >/dev/null; } &&
     st_log "building build-tsan (the threaded unit tests)" &&
-    ninja -C build-tsan tests/test-network tests/test-ring tests/test-cortex >/dev/null; then
+    ninja -C build-tsan tests/test-network tests/test-network-models tests/test-ring \
+        tests/test-cortex >/dev/null; then
     st_log "threaded unit tests under ThreadSanitizer"
     export TSAN_OPTIONS=halt_on_error=1
-    ST_TEST_PREFIX="setarch -R" run_suite build-tsan --no-rebuild network ring cortex
+    ST_TEST_PREFIX="setarch -R" run_suite build-tsan --no-rebuild network network-models ring \
+        cortex
 else
     failed=$((failed + 1))
 fi
