@@ -6,35 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "st-test.h"
-#include "spiketalk/spiketalk.h"
-
-enum { MAX_N = 64 };
-
-static void record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
-{
-    assert_int_equal(st_net_raster_add(ud, stamp, ids, n), ST_OK);
-}
-
-static st_net *make(const st_net_config *c)
-{
-    st_net *net = NULL;
-    st_error err = {0};
-    st_status rc = st_net_create(c, NULL, &net, &err);
-    if (rc)
-        print_error("st_net_create: %s\n", err.msg);
-    assert_int_equal(rc, ST_OK);
-    return net;
-}
-
-static void run(st_net *net, uint64_t steps, st_net_raster *r)
-{
-    st_error err = {0};
-    st_status rc = st_net_run(net, steps, r ? record : NULL, r, &err);
-    if (rc)
-        print_error("st_net_run: %s\n", err.msg);
-    assert_int_equal(rc, ST_OK);
-}
+#include "net-test.h"
 
 /* A configuration with no populations or projections yet: the izh2003 preset's globals. */
 static st_net_config empty(void)
@@ -71,15 +43,6 @@ static void add_hh(st_net_config *c, uint32_t n, double temperature, st_integrat
     snprintf(q->name, sizeof q->name, "hh");
 }
 
-static size_t stamps_of(const st_net_raster *r, uint32_t id, uint64_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->count; i++)
-        if (r->id[i] == id && n < cap)
-            out[n++] = r->stamp[i];
-    return n;
-}
-
 /* Substep spike indices j (1-based) as network stamps: the step that holds substep j is
  * ceil(j / S), each step counted once. Returns how many. */
 static size_t to_stamps(const uint64_t *j, size_t n, uint32_t S, uint64_t *out)
@@ -93,13 +56,32 @@ static size_t to_stamps(const uint64_t *j, size_t n, uint32_t S, uint64_t *out)
     return m;
 }
 
-/* The currents of the test: neuron i of population q gets a ramp from 0 to 'top' over the run
- * plus a jitter of +-10 % of top, from an LCG (the same for network and reference). */
+/* The currents of the test: neuron i gets a ramp from 0 to top[i / per] over the run plus a
+ * jitter of +-10 % of it, from an LCG seeded with 'seed'. */
 static double current(uint64_t *lcg, double top, uint64_t k, uint64_t steps)
 {
     *lcg = *lcg * 6364136223846793005u + 1442695040888963407u;
     double jitter = ((double)(*lcg >> 40) * 0x1p-24 - 0.5) * 0.2 * top;
     return top * (double)k / (double)steps + jitter;
+}
+
+/* Runs 'net' (its N neurons driven by their currents alone) for 'steps' steps under the ramps,
+ * one step at a time, recording its spikes into 'r'. Returns the currents, hist[k N + i] for
+ * neuron i in step k (the caller frees them). */
+static double *run_ramps(st_net *net, uint32_t N, uint32_t per, const double *top,
+                         uint64_t steps, uint64_t seed, st_net_raster *r)
+{
+    double *hist = malloc((size_t)N * steps * sizeof *hist);
+    assert_non_null(hist);
+    st_net_set_drive(net, ST_NET_DRIVE_REPLACE);
+    uint64_t lcg = seed;
+    for (uint64_t k = 0; k < steps; k++) {
+        for (uint32_t i = 0; i < N; i++)
+            hist[k * N + i] = current(&lcg, top[i / per], k, steps);
+        assert_int_equal(st_net_set_input(net, 0, N, hist + k * N, NULL), ST_OK);
+        run(net, 1, r);
+    }
+    return hist;
 }
 
 /* ---- the 2007 form ------------------------------------------------------------------------ */
@@ -130,18 +112,9 @@ static void test_network_izh07_neuron_equals_single_neuron(void **state)
         c.seed = 5;
         c.dt_ms = 0.25; /* the book's step: FS (20 pF) needs it */
         st_net *net = make(&c);
-        st_net_set_drive(net, ST_NET_DRIVE_REPLACE);
         const uint32_t N = 5 * PER;
-        double *hist = malloc((size_t)N * STEPS * sizeof *hist), cur[5 * PER];
-        assert_non_null(hist);
-        uint64_t lcg = 99;
         st_net_raster r = {0};
-        for (uint64_t k = 0; k < STEPS; k++) {
-            for (uint32_t i = 0; i < N; i++)
-                hist[k * N + i] = cur[i] = current(&lcg, top[i / PER], k, STEPS);
-            assert_int_equal(st_net_set_input(net, 0, N, cur, NULL), ST_OK);
-            run(net, 1, &r);
-        }
+        double *hist = run_ramps(net, N, PER, top, STEPS, 99, &r);
         size_t total = 0;
         double *I = malloc((size_t)S * STEPS * sizeof *I);
         uint64_t *j = malloc((size_t)S * STEPS * sizeof *j);
@@ -211,18 +184,10 @@ static void test_network_hh_neuron_equals_single_neuron(void **state)
     for (int q = 0; q < 3; q++)
         add_hh(&c, PER, temp[q], how[q], sub[q], gain[q]);
     st_net *net = make(&c);
-    st_net_set_drive(net, ST_NET_DRIVE_REPLACE);
     const uint32_t N = 3 * PER;
-    double *hist = malloc((size_t)N * STEPS * sizeof *hist), cur[3 * PER];
-    assert_non_null(hist);
-    uint64_t lcg = 7;
+    const double top[3] = {30.0, 30.0, 30.0};
     st_net_raster r = {0};
-    for (uint64_t k = 0; k < STEPS; k++) {
-        for (uint32_t i = 0; i < N; i++)
-            hist[k * N + i] = cur[i] = current(&lcg, 30.0, k, STEPS);
-        assert_int_equal(st_net_set_input(net, 0, N, cur, NULL), ST_OK);
-        run(net, 1, &r);
-    }
+    double *hist = run_ramps(net, N, PER, top, STEPS, 7, &r);
     size_t total = 0, most = (size_t)50 * STEPS;
     double *I = malloc(most * sizeof *I), *y = malloc(most * ST_HH_NVARS * sizeof *y);
     uint64_t *j = malloc(most * sizeof *j), *want = malloc(STEPS * sizeof *want);
@@ -376,17 +341,6 @@ static void test_network_use_model(void **state)
 }
 
 /* ---- bad populations ---------------------------------------------------------------------- */
-
-static void expect_bad(const st_net_config *c, const char *what)
-{
-    st_error err = {0};
-    st_net *net = NULL;
-    assert_int_equal(st_net_create(c, NULL, &net, &err), ST_ERR_INVAL);
-    assert_null(net);
-    if (!strstr(err.msg, what))
-        print_error("message '%s' lacks '%s'\n", err.msg, what);
-    assert_non_null(strstr(err.msg, what));
-}
 
 static void test_network_models_bad_input(void **state)
 {

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "st-test.h"
-#include "spiketalk/spiketalk.h"
+#include "net-test.h"
 
 /* The noise generator, from the library's internals (network-private.h): normals of neurons
  * 4 g0 .. 4 g1 - 1 at 'step', as a network with key {seed lo, seed hi} draws them. */
@@ -17,31 +16,6 @@ void st_net_normals(uint64_t step, uint32_t g0, uint32_t g1, const uint32_t key[
 #define PI 3.14159265358979323846
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-static void record(void *ud, uint64_t stamp, const uint32_t *ids, size_t n)
-{
-    assert_int_equal(st_net_raster_add(ud, stamp, ids, n), ST_OK);
-}
-
-static st_net *make(const st_net_config *c)
-{
-    st_net *net = NULL;
-    st_error err = {0};
-    st_status rc = st_net_create(c, NULL, &net, &err);
-    if (rc)
-        print_error("st_net_create: %s\n", err.msg);
-    assert_int_equal(rc, ST_OK);
-    return net;
-}
-
-static void run(st_net *net, uint64_t steps, st_net_raster *r)
-{
-    st_error err = {0};
-    st_status rc = st_net_run(net, steps, r ? record : NULL, r, &err);
-    if (rc)
-        print_error("st_net_run: %s\n", err.msg);
-    assert_int_equal(rc, ST_OK);
-}
 
 /* A network of single-neuron populations (RS cells) without projections. */
 static st_net_config singles(size_t n)
@@ -66,16 +40,6 @@ static void drive_one(st_net *net, uint32_t n, uint32_t id, double I)
     assert_true(n <= 8);
     cur[id] = I;
     assert_int_equal(st_net_set_input(net, 0, n, cur, NULL), ST_OK);
-}
-
-/* The stamps at which neuron 'id' fired. */
-static size_t stamps_of(const st_net_raster *r, uint32_t id, uint64_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->count; i++)
-        if (r->id[i] == id && n < cap)
-            out[n++] = r->stamp[i];
-    return n;
 }
 
 /* ---- the generator ----------------------------------------------------------------------- */
@@ -854,17 +818,6 @@ static void test_network_sound(void **state)
 }
 
 /* ---- bad input, faults, memory ---------------------------------------------------------- */
-
-static void expect_bad(const st_net_config *c, const char *what)
-{
-    st_error err = {0};
-    st_net *net = NULL;
-    assert_int_equal(st_net_create(c, NULL, &net, &err), ST_ERR_INVAL);
-    assert_null(net);
-    if (!strstr(err.msg, what))
-        print_error("message '%s' lacks '%s'\n", err.msg, what);
-    assert_non_null(strstr(err.msg, what));
-}
 
 static void test_network_bad_input(void **state)
 {
