@@ -2,8 +2,8 @@
 /* SpiketalkApplication: options (--page, --open, --preset, --feature, --screenshot), app actions
  * reachable over D-Bus (gapplication action org.spiketalk.Spiketalk ACTION: quit, page, set-preset,
  * set-feature, simulate, open, screenshot, export, live-start, live-stop, live-preset,
- * network-start, network-stop, network-source, network-net), keyboard accelerators and the
- * style sheet. */
+ * network-start, network-stop, network-source, network-net, network-model), keyboard
+ * accelerators and the style sheet. */
 #include "spiketalk-application.h"
 
 #include <stdarg.h>
@@ -124,6 +124,8 @@ static void network_activated(GSimpleAction *a, GVariant *p, gpointer app)
         spiketalk_window_network_stop(w);
     else if (!strcmp(name, "network-source"))
         spiketalk_window_network_source(w, g_variant_get_string(p, NULL));
+    else if (!strcmp(name, "network-model"))
+        spiketalk_window_network_model(w, g_variant_get_string(p, NULL));
     else
         spiketalk_window_network_net(w, g_variant_get_string(p, NULL));
 }
@@ -144,6 +146,7 @@ static const GActionEntry app_actions[] = {
     {.name = "network-stop", .activate = network_activated},
     {.name = "network-source", .activate = network_activated, .parameter_type = "s"},
     {.name = "network-net", .activate = network_activated, .parameter_type = "s"},
+    {.name = "network-model", .activate = network_activated, .parameter_type = "s"},
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */

@@ -36,6 +36,7 @@
 
 /* The drop-downs' entries, in their order. */
 static const char *const nets[] = {"izh2003", "izh2006", NULL};
+static const char *const models[] = {"izhikevich", "izh2007", "hh", NULL};
 static const st_net_drive drives[] = {ST_NET_DRIVE_ADD, ST_NET_DRIVE_REPLACE};
 static const char *const sources[] = {"file", "microphone", NULL};
 
@@ -69,7 +70,7 @@ typedef struct job {
 struct _SpiketalkNetworkPage {
     GtkBox parent_instance;
     /* template children */
-    GtkDropDown *net_dd, *drive_dd, *source_dd;
+    GtkDropDown *net_dd, *model_dd, *drive_dd, *source_dd;
     GtkSpinButton *neurons_spin, *bands_spin, *fmin_spin, *fmax_spin;
     GtkButton *start_button, *open_button;
     GtkLabel *file_label, *summary;
@@ -122,7 +123,9 @@ static gboolean read_config(SpiketalkNetworkPage *self, double fs_hz, st_cortex_
     guint di = MIN(gtk_drop_down_get_selected(self->drive_dd), G_N_ELEMENTS(drives) - 1);
     uint32_t neurons = (uint32_t)gtk_spin_button_get_value_as_int(self->neurons_spin);
     size_t bands = (size_t)gtk_spin_button_get_value_as_int(self->bands_spin);
-    if (st_cortex_config_default(c, nets[ni], neurons, 0, bands, fs_hz, err))
+    guint mi = MIN(gtk_drop_down_get_selected(self->model_dd), G_N_ELEMENTS(models) - 2);
+    if (st_cortex_config_default(c, nets[ni], neurons, 0, bands, fs_hz, err) ||
+        st_net_use_model(&c->net, models[mi], err))
         return FALSE;
     c->bank.fmin_hz = gtk_spin_button_get_value(self->fmin_spin);
     c->bank.fmax_hz = gtk_spin_button_get_value(self->fmax_spin);
@@ -312,7 +315,8 @@ static void set_running_ui(SpiketalkNetworkPage *self, gboolean running)
                                 running ? "suggested-action" : "destructive-action");
     gtk_widget_add_css_class(GTK_WIDGET(self->start_button),
                              running ? "destructive-action" : "suggested-action");
-    GtkWidget *fixed[] = {GTK_WIDGET(self->net_dd), GTK_WIDGET(self->drive_dd),
+    GtkWidget *fixed[] = {GTK_WIDGET(self->net_dd), GTK_WIDGET(self->model_dd),
+                          GTK_WIDGET(self->drive_dd),
                           GTK_WIDGET(self->source_dd), GTK_WIDGET(self->neurons_spin),
                           GTK_WIDGET(self->bands_spin), GTK_WIDGET(self->fmin_spin),
                           GTK_WIDGET(self->fmax_spin), GTK_WIDGET(self->open_button)};
@@ -763,6 +767,11 @@ gboolean spiketalk_network_page_set_net(SpiketalkNetworkPage *self, const char *
     return select_name(self, self->net_dd, nets, "network", name);
 }
 
+gboolean spiketalk_network_page_set_model(SpiketalkNetworkPage *self, const char *name)
+{
+    return select_name(self, self->model_dd, models, "neuron model", name);
+}
+
 gboolean spiketalk_network_page_export(SpiketalkNetworkPage *self, const char *path,
                                        st_error *err)
 {
@@ -824,6 +833,7 @@ static void spiketalk_network_page_class_init(SpiketalkNetworkPageClass *klass)
         wc, "/org/spiketalk/Spiketalk/spiketalk-network-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child(wc, SpiketalkNetworkPage, name)
     BIND(net_dd);
+    BIND(model_dd);
     BIND(drive_dd);
     BIND(source_dd);
     BIND(neurons_spin);

@@ -35,6 +35,9 @@ void spiketalk_network_page_toggle(SpiketalkNetworkPage *self);
 gboolean spiketalk_network_page_set_source(SpiketalkNetworkPage *self, const char *name);
 gboolean spiketalk_network_page_set_net(SpiketalkNetworkPage *self, const char *name);
 
+/* Chooses the neurons' model (izhikevich, izh2007, hh); as spiketalk_network_page_set_net. */
+gboolean spiketalk_network_page_set_model(SpiketalkNetworkPage *self, const char *name);
+
 /* Writes by extension: .png, .svg or .pdf the figure shown; .csv the spikes (t_ms,neuron);
  * .wav the network's sound. FALSE with 'err' when there is nothing of that kind yet or the
  * file cannot be written. */

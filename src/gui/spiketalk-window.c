@@ -109,6 +109,12 @@ void spiketalk_window_network_net(SpiketalkWindow *self, const char *name)
     spiketalk_network_page_set_net(self->network_page, name);
 }
 
+void spiketalk_window_network_model(SpiketalkWindow *self, const char *name)
+{
+    gtk_stack_set_visible_child_name(self->stack, "network");
+    spiketalk_network_page_set_model(self->network_page, name);
+}
+
 /* ---- screenshots ---------------------------------------------------------------------------- */
 
 void spiketalk_window_hold(SpiketalkWindow *self)

@@ -43,6 +43,7 @@ void spiketalk_window_network_start(SpiketalkWindow *self);
 void spiketalk_window_network_stop(SpiketalkWindow *self);
 void spiketalk_window_network_source(SpiketalkWindow *self, const char *name);
 void spiketalk_window_network_net(SpiketalkWindow *self, const char *name);
+void spiketalk_window_network_model(SpiketalkWindow *self, const char *name);
 
 /* Exports what the visible page shows to 'path' (the extension picks the format); the banner
  * says "Saved PATH" or the error. */

@@ -100,6 +100,27 @@ if start "$TMP/exp.log" --page network; then
         wait_for "$TMP/exp.log" 'network ran .*demo-voice.wav spikes=[1-9][0-9]* steps=2544 ' &&
             pass "network-net izh2006, then network-start runs the file again" ||
             fail "izh2006 run"
+        # the neurons' model: the 2003 network's cells in the 2007 form, as the command runs it
+        "$CLI" network --input "$VOICE" --model izh2007 --spikes "$TMP/cli07.csv" --quiet ||
+            fail "spiketalk network --input --model izh2007"
+        gapplication action "$ID" network-net "'izh2003'"
+        gapplication action "$ID" network-model "'izh2007'"
+        : >"$TMP/exp.log"
+        gapplication action "$ID" network-start
+        if wait_for "$TMP/exp.log" 'network ran .*demo-voice.wav spikes=[1-9]'; then
+            gapplication action "$ID" export "'$TMP/spikes07.csv'"
+            wait_for "$TMP/exp.log" "note: Saved $TMP/spikes07.csv" 10 &&
+                cmp -s "$TMP/spikes07.csv" "$TMP/cli07.csv" &&
+                ! cmp -s "$TMP/cli07.csv" "$TMP/cli.csv" &&
+                pass "network-model izh2007: the spikes equal spiketalk network --model izh2007's" ||
+                fail "network-model izh2007: the spikes differ from the command's"
+        else
+            fail "network-model izh2007: no run"
+        fi
+        : >"$TMP/exp.log"
+        gapplication action "$ID" network-model "'lif'"
+        wait_for "$TMP/exp.log" "error: network: unknown neuron model 'lif'" 10 &&
+            pass "an unknown neuron model shows the banner" || fail "unknown model: no banner"
     else
         fail "open over D-Bus on the Network page"
     fi
