@@ -56,7 +56,16 @@ has() {
 }
 
 echo "# $helpers"
-expect "spiketalk " process simulate presets hh axon live record devices --help --version
+expect "spiketalk " process simulate presets hh axon network live record devices --help \
+    --version
+expect "spiketalk network --net " izh2003 izh2006
+expect "spiketalk network --model " izhikevich izh2007 hh
+expect "spiketalk network --input in.wav --drive " add replace
+expect "spiketalk network --input in.wav --spacing " erb log
+expect "spiketalk live --net izh2003 --net-thread " callback worker auto
+expect "spiketalk process in.wav --gate " adaptive leading fixed: off
+has "spiketalk network --" --net --neurons --synapses --model --duration --seed --threads \
+    --spikes --raster --sound --json --input --bands
 expect "spiketalk pr" process presets
 expect "spiketalk simulate --preset " RS IB CH FS LTS TC RZ all
 expect "spiketalk simulate --model izh2007 --preset " RS IB CH LTS FS TC RTN all
@@ -84,5 +93,9 @@ expect "spiketalk process " sub take.FLAC voice.wav
 expect "spiketalk simulate --plot " fig.svg reply.png sub
 expect "spiketalk simulate --trace " data.csv sub
 expect "spiketalk process voice.wav -o " sub voice.wav
+expect "spiketalk network --input " sub take.FLAC voice.wav
+expect "spiketalk network --raster " fig.svg reply.png sub
+expect "spiketalk network --sound " sub voice.wav
+expect "spiketalk simulate --input " const:amp= step:onset= pulse:start= ramp:start=
 echo "1..$n"
 [ $failed = 0 ]
