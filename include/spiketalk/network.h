@@ -99,7 +99,8 @@ typedef enum st_net_vform {
  *                   per neuron; u starts at b v0. Currents in the 2003 units.
  *   ST_MODEL_IZH07  the 2007 book form: the cell 'izh07' (C, k, vr, vt, vpeak and the cell
  *                   rules vu, bh, vbs, pu, ru, umax, ucubic, vb), its a, b, c, d replaced by
- *                   each neuron's own; u starts at 0. Each step of the network is 'substeps'
+ *                   each neuron's own; u starts at b (v0 - vu), vu = vr when NAN (the
+ *                   book's u0 = 0 for v0 = vr). Each step of the network is 'substeps'
  *                   steps of 'integrator' (euler, symplectic, izh2003 or rk4) of dt/substeps
  *                   with the input held, and the spike test and reset of izh07.h after each
  *                   (st_izh07_process). Currents in pA.
@@ -210,17 +211,18 @@ ST_API const char *st_net_preset_names(void);
  * or alias of st_model_find: "izhikevich", "izh2007", "hh"), keeping the network: the same
  * populations, connections, delays, STDP and random numbers. The 2003 form leaves 'c' as it
  * is. Otherwise:
- *   izh2007  excitatory populations become the book's RS cell, inhibitory ones its FS cell;
- *            forward Euler in 4 substeps of dt/4 (0.25 ms: the book's scheme and step).
- *            Per-neuron variation as in 'c': c_r in mV as it is, a_r, b_r and d_r relative to
- *            their base (net.m's d = 8 - 6 r^2 becomes the RS cell's d = 100 - 75 r^2).
+ *   izh2007  the same cells in the book's variables: C = 1, k = q2, vr and vt the roots of
+ *            q2 v^2 + q1 v + q0, vu = 0 (so u' = a (b v - u)), vpeak the network's; a, b, c,
+ *            d and their variation as they are; the network's scheme (izh2003, 1 substep),
+ *            gain 1. A change of variables: the network keeps its behaviour, computed by the
+ *            2007 form's own step.
  *   hh       NEURON's hh membrane at 6.3 degrees C; rk4 in 20 substeps of dt/20 (0.05 ms);
- *            no per-neuron variation (the model has no a, b, c, d).
- * The currents (weights, noise, pulses, external input) keep their values in the 2003 units,
- * which are mV/ms (v' = ... + I: a capacitance of 1): each population's gain is its cell's
- * capacitance (C in pF; Cm in uF/cm^2), so a current pulse moves v by the same millivolts in
- * the new cell as in the old. ST_ERR_INVAL "--model: unknown model 'X' (choose izhikevich,
- * izh2007 or hh)", or when a population is not of the 2003 form. */
+ *            no per-neuron variation (the model has no a, b, c, d). The currents (weights,
+ *            noise, pulses, external input) keep their values in the 2003 units, which are
+ *            mV/ms (v' = ... + I: a capacitance of 1), and the gain is the membrane's
+ *            capacitance (1 uF/cm^2), so a current pulse moves v by the same millivolts.
+ * ST_ERR_INVAL "--model: unknown model 'X' (choose izhikevich, izh2007 or hh)", or when a
+ * population is not of the 2003 form. */
 ST_API st_status st_net_use_model(st_net_config *c, const char *model, st_error *err);
 
 /* Validates 'c': populations (n >= 1, finite parameters, r_power 1 or 2, noise_sd >= 0),

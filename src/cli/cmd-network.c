@@ -102,14 +102,16 @@ static void help(FILE *f)
         "  --synapses K     targets per neuron [izh2003: all up to 1000 neurons, then 1000;\n"
         "                   izh2006: 100]\n"
         "  --model M        the neurons' model, the same network [izhikevich: the papers'\n"
-        "                   2003 form]. izh2007: the book's RS cell for excitatory neurons and\n"
-        "                   its FS cell for inhibitory ones (pF, pA; forward Euler in four\n"
-        "                   0.25 ms substeps; c varied in mV as above, d, a and b in proportion).\n"
-        "                   hh: Hodgkin-Huxley (NEURON's hh, 6.3 degC; RK4 in twenty 0.05 ms\n"
-        "                   substeps; a spike is an upward crossing of 0 mV). Weights, noise\n"
-        "                   and input keep the papers' values, carried into each population's\n"
-        "                   units by the ratio of the new cell's rheobase to the old one's\n"
-        "                   (in --json: populations)\n",
+        "                   2003 form]. izh2007: the same cells in the 2007 book form\n"
+        "                   (C = 1, k = 0.04, vr and vt the roots of 0.04 v^2 + 5 v + 140),\n"
+        "                   run by that form's own step: a change of variables that keeps\n"
+        "                   the paper's rates and rhythms. hh: Hodgkin-Huxley neurons\n"
+        "                   (NEURON's hh at 6.3 degC, RK4 in twenty 0.05 ms substeps, a spike\n"
+        "                   an upward crossing of 0 mV), the currents kept as mV/ms (times\n"
+        "                   Cm = 1 uF/cm2); with net.m's weights and no adaptation they lock\n"
+        "                   into volleys near 60 Hz, and take about 4 s per simulated second\n"
+        "                   for 1000 neurons. --json lists each population's model, unit,\n"
+        "                   scheme and gain\n",
         ST_NET_DEFAULT_NET, (unsigned)ST_NET_MAX_NEURONS);
     fprintf(f,
         "  --duration MS    model time in ms [%g]\n"
