@@ -115,6 +115,15 @@ struct st_net {
     float ltd[ST_NET_TRACE_STEPS];  /* A- x^n */
 };
 
+/* The population of neuron 'id'. */
+static inline const st_net_pop *st_net_pop_of(const st_net *net, uint32_t id)
+{
+    size_t q = 0;
+    while (id >= net->pop_lo[q + 1])
+        q++;
+    return &net->cfg.pop[q];
+}
+
 /* ---- threads (network-pool.c) ---- */
 
 typedef void (*st_net_job)(void *ud, int t, int n);

@@ -405,25 +405,19 @@ static void potentiate(const st_net *net, net_part *p, const uint32_t *ids, uint
     }
 }
 
-static bool is_inhibitory(const st_net *net, uint32_t id)
-{
-    size_t q = 0;
-    while (id >= net->pop_lo[q + 1])
-        q++;
-    return net->cfg.pop[q].inhibitory;
-}
-
-/* The partition's own count of its spikes (one process: no unpack counts them). */
-static void count_own(const st_net *net, net_part *p, const uint32_t *ids, uint32_t n)
+/* Counts the spikes 'ids' into *spikes and *exc or *inh, and their synaptic events into
+ * *events. */
+static void count_spikes(const st_net *net, const uint32_t *ids, uint32_t n, uint64_t *spikes,
+                         uint64_t *exc, uint64_t *inh, uint64_t *events)
 {
     for (uint32_t i = 0; i < n; i++) {
-        p->events += net->outdeg[ids[i]];
-        if (is_inhibitory(net, ids[i]))
-            p->spikes_inh++;
+        *events += net->outdeg[ids[i]];
+        if (st_net_pop_of(net, ids[i])->inhibitory)
+            (*inh)++;
         else
-            p->spikes_exc++;
+            (*exc)++;
     }
-    p->spikes += n;
+    *spikes += n;
 }
 
 /* Steps k0 .. k0 + m - 1 of one partition (m <= the minimum delay: no spike of these steps
@@ -452,7 +446,8 @@ static void run_part(const st_net *net, net_part *p, uint64_t k0, uint32_t m)
         }
         if (net->direct) {
             p->ring_n[slot] = nf;
-            count_own(net, p, out, nf);
+            /* one process: no unpack counts them, so the partition does */
+            count_spikes(net, out, nf, &p->spikes, &p->spikes_exc, &p->spikes_inh, &p->events);
         } else {
             p->fired_n[o] = nf;
             p->n_fired += nf;
@@ -511,14 +506,8 @@ static void unpack(st_net *net, const uint32_t *all, const size_t *len, int rank
             msg += len[r];
         }
         net->ring_n[slot] = n;
-        for (uint32_t i = 0; i < n; i++) {
-            net->events += net->outdeg[dst[i]];
-            if (is_inhibitory(net, dst[i]))
-                net->spikes_inh++;
-            else
-                net->spikes_exc++;
-        }
-        net->spikes += n;
+        count_spikes(net, dst, n, &net->spikes, &net->spikes_exc, &net->spikes_inh,
+                     &net->events);
     }
 }
 

@@ -710,15 +710,6 @@ void st_net_get_info(const st_net *net, st_net_info *out)
     }
 }
 
-/* The population of neuron 'id'. */
-static size_t pop_of(const st_net *net, uint32_t id)
-{
-    size_t q = 0;
-    while (id >= net->pop_lo[q + 1])
-        q++;
-    return q;
-}
-
 bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_mv, double *u)
 {
     for (int k = 0; k < net->n_parts; k++) {
@@ -740,7 +731,7 @@ bool st_net_neuron(const st_net *net, uint32_t id, st_izh_params *p, double *v_m
         if (v_mv)
             *v_mv = q->v[l];
         if (u)
-            *u = net->cfg.pop[pop_of(net, id)].model == ST_MODEL_HH ? q->gn[l] : q->u[l];
+            *u = st_net_pop_of(net, id)->model == ST_MODEL_HH ? q->gn[l] : q->u[l];
         return true;
     }
     return false;
@@ -753,7 +744,7 @@ bool st_net_neuron_state(const st_net *net, uint32_t id, double y[ST_HH_NVARS])
         if (id < q->lo || id >= q->hi)
             continue;
         size_t l = id - q->lo;
-        bool hh = net->cfg.pop[pop_of(net, id)].model == ST_MODEL_HH;
+        bool hh = st_net_pop_of(net, id)->model == ST_MODEL_HH;
         y[ST_HH_V] = q->v[l];
         y[ST_HH_M] = hh ? q->gm[l] : q->u[l];
         y[ST_HH_H] = hh ? q->gh[l] : 0.0;
